@@ -1,0 +1,63 @@
+# Loa — `make` lists the targets. Everything installs into .venv; Debian packages via apt-get.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+LOA := $(VENV)/bin/loa
+PYTEST := $(PY) -m pytest
+PG_URL ?= postgres://postgres@127.0.0.1:5432/loa
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+export LOA_REDIS_TEST_URL := $(REDIS_TEST_URL)
+
+.PHONY: help install system-deps run test test-sqlite test-postgres lint typecheck check bench messages clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv and install Loa with its tools
+
+system-deps: ## install the Debian packages the tests need (chromium, gettext)
+	@scripts/system-deps.sh
+
+run: install ## migrate, load demo data and start web, worker and scheduler on http://127.0.0.1:8000
+	$(LOA) up --demo
+
+test: install system-deps check test-sqlite test-postgres ## lint, types, then the whole suite on SQLite and on PostgreSQL
+
+test-sqlite: install ## the suite on SQLite, browser tests included
+	$(PYTEST)
+
+test-postgres: install ## the suite again on PostgreSQL (skipped if unreachable, unless LOA_REQUIRE_SERVICES=1)
+	@if $(PY) scripts/check_service.py postgres "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(PYTEST) -m "not browser"; \
+	elif [ "$$LOA_REQUIRE_SERVICES" = "1" ]; then \
+		echo "PostgreSQL is required (LOA_REQUIRE_SERVICES=1) but unreachable at $(PG_URL)"; exit 1; \
+	else \
+		echo "PostgreSQL unreachable at $(PG_URL): the PostgreSQL pass is skipped"; \
+	fi
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
+
+typecheck: install ## mypy (strict, django-stubs)
+	$(VENV)/bin/mypy
+
+check: lint typecheck ## lint and type-check
+
+bench: install ## measure speed and memory; prints one table
+	$(PY) -m bench
+
+messages: install ## extract UI strings into the Vietnamese catalogue and compile it
+	cd src/loa && ../../$(LOA) manage makemessages -l vi --no-obsolete --no-location
+	$(PY) scripts/compile_messages.py
+
+clean: ## remove the virtualenv, caches and local data under var/
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""`make bench`: speed and memory scenarios, printed as one table (never asserted in tests)."""

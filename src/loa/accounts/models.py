@@ -1,0 +1,51 @@
+"""User accounts. Only what the work needs: login, display name, e-mail, role and unit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    BLOC_STAFF = "bloc_staff", _("Bloc staff")
+    UNIT_STAFF = "unit_staff", _("Unit staff")
+    LEADER = "leader", _("Leader")
+    VIEWER = "viewer", _("Viewer")
+
+
+class User(AbstractUser):
+    # Vietnamese names do not split into first and last name the way Django assumes.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="admin") | models.Q(unit__isnull=False),
+                name="user_unit_required_unless_admin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username

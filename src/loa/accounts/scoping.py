@@ -1,0 +1,90 @@
+"""The one place that decides which units' rows a user may read or change.
+
+Selectors of every app pass their querysets through `scope_filter`; views never filter
+by unit themselves. Administrators and bloc staff see every unit; everybody else sees
+their own unit and its subtree, past and present (a dissolved subunit's records stay
+visible to the unit above it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, QuerySet
+
+from loa.accounts import roles
+from loa.accounts.models import User
+
+if TYPE_CHECKING:
+    from loa.units.models import Unit
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    all_units: bool
+    prefix: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.all_units and self.prefix is None
+
+    def contains(self, unit: Unit | None) -> bool:
+        if self.all_units:
+            return True
+        if unit is None or self.prefix is None:
+            return False
+        return unit.path.startswith(self.prefix)
+
+
+NOTHING = Scope(all_units=False, prefix=None)
+
+
+def _active_user(user: object) -> User | None:
+    """The account behind `user` when it may act at all (anonymous and disabled users may not)."""
+    if isinstance(user, User) and user.is_authenticated and user.is_active:
+        return user
+    return None
+
+
+def scope_of(user: object) -> Scope:
+    account = _active_user(user)
+    if account is None:
+        return NOTHING
+    if roles.has_capability(account.role, roles.SEE_ALL_UNITS):
+        return Scope(all_units=True, prefix=None)
+    if account.unit is None:
+        return NOTHING
+    return Scope(all_units=False, prefix=account.unit.path)
+
+
+def scope_filter(
+    queryset: QuerySet[M],
+    user: object,
+    *,
+    unit_field: str,
+    distinct: bool = False,
+) -> QuerySet[M]:
+    """Rows of `queryset` whose unit (reached through `unit_field`, '' for units) is in scope.
+
+    `distinct` is for unit fields reached through many-to-many relations, where a row
+    linked to two units in scope would otherwise come back twice.
+    """
+    scope = scope_of(user)
+    if scope.all_units:
+        return queryset
+    if scope.prefix is None:
+        return queryset.none()
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    filtered = queryset.filter(**{lookup: scope.prefix})
+    return filtered.distinct() if distinct else filtered
+
+
+def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:
+    """Whether the user's role grants `capability`, on `unit` when one is given."""
+    account = _active_user(user)
+    if account is None or not roles.has_capability(account.role, capability):
+        return False
+    return unit is None or scope_of(user).contains(unit)

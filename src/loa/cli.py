@@ -1,0 +1,371 @@
+"""The `loa` command: start Loa, run its processes, and reach its services from a shell.
+
+Each sub-command is a thin call into services; Django is set up only for the commands
+that need it, so `loa --help` and configuration errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from loa import __version__
+from loa.config.env import ConfigError, settings_module
+
+logger = logging.getLogger("loa.cli")
+
+EXIT_CONFIG = 2
+EXIT_PORT = 3
+EXIT_DATABASE = 4
+EXIT_MIGRATIONS = 5
+
+
+class CommandError(Exception):
+    """A failure the user can fix; carries the exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    import django
+
+    try:
+        django.setup()
+    except ConfigError as exc:
+        raise CommandError(f"Lỗi cấu hình (configuration error): {exc}", EXIT_CONFIG) from exc
+
+
+def check_database() -> None:
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        settings = connection.settings_dict
+        where = settings.get("HOST") or settings.get("NAME")
+        raise CommandError(
+            f"Không kết nối được cơ sở dữ liệu {connection.vendor} ({where}): "
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}. "
+            "Kiểm tra DATABASE_URL và máy chủ CSDL (cannot connect to the database).",
+            EXIT_DATABASE,
+        ) from exc
+
+
+def check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"Cổng {host}:{port} đang được một chương trình khác sử dụng "
+                    "(port in use). Dừng chương trình đó hoặc chọn cổng khác: "
+                    f"loa up --port {port + 1}",
+                    EXIT_PORT,
+                ) from exc
+            raise CommandError(f"Không mở được cổng {host}:{port}: {exc}", EXIT_PORT) from exc
+
+
+def pending_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def require_migrated() -> None:
+    pending = pending_migrations()
+    if pending:
+        shown = ", ".join(pending[:5]) + (" …" if len(pending) > 5 else "")
+        raise CommandError(
+            "Cơ sở dữ liệu chưa được cập nhật cấu trúc "
+            f"({len(pending)} migration chưa chạy: {shown}). "
+            "Chạy: loa manage migrate (unapplied migrations).",
+            EXIT_MIGRATIONS,
+        )
+
+
+def _print(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from loa.core.supervisor import Child, Supervisor
+
+    setup_django()
+    check_port_free(args.host, args.port)
+    check_database()
+    from django.core.management import call_command
+    from django.db import connections
+
+    _print("Loa: cập nhật cơ sở dữ liệu (migrate)…")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if args.demo:
+        _load_demo()
+    _ensure_admin()
+    connections.close_all()
+
+    python = sys.executable
+    children = [
+        Child(
+            "web",
+            [
+                python,
+                "-m",
+                "loa",
+                "serve",
+                "--host",
+                args.host,
+                "--port",
+                str(args.port),
+                "--workers",
+                str(args.web_workers),
+                "--skip-checks",
+            ],
+        ),
+    ]
+    if not args.no_scheduler:
+        children.append(Child("scheduler", [python, "-m", "loa", "scheduler"]))
+    if not args.no_worker:
+        children.append(Child("worker", [python, "-m", "loa", "worker"]))
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    _print(
+        f"Loa {__version__} đang chạy tại http://{args.host}:{args.port}/ — nhấn Ctrl-C để dừng."
+    )
+    return Supervisor(children, env=env).run()
+
+
+def _load_demo() -> None:
+    from loa.core.demo import demo_load
+
+    result = demo_load(password=os.environ.get("LOA_DEMO_PASSWORD") or None)
+    if result.created:
+        _print("Loa: đã nạp dữ liệu mẫu (demo data loaded).")
+        if result.accounts:
+            _print("  Tài khoản mẫu: " + ", ".join(result.accounts))
+            if result.password:
+                _print(f"  Mật khẩu chung của tài khoản mẫu (chỉ hiện một lần): {result.password}")
+
+
+def _ensure_admin() -> None:
+    from loa.accounts.services import admin_ensure
+
+    username = os.environ.get("LOA_ADMIN_USERNAME", "admin")
+    user, generated = admin_ensure(
+        username=username, password=os.environ.get("LOA_ADMIN_PASSWORD") or None
+    )
+    if generated:
+        _print("Loa: đã tạo tài khoản quản trị (administrator created).")
+        _print(f"  Tên đăng nhập: {user.username}")
+        _print(f"  Mật khẩu (chỉ hiện một lần, hãy lưu lại): {generated}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    if not args.skip_checks:
+        check_port_free(args.host, args.port)
+        check_database()
+        require_migrated()
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "loa.config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--graceful-timeout",
+        "10",
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--name",
+        "loa-web",
+        "--no-control-socket",
+    ]
+    run()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    check_database()
+    require_migrated()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.TASKS_BACKEND_NAME == "rq":
+        call_command(
+            "rqworker",
+            *settings.TASK_QUEUES,
+            job_class="django_tasks_rq.backend.Job",
+            with_scheduler=True,
+            burst=args.burst,
+        )
+    else:
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=args.interval,
+            batch=args.burst,
+            reload=False,
+        )
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    import signal
+
+    setup_django()
+    check_database()
+    require_migrated()
+    from django.conf import settings
+
+    from loa.scheduling.runner import scheduler_run
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    tick = args.tick if args.tick is not None else settings.LOA_SCHEDULER_TICK_SECONDS
+    scheduler_run(tick_seconds=tick, stop=stop, max_ticks=args.ticks)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    check_database()
+    require_migrated()
+    _load_demo()
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    setup_django()
+    check_database()
+    require_migrated()
+    _ensure_admin()
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["loa manage", *args.django_args])
+    except ConfigError as exc:
+        raise CommandError(f"Lỗi cấu hình (configuration error): {exc}", EXIT_CONFIG) from exc
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loa",
+        description="Loa — theo dõi báo chí và quản lý công tác thông tin, tuyên truyền.",
+    )
+    parser.add_argument("--version", action="version", version=f"loa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    up = sub.add_parser(
+        "up", help="migrate, then run web server, task worker and scheduler together"
+    )
+    up.add_argument(
+        "--host", default=os.environ.get("LOA_HOST", "127.0.0.1"), help="address to listen on"
+    )
+    up.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("LOA_PORT", "8000")),
+        help="port to listen on",
+    )
+    up.add_argument("--demo", action="store_true", help="load the demo bloc on first start")
+    up.add_argument("--web-workers", type=int, default=2, help="web server processes")
+    up.add_argument("--no-worker", action="store_true", help="do not start a task worker")
+    up.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
+    up.set_defaults(handler=cmd_up)
+
+    serve = sub.add_parser("serve", help="run only the web server (gunicorn, static files served)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=2, help="web server processes")
+    serve.add_argument("--skip-checks", action="store_true", help=argparse.SUPPRESS)
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run a background task worker (database or RQ queue)")
+    worker.add_argument("--burst", action="store_true", help="run the queued tasks, then exit")
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between polls of an empty database queue",
+    )
+    worker.set_defaults(handler=cmd_worker)
+
+    scheduler = sub.add_parser(
+        "scheduler", help="enqueue periodic jobs when due (safe to run several)"
+    )
+    scheduler.add_argument("--tick", type=float, default=None, help="seconds between checks")
+    scheduler.add_argument("--ticks", type=int, default=None, help="stop after this many checks")
+    scheduler.set_defaults(handler=cmd_scheduler)
+
+    demo = sub.add_parser("demo", help="load the demo bloc, its units and accounts (once)")
+    demo.set_defaults(handler=cmd_demo)
+
+    createadmin = sub.add_parser(
+        "createadmin", help="create the first administrator if none exists"
+    )
+    createadmin.set_defaults(handler=cmd_createadmin)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("django_args", nargs=argparse.REMAINDER, help="command and its arguments")
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CommandError as exc:
+        print(f"loa: {exc}", file=sys.stderr)
+        return exc.status
+    except ConfigError as exc:
+        print(f"loa: Lỗi cấu hình (configuration error): {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130

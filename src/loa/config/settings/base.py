@@ -1,0 +1,221 @@
+"""Settings shared by every environment; each value comes from the environment or a safe default."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from loa.config import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = env.var_dir()
+PRODUCTION = False
+
+DEBUG = env.env_bool("LOA_DEBUG", False)
+SECRET_KEY = env.secret_key(production=False, directory=VAR_DIR)
+ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "auditlog",
+    "axes",
+    "csp",
+    "loa.core",
+    "loa.units",
+    "loa.accounts",
+    "loa.scheduling",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "loa.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Axes must come last so that it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "loa.config.urls"
+WSGI_APPLICATION = "loa.config.wsgi.application"
+ASGI_APPLICATION = "loa.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "loa.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.database_config(VAR_DIR / "loa.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.redis_url()
+if REDIS_URL:
+    CACHES: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks go through the django-tasks API. The embedded mode keeps the queue
+# in the database; with Redis, RQ lets any number of workers on other machines share it.
+TASKS_BACKEND_NAME = env.env_list("LOA_TASKS_BACKEND", ["rq" if REDIS_URL else "database"])[0]
+if TASKS_BACKEND_NAME not in {"database", "rq"}:
+    raise env.ConfigError("LOA_TASKS_BACKEND phải là 'database' hoặc 'rq'.")
+if TASKS_BACKEND_NAME == "rq" and not REDIS_URL:
+    raise env.ConfigError("LOA_TASKS_BACKEND=rq cần REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+TASK_QUEUES = ["default", "ingest", "analysis", "notify"]
+TASKS: dict[str, Any] = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_rq.RQBackend"
+            if TASKS_BACKEND_NAME == "rq"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": TASK_QUEUES,
+    }
+}
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}
+    for name in TASK_QUEUES
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: lock a username from an address after repeated failures.
+AXES_FAILURE_LIMIT = env.env_int("LOA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.env_int("LOA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are not kept: addresses are personal data the work does not need.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Audit of every change; addresses are not recorded (minimal personal data).
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "admin.logentry",
+    "auditlog.logentry",
+    "axes",
+    "django_tasks_db",
+    "contenttypes",
+    "scheduling.periodicjob",
+)
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.env_int("LOA_SESSION_HOURS", 10) * 3600
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.env_bool("LOA_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+# dd/mm/yyyy in both languages.
+FORMAT_MODULE_PATH = ["loa.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.env_list("EMAIL_HOST", ["127.0.0.1"])[0]
+EMAIL_PORT = env.env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env.env_list("DEFAULT_FROM_EMAIL", ["loa@localhost"])[0]
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# The scheduler wakes this often to enqueue due periodic jobs.
+LOA_SCHEDULER_TICK_SECONDS = env.env_int("LOA_SCHEDULER_TICK_SECONDS", 5)
+# Finished task rows older than this are pruned by the housekeeping job.
+LOA_TASK_RESULT_RETENTION_DAYS = env.env_int("LOA_TASK_RESULT_RETENTION_DAYS", 14)

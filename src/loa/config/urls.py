@@ -1,0 +1,20 @@
+"""URL map of Loa: the shell, each module under its own prefix, the admin and the health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from loa.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("units/", include("loa.units.urls")),
+    path("accounts/", include("loa.accounts.urls")),
+    path("system/", include("loa.core.urls")),
+    path("admin/", admin.site.urls),
+]

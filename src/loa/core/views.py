@@ -1,0 +1,54 @@
+"""Views of the shell: home, health check, audit trail."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from loa import __version__
+from loa.accounts import roles
+from loa.accounts.decorators import capability_required
+from loa.core.selectors import audit_entries, home_summary
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", home_summary(user=request.user))
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        logger.error("healthz: database unavailable: %s", exc)
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "version": __version__}, status=503
+        )
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "vendor": connection.vendor, "version": __version__}
+    )
+
+
+@capability_required(roles.READ_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    model = request.GET.get("model", "")
+    page = Paginator(audit_entries(user=request.user, model=model), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/audit_log.html", {"page": page, "model": model})

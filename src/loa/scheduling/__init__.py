@@ -1,0 +1,1 @@
+"""Periodic jobs: a scheduler that enqueues each due job exactly once, however many run."""

@@ -1,0 +1,1 @@
+"""The tree of units (bloc → party committees of enterprises → their units) with their history."""

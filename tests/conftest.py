@@ -1,0 +1,61 @@
+"""Shared fixtures: the unit tree, one account per role, and access to real services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from loa.accounts.models import Role, User
+from tests.factories import Tree, make_tree, make_user
+
+REQUIRE_SERVICES = os.environ.get("LOA_REQUIRE_SERVICES") == "1"
+
+
+def service_missing(what: str) -> None:
+    """Skip a test whose service is absent, or fail it when CI requires every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (LOA_REQUIRE_SERVICES=1) but unavailable")
+    pytest.skip(f"{what} unavailable")
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    return make_tree()
+
+
+@pytest.fixture
+def users(tree: Tree) -> dict[str, User]:
+    return {
+        "admin": make_user(Role.ADMIN, unit=None, username="quantri"),
+        "bloc_staff": make_user(Role.BLOC_STAFF, unit=tree.board, username="btg"),
+        "evn_staff": make_user(Role.UNIT_STAFF, unit=tree.evn, username="evn.staff"),
+        "evn_leader": make_user(Role.LEADER, unit=tree.evn, username="evn.leader"),
+        "evn_viewer": make_user(Role.VIEWER, unit=tree.evn, username="evn.viewer"),
+        "pvn_staff": make_user(Role.UNIT_STAFF, unit=tree.pvn, username="pvn.staff"),
+        "evn_a_staff": make_user(Role.UNIT_STAFF, unit=tree.evn_a, username="evna.staff"),
+    }
+
+
+def login(user: User) -> Client:
+    """A client logged in as `user` (the log-in form itself is tested in tests/core)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    import redis
+
+    url = os.environ.get("LOA_REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+        connection.ping()
+    except redis.RedisError:
+        service_missing(f"Redis at {url}")
+    connection.flushdb()
+    yield url
+    connection.flushdb()

@@ -1,0 +1,80 @@
+"""Test data built through the services, so tests see the same rows the product writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from loa.accounts.models import Role, User
+from loa.accounts.services import user_create
+from loa.units.models import Unit, UnitKind
+from loa.units.services import unit_create
+
+PASSWORD = "mật-khẩu-thử-nghiệm-42"
+START = dt.date(2020, 1, 1)
+_counter = itertools.count(1)
+
+
+def make_unit(
+    name: str | None = None,
+    *,
+    parent: Unit | None = None,
+    kind: str = UnitKind.COMMITTEE,
+    symbol: str = "ĐU",
+    valid_from: dt.date = START,
+    code: str | None = None,
+) -> Unit:
+    number = next(_counter)
+    name = name or f"Đảng ủy đơn vị {number}"
+    return unit_create(
+        code=code or f"unit-{number}",
+        name=name,
+        short_name=name.replace("Đảng ủy ", "ĐU "),
+        kind=kind,
+        symbol=symbol,
+        parent=parent,
+        valid_from=valid_from,
+    )
+
+
+def make_user(
+    role: str = Role.UNIT_STAFF, *, unit: Unit | None = None, username: str | None = None
+) -> User:
+    number = next(_counter)
+    return user_create(
+        username=username or f"user{number}",
+        full_name=f"Người dùng {number}",
+        role=role,
+        unit=unit,
+        password=PASSWORD,
+        validate=False,
+    )
+
+
+@dataclass
+class Tree:
+    """bloc → (evn → evn_a, evn_b), (pvn → pvn_a), board."""
+
+    bloc: Unit
+    board: Unit
+    evn: Unit
+    evn_a: Unit
+    evn_b: Unit
+    pvn: Unit
+    pvn_a: Unit
+
+    @property
+    def evn_subtree(self) -> set[int]:
+        return {self.evn.pk, self.evn_a.pk, self.evn_b.pk}
+
+
+def make_tree() -> Tree:
+    bloc = make_unit("Đảng ủy Khối Thử nghiệm", kind=UnitKind.BLOC, symbol="ĐUK")
+    board = make_unit("Ban Tuyên giáo Đảng ủy Khối", parent=bloc, kind=UnitKind.BOARD, symbol="BTG")
+    evn = make_unit("Đảng ủy Tập đoàn Điện lực", parent=bloc)
+    evn_a = make_unit("Đảng ủy Điện lực miền Bắc", parent=evn, kind=UnitKind.GRASSROOTS)
+    evn_b = make_unit("Chi bộ Truyền thông", parent=evn, kind=UnitKind.CELL, symbol="CB")
+    pvn = make_unit("Đảng ủy Tập đoàn Dầu khí", parent=bloc)
+    pvn_a = make_unit("Đảng ủy Tổng công ty Khí", parent=pvn, kind=UnitKind.GRASSROOTS)
+    return Tree(bloc=bloc, board=board, evn=evn, evn_a=evn_a, evn_b=evn_b, pvn=pvn, pvn_a=pvn_a)

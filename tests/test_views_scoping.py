@@ -1,0 +1,133 @@
+"""No view leaks another unit's data.
+
+Every named URL of Loa must be listed here as public, as a list view or as a detail
+view, so a new view cannot ship without a scoping test: `test_every_view_is_classified`
+fails until it is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from loa.accounts.models import User
+from tests.conftest import login
+from tests.factories import Tree
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "logout", "healthz", "set_language"}
+
+
+@dataclass(frozen=True)
+class ListCase:
+    # Text that appears only for data outside the EVN subtree.
+    foreign_markers: tuple[str, ...]
+    own_markers: tuple[str, ...]
+    capability_denied: tuple[str, ...] = ()
+
+
+LIST_VIEWS: dict[str, ListCase] = {
+    # The home page shows the size of the scope: three units for the EVN subtree.
+    "home": ListCase(foreign_markers=(), own_markers=('data-testid="units-in-scope">3<',)),
+    "units:list": ListCase(
+        foreign_markers=("Dầu khí", "Tổng công ty Khí"), own_markers=("Điện lực miền Bắc",)
+    ),
+    "accounts:list": ListCase(
+        foreign_markers=("pvn.staff", "quantri"), own_markers=("evna.staff",)
+    ),
+    "core:audit": ListCase(
+        foreign_markers=(),
+        own_markers=(),
+        capability_denied=("evn_staff", "evn_leader", "evn_viewer"),
+    ),
+}
+
+# name → (object in the EVN subtree, object outside it) as URL kwargs
+DETAIL_VIEWS: dict[
+    str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]
+] = {
+    "units:detail": lambda t, u: ({"pk": t.evn_a.pk}, {"pk": t.pvn_a.pk}),
+    "accounts:detail": lambda t, u: ({"pk": u["evn_a_staff"].pk}, {"pk": u["pvn_staff"].pk}),
+}
+
+
+def named_urls(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # administrators only; tested in test_admin_is_for_administrators
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_view_is_classified() -> None:
+    classified = PUBLIC | set(LIST_VIEWS) | set(DETAIL_VIEWS)
+    unclassified = {name for name, _ in named_urls()} - classified
+    assert not unclassified, f"add a scoping case for: {sorted(unclassified)}"
+
+
+@pytest.mark.parametrize("name", sorted(LIST_VIEWS))
+def test_list_views_show_only_the_subtree(name: str, tree: Tree, users: dict[str, User]) -> None:
+    case = LIST_VIEWS[name]
+    for who in ("evn_staff", "evn_leader", "evn_viewer"):
+        response = login(users[who]).get(reverse(name))
+        if who in case.capability_denied:
+            assert response.status_code == 403, (name, who)
+            continue
+        assert response.status_code == 200, (name, who)
+        body = response.content.decode()
+        for marker in case.foreign_markers:
+            assert marker not in body, f"{name} shows {marker!r} to {who}"
+        for marker in case.own_markers:
+            assert marker in body, f"{name} hides {marker!r} from {who}"
+    bloc_body = login(users["bloc_staff"]).get(reverse(name)).content.decode()
+    for marker in case.foreign_markers:
+        assert marker in bloc_body, f"{name} hides {marker!r} from bloc staff"
+
+
+@pytest.mark.parametrize("name", sorted(DETAIL_VIEWS))
+def test_detail_views_refuse_objects_outside_the_subtree(
+    name: str, tree: Tree, users: dict[str, User]
+) -> None:
+    inside, outside = DETAIL_VIEWS[name](tree, users)
+    for who in ("evn_staff", "evn_leader", "evn_viewer"):
+        client = login(users[who])
+        assert client.get(reverse(name, kwargs=inside)).status_code == 200, (name, who)
+        assert client.get(reverse(name, kwargs=outside)).status_code == 404, (name, who)
+    assert login(users["bloc_staff"]).get(reverse(name, kwargs=outside)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(set(LIST_VIEWS) | set(DETAIL_VIEWS)))
+def test_views_require_login(name: str, tree: Tree, users: dict[str, User], client: Any) -> None:
+    kwargs = DETAIL_VIEWS[name](tree, users)[0] if name in DETAIL_VIEWS else {}
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_admin_is_for_administrators(tree: Tree, users: dict[str, User]) -> None:
+    assert login(users["bloc_staff"]).get("/admin/").status_code == 302
+    assert login(users["admin"]).get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["units:list", "accounts:list", "core:audit", "home"])
+def test_list_views_do_a_bounded_number_of_queries(
+    name: str, tree: Tree, users: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories import make_unit, make_user
+
+    for _ in range(15):
+        make_user(unit=make_unit(parent=tree.evn))
+    client = login(users["bloc_staff"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(name)).status_code == 200

@@ -116,6 +116,24 @@ def test_production_refuses_to_start_without_a_secret_key(clean_env: dict[str, s
     assert "SECRET_KEY" in result.stderr
     clean_env["SECRET_KEY"] = "k" * 50
     assert run_loa("manage", "check", env=clean_env).returncode == 0
+    shown = run_loa(
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG, s.SECURE_HSTS_SECONDS > 0)",
+        env=clean_env,
+    )
+    assert shown.stdout.split() == ["True", "True", "False", "True"], shown.stderr
+
+
+def test_production_requires_allowed_hosts(clean_env: dict[str, str]) -> None:
+    clean_env["LOA_ENV"] = "production"
+    clean_env["SECRET_KEY"] = "k" * 50
+    result = run_loa("manage", "check", env=clean_env)
+    assert result.returncode == cli.EXIT_CONFIG
+    assert "ALLOWED_HOSTS" in result.stderr
 
 
 def test_secret_key_is_generated_once_and_kept(clean_env: dict[str, str]) -> None:

@@ -73,16 +73,19 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
         )
 
 
+def _check_help(parser: argparse.ArgumentParser, path: str) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                assert choice.help, f"{path} {choice.dest} lacks help"
+                assert len(choice.help) > 10, f"{path} {choice.dest}: help too short"
+                _check_help(action.choices[choice.dest], f"{path} {choice.dest}")
+        elif action.dest not in {"help", "django_args"} and action.help != argparse.SUPPRESS:
+            assert action.help, f"{path} {action.dest} lacks help"
+
+
 def test_every_command_has_help() -> None:
-    parser = cli.build_parser()
-    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert actions
-    for choice in actions[0]._choices_actions:
-        assert choice.help, f"loa {choice.dest} lacks help"
-        assert len(choice.help) > 10, f"loa {choice.dest}: help too short"
-        for action in actions[0].choices[choice.dest]._actions:
-            if action.dest not in {"help", "django_args"} and action.help != argparse.SUPPRESS:
-                assert action.help, f"loa {choice.dest} {action.dest} lacks help"
+    _check_help(cli.build_parser(), "loa")
 
 
 def test_help_runs_without_configuration(clean_env: dict[str, str]) -> None:

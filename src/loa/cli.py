@@ -349,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("django_args", nargs=argparse.REMAINDER, help="command and its arguments")
     manage.set_defaults(handler=cmd_manage)
+
+    from loa.text import cli as text_cli
+
+    text_cli.register(sub)
     return parser
 
 
@@ -369,3 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`loa text refs | head`): not an error of ours.
+        sys.stderr.close()
+        return 0

@@ -19,9 +19,7 @@ def run(*, quick: bool) -> list[Row]:
 
     committees, per_committee = (20, 10) if quick else (60, 40)
     start = dt.date(2020, 1, 1)
-    bloc = unit_create(
-        code="bench-bloc", name="Khối", short_name="Khối", kind=UnitKind.BLOC, valid_from=start
-    )
+    bloc = unit_create(code="bench-bloc", name="Khối", short_name="Khối", kind=UnitKind.BLOC, valid_from=start)
     first = None
     for c in range(committees):
         committee = unit_create(

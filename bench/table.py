@@ -38,16 +38,11 @@ def time_calls(function: Callable[[], object], repeat: int) -> list[float]:
 def print_table(rows: list[Row]) -> None:
     headers = ("area", "measure", "value", "unit", "detail")
     cells = [(r.area, r.measure, f"{r.value:,.2f}", r.unit, r.detail) for r in rows]
-    widths = [
-        max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)
-    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)
     print("  ".join("-" * w for w in widths))
     for cell in cells:
         print(
-            "  ".join(
-                c.rjust(w) if i == 2 else c.ljust(w)
-                for i, (c, w) in enumerate(zip(cell, widths, strict=True))
-            )
+            "  ".join(c.rjust(w) if i == 2 else c.ljust(w) for i, (c, w) in enumerate(zip(cell, widths, strict=True)))
         )

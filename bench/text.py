@@ -38,9 +38,7 @@ def run(*, quick: bool) -> list[Row]:
         )
     )
     rows.append(Row("text", "normalize", _throughput(normalize, texts, megabytes), "MB/s", detail))
-    rows.append(
-        Row("text", "normalize + fold", _throughput(fold, texts, megabytes), "MB/s", detail)
-    )
+    rows.append(Row("text", "normalize + fold", _throughput(fold, texts, megabytes), "MB/s", detail))
     normalized = [normalize(t) for t in texts]
     rows.append(
         Row(
@@ -60,7 +58,5 @@ def run(*, quick: bool) -> list[Row]:
             detail,
         )
     )
-    rows.append(
-        Row("text", "sentences", _throughput(sentences, normalized, megabytes), "MB/s", detail)
-    )
+    rows.append(Row("text", "sentences", _throughput(sentences, normalized, megabytes), "MB/s", detail))
     return rows

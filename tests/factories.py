@@ -38,9 +38,7 @@ def make_unit(
     )
 
 
-def make_user(
-    role: str = Role.UNIT_STAFF, *, unit: Unit | None = None, username: str | None = None
-) -> User:
+def make_user(role: str = Role.UNIT_STAFF, *, unit: Unit | None = None, username: str | None = None) -> User:
     number = next(_counter)
     return user_create(
         username=username or f"user{number}",
@@ -78,3 +76,51 @@ def make_tree() -> Tree:
     pvn = make_unit("Đảng ủy Tập đoàn Dầu khí", parent=bloc)
     pvn_a = make_unit("Đảng ủy Tổng công ty Khí", parent=pvn, kind=UnitKind.GRASSROOTS)
     return Tree(bloc=bloc, board=board, evn=evn, evn_a=evn_a, evn_b=evn_b, pvn=pvn, pvn_a=pvn_a)
+
+
+def make_source(
+    url: str = "https://baothu.vn/rss/tin-moi.rss",
+    *,
+    name: str = "Tin mới",
+    outlet_name: str = "Báo Thử",
+    **kwargs: object,
+) -> object:
+    from loa.sources.services import source_create
+
+    return source_create(url=url, name=name, outlet_name=outlet_name, **kwargs)  # type: ignore[arg-type]
+
+
+def make_article(
+    title: str = "Tập đoàn Điện lực Việt Nam tăng giá điện",
+    *,
+    body: str | None = None,
+    url: str | None = None,
+    outlet_domain: str = "baothu.vn",
+    outlet_name: str = "Báo Thử",
+    published_at: dt.datetime | None = None,
+    lead: str = "",
+) -> object:
+    import datetime as dt
+
+    from django.db import transaction
+
+    from loa.articles.services import article_store
+    from loa.sources.services import outlet_for_url
+
+    number = next(_counter)
+    url = url or f"https://{outlet_domain}/bai-viet/{number}.html"
+    body = body or (
+        f"Bài số {number}. Tập đoàn Điện lực Việt Nam (EVN) cho biết giá điện bình quân sẽ điều chỉnh "
+        "từ ngày 11/10. Theo EVN, mức điều chỉnh giúp bù đắp chi phí sản xuất. "
+        f"Chuyên gia nhận định tác động tới lạm phát không lớn. Mã tin {number * 7919}."
+    )
+    with transaction.atomic():
+        return article_store(
+            outlet=outlet_for_url(url, name=outlet_name),
+            source=None,
+            url=url,
+            title=title,
+            lead=lead,
+            body=body,
+            published_at=published_at or dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC),
+        )

@@ -23,12 +23,8 @@ from tests.conftest import service_missing
 LOA = [sys.executable, "-m", "loa"]
 
 
-def run_loa(
-    *args: str, env: dict[str, str], timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOA, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+def run_loa(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*LOA, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def free_port() -> int:
@@ -68,9 +64,7 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     yield re.sub(r"/[^/]*$", f"/{name}", url)
     with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _check_help(parser: argparse.ArgumentParser, path: str) -> None:
@@ -159,9 +153,7 @@ def test_port_in_use_is_reported(clean_env: dict[str, str]) -> None:
     assert "đang được một chương trình khác sử dụng" in result.stderr
 
 
-def test_serving_an_unmigrated_database_is_refused(
-    clean_env: dict[str, str], fresh_database_url: str
-) -> None:
+def test_serving_an_unmigrated_database_is_refused(clean_env: dict[str, str], fresh_database_url: str) -> None:
     clean_env["DATABASE_URL"] = fresh_database_url
     result = run_loa("serve", "--port", str(free_port()), env=clean_env)
     assert result.returncode == cli.EXIT_MIGRATIONS
@@ -210,7 +202,9 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     assert "worker stopped" in output
     assert "scheduler stopped" in output
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # the port is free again: nothing was left behind
+        # The port is free again: nothing was left listening (TIME_WAIT aside).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
 
     # A second start finds the administrator and the demo data and prints no password.
     second = subprocess.Popen(
@@ -239,9 +233,7 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     assert "Mật khẩu" not in output
 
 
-def test_several_scheduler_processes_enqueue_a_due_job_once(
-    clean_env: dict[str, str], tmp_path: Path
-) -> None:
+def test_several_scheduler_processes_enqueue_a_due_job_once(clean_env: dict[str, str], tmp_path: Path) -> None:
     clean_env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'sched.sqlite3'}"
     assert run_loa("manage", "migrate", "--noinput", env=clean_env).returncode == 0
     schedulers = [

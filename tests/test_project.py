@@ -45,6 +45,4 @@ def test_placeholders_survive_translation() -> None:
     catalogue = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
     for entry in catalogue.translated_entries():
-        assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), (
-            entry.msgid
-        )
+        assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), entry.msgid

@@ -7,6 +7,7 @@ fails until it is added.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,21 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "logout", "healthz", "set_language"}
 
+# Published coverage and the source registry are shared by every unit (the press is
+# public); these views must still require a login and show the same to every role.
+SHARED_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "sources:list": lambda o: {},
+    "sources:detail": lambda o: {"pk": o["source"].pk},
+    "articles:list": lambda o: {},
+    "articles:search": lambda o: {},
+    "articles:detail": lambda o: {"pk": o["article"].pk},
+}
+# Views that change shared data, for roles holding a capability.
+CAPABILITY_VIEWS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "sources:create": ("manage_sources", lambda o: {}),
+    "sources:edit": ("manage_sources", lambda o: {"pk": o["source"].pk}),
+}
+
 
 @dataclass(frozen=True)
 class ListCase:
@@ -34,12 +50,8 @@ class ListCase:
 LIST_VIEWS: dict[str, ListCase] = {
     # The home page shows the size of the scope: three units for the EVN subtree.
     "home": ListCase(foreign_markers=(), own_markers=('data-testid="units-in-scope">3<',)),
-    "units:list": ListCase(
-        foreign_markers=("Dầu khí", "Tổng công ty Khí"), own_markers=("Điện lực miền Bắc",)
-    ),
-    "accounts:list": ListCase(
-        foreign_markers=("pvn.staff", "quantri"), own_markers=("evna.staff",)
-    ),
+    "units:list": ListCase(foreign_markers=("Dầu khí", "Tổng công ty Khí"), own_markers=("Điện lực miền Bắc",)),
+    "accounts:list": ListCase(foreign_markers=("pvn.staff", "quantri"), own_markers=("evna.staff",)),
     "core:audit": ListCase(
         foreign_markers=(),
         own_markers=(),
@@ -48,17 +60,13 @@ LIST_VIEWS: dict[str, ListCase] = {
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
-DETAIL_VIEWS: dict[
-    str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]
-] = {
+DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
     "units:detail": lambda t, u: ({"pk": t.evn_a.pk}, {"pk": t.pvn_a.pk}),
     "accounts:detail": lambda t, u: ({"pk": u["evn_a_staff"].pk}, {"pk": u["pvn_staff"].pk}),
 }
 
 
-def named_urls(
-    resolver: URLResolver | None = None, namespace: str = ""
-) -> Iterator[tuple[str, URLPattern]]:
+def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -70,8 +78,15 @@ def named_urls(
             yield f"{namespace}{entry.name}", entry
 
 
+@pytest.fixture
+def shared(db: None) -> dict[str, Any]:
+    from tests.factories import make_article, make_source
+
+    return {"source": make_source(), "article": make_article()}
+
+
 def test_every_view_is_classified() -> None:
-    classified = PUBLIC | set(LIST_VIEWS) | set(DETAIL_VIEWS)
+    classified = PUBLIC | set(LIST_VIEWS) | set(DETAIL_VIEWS) | set(SHARED_VIEWS) | set(CAPABILITY_VIEWS)
     unclassified = {name for name, _ in named_urls()} - classified
     assert not unclassified, f"add a scoping case for: {sorted(unclassified)}"
 
@@ -96,9 +111,7 @@ def test_list_views_show_only_the_subtree(name: str, tree: Tree, users: dict[str
 
 
 @pytest.mark.parametrize("name", sorted(DETAIL_VIEWS))
-def test_detail_views_refuse_objects_outside_the_subtree(
-    name: str, tree: Tree, users: dict[str, User]
-) -> None:
+def test_detail_views_refuse_objects_outside_the_subtree(name: str, tree: Tree, users: dict[str, User]) -> None:
     inside, outside = DETAIL_VIEWS[name](tree, users)
     for who in ("evn_staff", "evn_leader", "evn_viewer"):
         client = login(users[who])
@@ -115,19 +128,52 @@ def test_views_require_login(name: str, tree: Tree, users: dict[str, User], clie
     assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("name", sorted(SHARED_VIEWS))
+def test_shared_views_need_a_login_and_show_to_every_role(
+    name: str, shared: dict[str, Any], tree: Tree, users: dict[str, User], client: Any
+) -> None:
+    url = reverse(name, kwargs=SHARED_VIEWS[name](shared))
+    assert client.get(url).status_code == 302
+    bodies = set()
+    assert login(users["bloc_staff"]).get(url).status_code == 200
+    # Roles without rights over shared data must see exactly the same page, unit or not.
+    for who in ("evn_staff", "evn_viewer", "evn_leader", "pvn_staff", "evn_a_staff"):
+        response = login(users[who]).get(url)
+        assert response.status_code == 200, (name, who)
+        main = response.content.decode().split('<main id="content">', 1)[1].split("</main>", 1)[0]
+        bodies.add(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main))
+    assert len(bodies) == 1, f"{name} differs between units"
+
+
+@pytest.mark.parametrize("name", sorted(CAPABILITY_VIEWS))
+def test_capability_views_refuse_other_roles(
+    name: str, shared: dict[str, Any], tree: Tree, users: dict[str, User], client: Any
+) -> None:
+    capability, kwargs = CAPABILITY_VIEWS[name]
+    url = reverse(name, kwargs=kwargs(shared))
+    assert client.get(url).status_code == 302
+    from loa.accounts.roles import has_capability
+
+    for who, user in users.items():
+        expected = 200 if has_capability(user.role, capability) else 403
+        assert login(user).get(url).status_code == expected, (name, who)
+
+
 def test_admin_is_for_administrators(tree: Tree, users: dict[str, User]) -> None:
     assert login(users["bloc_staff"]).get("/admin/").status_code == 302
     assert login(users["admin"]).get("/admin/").status_code == 200
 
 
-@pytest.mark.parametrize("name", ["units:list", "accounts:list", "core:audit", "home"])
+@pytest.mark.parametrize("name", ["units:list", "accounts:list", "core:audit", "home", "sources:list", "articles:list"])
 def test_list_views_do_a_bounded_number_of_queries(
     name: str, tree: Tree, users: dict[str, User], django_assert_max_num_queries: Any
 ) -> None:
-    from tests.factories import make_unit, make_user
+    from tests.factories import make_article, make_source, make_unit, make_user
 
-    for _ in range(15):
+    for number in range(15):
         make_user(unit=make_unit(parent=tree.evn))
+        make_source(url=f"https://bao{number}.vn/rss", name=f"Nguồn {number}")
+        make_article(outlet_domain=f"bao{number}.vn")
     client = login(users["bloc_staff"])
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name)).status_code == 200

@@ -148,9 +148,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         children.append(Child("worker", [python, "-m", "loa", "worker"]))
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
-    _print(
-        f"Loa {__version__} đang chạy tại http://{args.host}:{args.port}/ — nhấn Ctrl-C để dừng."
-    )
+    _print(f"Loa {__version__} đang chạy tại http://{args.host}:{args.port}/ — nhấn Ctrl-C để dừng.")
     return Supervisor(children, env=env).run()
 
 
@@ -170,9 +168,7 @@ def _ensure_admin() -> None:
     from loa.accounts.services import admin_ensure
 
     username = os.environ.get("LOA_ADMIN_USERNAME", "admin")
-    user, generated = admin_ensure(
-        username=username, password=os.environ.get("LOA_ADMIN_PASSWORD") or None
-    )
+    user, generated = admin_ensure(username=username, password=os.environ.get("LOA_ADMIN_PASSWORD") or None)
     if generated:
         _print("Loa: đã tạo tài khoản quản trị (administrator created).")
         _print(f"  Tên đăng nhập: {user.username}")
@@ -296,12 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"loa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    up = sub.add_parser(
-        "up", help="migrate, then run web server, task worker and scheduler together"
-    )
-    up.add_argument(
-        "--host", default=os.environ.get("LOA_HOST", "127.0.0.1"), help="address to listen on"
-    )
+    up = sub.add_parser("up", help="migrate, then run web server, task worker and scheduler together")
+    up.add_argument("--host", default=os.environ.get("LOA_HOST", "127.0.0.1"), help="address to listen on")
     up.add_argument(
         "--port",
         type=int,
@@ -331,9 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.set_defaults(handler=cmd_worker)
 
-    scheduler = sub.add_parser(
-        "scheduler", help="enqueue periodic jobs when due (safe to run several)"
-    )
+    scheduler = sub.add_parser("scheduler", help="enqueue periodic jobs when due (safe to run several)")
     scheduler.add_argument("--tick", type=float, default=None, help="seconds between checks")
     scheduler.add_argument("--ticks", type=int, default=None, help="stop after this many checks")
     scheduler.set_defaults(handler=cmd_scheduler)
@@ -341,25 +331,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load the demo bloc, its units and accounts (once)")
     demo.set_defaults(handler=cmd_demo)
 
-    createadmin = sub.add_parser(
-        "createadmin", help="create the first administrator if none exists"
-    )
+    createadmin = sub.add_parser("createadmin", help="create the first administrator if none exists")
     createadmin.set_defaults(handler=cmd_createadmin)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("django_args", nargs=argparse.REMAINDER, help="command and its arguments")
     manage.set_defaults(handler=cmd_manage)
 
+    from loa.articles import cli as articles_cli
+    from loa.devtools import cli as devtools_cli
+    from loa.sources import cli as sources_cli
     from loa.text import cli as text_cli
 
-    text_cli.register(sub)
+    for module in (text_cli, sources_cli, articles_cli, devtools_cli):
+        module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler

@@ -32,9 +32,7 @@ def test_unit_roles_see_their_subtree_only(tree: Tree, users: dict[str, User], w
     assert visible_units(users[who]) == tree.evn_subtree
 
 
-def test_subunit_staff_do_not_see_their_parent_or_siblings(
-    tree: Tree, users: dict[str, User]
-) -> None:
+def test_subunit_staff_do_not_see_their_parent_or_siblings(tree: Tree, users: dict[str, User]) -> None:
     assert visible_units(users["evn_a_staff"]) == {tree.evn_a.pk}
 
 
@@ -64,9 +62,7 @@ def test_capabilities_follow_roles(users: dict[str, User], tree: Tree) -> None:
     assert not user_can(AnonymousUser(), roles.WRITE)
 
 
-def test_dissolved_subunits_stay_visible_to_the_unit_above(
-    tree: Tree, users: dict[str, User]
-) -> None:
+def test_dissolved_subunits_stay_visible_to_the_unit_above(tree: Tree, users: dict[str, User]) -> None:
     import datetime as dt
 
     from loa.units.services import unit_dissolve
@@ -78,9 +74,7 @@ def test_dissolved_subunits_stay_visible_to_the_unit_above(
     assert tree.evn_b.pk in everything
 
 
-def test_tree_rows_are_depth_first_and_start_at_the_users_unit(
-    tree: Tree, users: dict[str, User]
-) -> None:
+def test_tree_rows_are_depth_first_and_start_at_the_users_unit(tree: Tree, users: dict[str, User]) -> None:
     rows = unit_tree(user=users["evn_staff"])
     assert next(row.unit.pk for row in rows) == tree.evn.pk
     assert [row.level for row in rows] == [0, 1, 1]

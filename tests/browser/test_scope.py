@@ -24,9 +24,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_unit_staff_sees_only_their_subtree(
-    page: Any, live_server: Any, tree: Tree, users: dict[str, User]
-) -> None:
+def test_unit_staff_sees_only_their_subtree(page: Any, live_server: Any, tree: Tree, users: dict[str, User]) -> None:
     base = live_server.url
     log_in(page, base, "evn.staff")
     # Vietnamese even though the browser asks for English.
@@ -50,18 +48,14 @@ def test_unit_staff_sees_only_their_subtree(
     assert "Dầu khí" not in page.content()
 
     page.goto(f"{base}/accounts/")
-    accounts = (
-        page.get_by_test_id("account-table").locator("tbody tr td:first-child").all_inner_texts()
-    )
+    accounts = page.get_by_test_id("account-table").locator("tbody tr td:first-child").all_inner_texts()
     assert sorted(accounts) == ["evn.leader", "evn.staff", "evn.viewer", "evna.staff"]
 
     page.goto(f"{base}/system/audit/")
     assert "Không được phép" in page.content()
 
 
-def test_bloc_staff_sees_every_unit(
-    page: Any, live_server: Any, tree: Tree, users: dict[str, User]
-) -> None:
+def test_bloc_staff_sees_every_unit(page: Any, live_server: Any, tree: Tree, users: dict[str, User]) -> None:
     log_in(page, live_server.url, "btg")
     page.goto(f"{live_server.url}/units/")
     names = page.get_by_test_id("unit-tree").locator("tbody tr td:first-child").all_inner_texts()

@@ -95,9 +95,7 @@ def test_healthz_reports_the_database(client: Client) -> None:
     assert response.json()["database"] == "ok"
 
 
-def test_healthz_answers_503_when_the_database_fails(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_healthz_answers_503_when_the_database_fails(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from django.db import connection
     from django.db.utils import OperationalError
 
@@ -134,7 +132,5 @@ def test_admin_speaks_vietnamese(users: dict[str, User]) -> None:
 
 
 def test_pages_show_dates_as_dd_mm_yyyy(tree: Tree, users: dict[str, User]) -> None:
-    body = (
-        login(users["bloc_staff"]).get(reverse("units:detail", args=[tree.evn.pk])).content.decode()
-    )
+    body = login(users["bloc_staff"]).get(reverse("units:detail", args=[tree.evn.pk])).content.decode()
     assert "01/01/2020" in body

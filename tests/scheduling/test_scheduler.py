@@ -21,9 +21,7 @@ TASK = "tests.scheduling.tasks.record_task"
 
 def make_jobs(count: int, *, due: dt.datetime) -> None:
     for number in range(count):
-        PeriodicJob.objects.create(
-            name=f"job-{number}", task_path=TASK, interval_seconds=60, next_run_at=due
-        )
+        PeriodicJob.objects.create(name=f"job-{number}", task_path=TASK, interval_seconds=60, next_run_at=due)
 
 
 @pytest.mark.django_db

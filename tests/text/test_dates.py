@@ -12,9 +12,7 @@ from loa.text import find_dates, parse_news_datetime
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def values(
-    text: str, reference: dt.date | None = None, **kwargs: bool
-) -> list[tuple[dt.date, str]]:
+def values(text: str, reference: dt.date | None = None, **kwargs: bool) -> list[tuple[dt.date, str]]:
     return [(m.value, m.precision) for m in find_dates(text, reference, **kwargs)]
 
 

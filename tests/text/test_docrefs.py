@@ -77,9 +77,7 @@ def test_parse_symbol(
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "text", ["2-1", "1/2/2021", "30/40", "COVID-19", "A4/B5", "10-20%", "3-0/TW"]
-)
+@pytest.mark.parametrize("text", ["2-1", "1/2/2021", "30/40", "COVID-19", "A4/B5", "10-20%", "3-0/TW"])
 def test_things_that_are_not_symbols(text: str) -> None:
     assert parse_symbol(text) is None
     assert find_references(f"Tỷ số {text} trong bài.") == []
@@ -100,9 +98,7 @@ def test_state_references_with_type_issuer_and_date() -> None:
 
 
 def test_written_date_forms() -> None:
-    refs = find_references(
-        "Quy định số 08-QĐi/TW ngày 25/10/2018; Chỉ thị 05-CT/TW ngày 15 tháng 5 năm 2016"
-    )
+    refs = find_references("Quy định số 08-QĐi/TW ngày 25/10/2018; Chỉ thị 05-CT/TW ngày 15 tháng 5 năm 2016")
     assert [r.date for r in refs] == [dt.date(2018, 10, 25), dt.date(2016, 5, 15)]
 
 

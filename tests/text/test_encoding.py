@@ -54,8 +54,5 @@ def test_mostly_utf8_with_a_broken_byte_stays_utf8() -> None:
 
 def test_sniff_html_charset() -> None:
     assert sniff_html_charset(b'<html><head><meta charset="windows-1258">') == "windows-1258"
-    assert (
-        sniff_html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">')
-        == "utf-8"
-    )
+    assert sniff_html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">') == "utf-8"
     assert sniff_html_charset(b"<html>") is None

@@ -11,7 +11,5 @@ def test_text_core_imports_no_django() -> None:
         "import sys, loa.text, loa.text.encoding, loa.text.segment, loa.text.cli; "
         "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -22,9 +22,7 @@ def test_converters() -> None:
     assert viqr_to_unicode(VIQR) == UNICODE
 
 
-@pytest.mark.parametrize(
-    ("text", "encoding"), [(TCVN3, "tcvn3"), (VNI, "vni"), (VIQR, "viqr"), (UNICODE, None)]
-)
+@pytest.mark.parametrize(("text", "encoding"), [(TCVN3, "tcvn3"), (VNI, "vni"), (VIQR, "viqr"), (UNICODE, None)])
 def test_detection(text: str, encoding: str | None) -> None:
     assert detect(text) == encoding
 

@@ -49,9 +49,7 @@ def test_invisible_characters_and_odd_spaces() -> None:
 
 
 def test_entities_are_decoded_even_when_escaped_twice() -> None:
-    assert normalize("Ch&#7881; th&#7883; &amp;amp; K&#7871;t lu&#7853;n &quot;60&quot;") == (
-        'Chỉ thị & Kết luận "60"'
-    )
+    assert normalize("Ch&#7881; th&#7883; &amp;amp; K&#7871;t lu&#7853;n &quot;60&quot;") == ('Chỉ thị & Kết luận "60"')
 
 
 def test_paragraphs_survive_and_blank_runs_shrink() -> None:

@@ -35,9 +35,7 @@ def _needs_no_repair(text: str) -> bool:
 
 
 # Text in which nothing needs decoding: no entities, legacy encodings or mojibake.
-clean = st.text(alphabet=st.sampled_from(LETTERS + SPACES + PUNCTUATION), max_size=300).filter(
-    _needs_no_repair
-)
+clean = st.text(alphabet=st.sampled_from(LETTERS + SPACES + PUNCTUATION), max_size=300).filter(_needs_no_repair)
 
 
 @given(st.one_of(anything, vietnamish))

@@ -21,9 +21,7 @@ def test_paths_nest_under_parents(tree: Tree) -> None:
     assert tree.bloc.path == f"/{tree.bloc.pk}/"
     assert tree.evn_a.path == f"/{tree.bloc.pk}/{tree.evn.pk}/{tree.evn_a.pk}/"
     assert tree.evn_a.depth == 2
-    below_evn = set(
-        Unit.objects.filter(path__startswith=tree.evn.path).values_list("pk", flat=True)
-    )
+    below_evn = set(Unit.objects.filter(path__startswith=tree.evn.path).values_list("pk", flat=True))
     assert below_evn == tree.evn_subtree
 
 
@@ -37,9 +35,7 @@ def test_path_prefix_does_not_confuse_ids_sharing_digits() -> None:
 
 
 def test_rename_keeps_the_old_name_for_earlier_dates(tree: Tree) -> None:
-    unit_change(
-        unit=tree.board, effective=D(2025, 3, 1), name="Ban Tuyên giáo và Dân vận", symbol="BTGDV"
-    )
+    unit_change(unit=tree.board, effective=D(2025, 3, 1), name="Ban Tuyên giáo và Dân vận", symbol="BTGDV")
     tree.board.refresh_from_db()
     assert tree.board.name == "Ban Tuyên giáo và Dân vận"
     before = unit_revision_on(unit=tree.board, day=D(2024, 12, 31))

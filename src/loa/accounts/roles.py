@@ -11,10 +11,11 @@ WRITE: Final = "write"
 APPROVE: Final = "approve"
 ADMINISTER: Final = "administer"
 READ_AUDIT: Final = "read_audit"
+MANAGE_SOURCES: Final = "manage_sources"
 
 CAPABILITIES: Final[dict[str, frozenset[str]]] = {
-    Role.ADMIN: frozenset({SEE_ALL_UNITS, WRITE, APPROVE, ADMINISTER, READ_AUDIT}),
-    Role.BLOC_STAFF: frozenset({SEE_ALL_UNITS, WRITE, READ_AUDIT}),
+    Role.ADMIN: frozenset({SEE_ALL_UNITS, WRITE, APPROVE, ADMINISTER, READ_AUDIT, MANAGE_SOURCES}),
+    Role.BLOC_STAFF: frozenset({SEE_ALL_UNITS, WRITE, READ_AUDIT, MANAGE_SOURCES}),
     Role.UNIT_STAFF: frozenset({WRITE}),
     Role.LEADER: frozenset({APPROVE}),
     Role.VIEWER: frozenset(),

@@ -40,6 +40,17 @@ class Scope:
 
 
 NOTHING = Scope(all_units=False, prefix=None)
+EVERYTHING = Scope(all_units=True, prefix=None)
+
+
+class _System:
+    """Loa acting for itself (the shell operator, background tasks): every unit, every right."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
 
 
 def _active_user(user: object) -> User | None:
@@ -50,11 +61,13 @@ def _active_user(user: object) -> User | None:
 
 
 def scope_of(user: object) -> Scope:
+    if user is SYSTEM:
+        return EVERYTHING
     account = _active_user(user)
     if account is None:
         return NOTHING
     if roles.has_capability(account.role, roles.SEE_ALL_UNITS):
-        return Scope(all_units=True, prefix=None)
+        return EVERYTHING
     if account.unit is None:
         return NOTHING
     return Scope(all_units=False, prefix=account.unit.path)
@@ -84,6 +97,8 @@ def scope_filter(
 
 def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:
     """Whether the user's role grants `capability`, on `unit` when one is given."""
+    if user is SYSTEM:
+        return True
     account = _active_user(user)
     if account is None or not roles.has_capability(account.role, capability):
         return False

@@ -14,9 +14,7 @@ PAGE_SIZE = 50
 
 @login_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(user_list(user=request.user).order_by("username"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(user_list(user=request.user).order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/account_list.html", {"page": page})
 
 

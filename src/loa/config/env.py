@@ -22,9 +22,7 @@ class ConfigError(Exception):
 def env_name() -> str:
     name = os.environ.get("LOA_ENV", "local").strip().lower() or "local"
     if name not in ENVIRONMENTS:
-        raise ConfigError(
-            f"LOA_ENV={name!r} không hợp lệ (invalid); dùng một trong: {', '.join(ENVIRONMENTS)}."
-        )
+        raise ConfigError(f"LOA_ENV={name!r} không hợp lệ (invalid); dùng một trong: {', '.join(ENVIRONMENTS)}.")
     return name
 
 
@@ -99,9 +97,7 @@ def database_config(default_sqlite: Path) -> dict[str, Any]:
             # Web, worker and scheduler share one file: WAL lets readers and one writer
             # proceed together, IMMEDIATE transactions avoid lock-upgrade deadlocks and
             # the timeout waits out short write bursts instead of failing them.
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
@@ -135,9 +131,7 @@ def secret_key(*, production: bool, directory: Path) -> str:
             raise ConfigError("SECRET_KEY quá ngắn cho chế độ production (cần ít nhất 32 ký tự).")
         return value
     if production:
-        raise ConfigError(
-            "Chế độ production cần biến môi trường SECRET_KEY (refusing to start without one)."
-        )
+        raise ConfigError("Chế độ production cần biến môi trường SECRET_KEY (refusing to start without one).")
     path = directory / "secret_key"
     if path.exists():
         stored = path.read_text(encoding="utf-8").strip()

@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("units/", include("loa.units.urls")),
+    path("sources/", include("loa.sources.urls")),
+    path("articles/", include("loa.articles.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,6 @@ product; an app adds its entry by giving the item a URL name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -33,12 +32,14 @@ class NavSection:
 SECTIONS: list[NavSection] = [
     NavSection(
         _("Monitoring"),
-        [NavItem(_("Coverage")), NavItem(_("Search")), NavItem(_("Sources"))],
+        [
+            NavItem(_("Coverage"), "articles:list"),
+            NavItem(_("Search"), "articles:search"),
+            NavItem(_("Sources"), "sources:list"),
+        ],
     ),
     NavSection(_("Alerts and crises"), [NavItem(_("Alerts")), NavItem(_("Incidents"))]),
-    NavSection(
-        _("Press review and reports"), [NavItem(_("Daily press review")), NavItem(_("Reports"))]
-    ),
+    NavSection(_("Press review and reports"), [NavItem(_("Daily press review")), NavItem(_("Reports"))]),
     NavSection(
         _("Work management"),
         [
@@ -62,10 +63,25 @@ SECTIONS: list[NavSection] = [
 ]
 
 
-def navigation_for(user: object, current_path: str) -> list[dict[str, Any]]:
-    sections = []
+@dataclass
+class NavLink:
+    label: str | Promise
+    url: str | None
+    active: bool = False
+
+
+@dataclass
+class NavGroup:
+    label: str | Promise
+    items: list[NavLink]
+
+
+def navigation_for(user: object, current_path: str) -> list[NavGroup]:
+    """Sections and items for `user`; the item whose address is the longest prefix of the
+    current path is marked active (so /articles/search/ marks Search, not Coverage)."""
+    groups = []
     for section in SECTIONS:
-        items = []
+        links = []
         for item in section.items:
             if item.capability and not user_can(user, item.capability):
                 continue
@@ -75,13 +91,10 @@ def navigation_for(user: object, current_path: str) -> list[dict[str, Any]]:
                     url = reverse(item.url_name)
                 except NoReverseMatch:
                     url = None
-            items.append(
-                {
-                    "label": item.label,
-                    "url": url,
-                    "active": bool(url) and current_path.startswith(url or "\0"),
-                }
-            )
-        if items:
-            sections.append({"label": section.label, "items": items})
-    return sections
+            links.append(NavLink(label=item.label, url=url))
+        if links:
+            groups.append(NavGroup(label=section.label, items=links))
+    matching = [link for g in groups for link in g.items if link.url and current_path.startswith(link.url)]
+    if matching:
+        max(matching, key=lambda link: len(link.url or "")).active = True
+    return groups

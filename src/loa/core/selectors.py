@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -24,10 +26,37 @@ def audit_entries(*, user: object, model: str = "") -> QuerySet[LogEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    entry: LogEntry
+    changes: list[tuple[str, str, str]]
+
+
+def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
+    """Entries with their changes as (field label, old, new), concrete fields only
+    (the audit library also lists reverse relations, which say nothing)."""
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        fields = {f.name: f for f in model._meta.concrete_fields} if model else {}
+        changes = []
+        for name, values in (entry.changes_dict or {}).items():
+            field = fields.get(name)
+            if field is None or not isinstance(values, list | tuple) or len(values) != 2:
+                continue
+            changes.append((str(field.verbose_name), _shown(values[0]), _shown(values[1])))
+        rows.append(AuditRow(entry=entry, changes=changes))
+    return rows
+
+
+def _shown(value: object) -> str:
+    return "∅" if value in (None, "", "None") else str(value)[:300]
+
+
 def home_summary(*, user: object) -> dict[str, Any]:
     scope = scope_of(user)
     return {
         "scope_all": scope.all_units,
         "units_in_scope": unit_list(user=user).count(),
-        "recent_changes": list(audit_entries(user=user)[:8]),
+        "recent_changes": audit_rows(audit_entries(user=user)[:8]),
     }

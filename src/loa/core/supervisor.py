@@ -28,9 +28,7 @@ class Child:
 
 
 class Supervisor:
-    def __init__(
-        self, children: Sequence[Child], *, env: Mapping[str, str], grace_seconds: float = 20
-    ) -> None:
+    def __init__(self, children: Sequence[Child], *, env: Mapping[str, str], grace_seconds: float = 20) -> None:
         self.children = list(children)
         self.env = dict(env)
         self.grace_seconds = grace_seconds
@@ -51,9 +49,7 @@ class Supervisor:
 
     def run(self) -> int:
         """Start the children and wait; returns the exit status for the whole group."""
-        previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
-        }
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         status = 0
         try:
             self.start()

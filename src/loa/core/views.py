@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from loa import __version__
 from loa.accounts import roles
 from loa.accounts.decorators import capability_required
-from loa.core.selectors import audit_entries, home_summary
+from loa.core.selectors import audit_entries, audit_rows, home_summary
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +37,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as exc:
         logger.error("healthz: database unavailable: %s", exc)
-        return JsonResponse(
-            {"status": "error", "database": "unavailable", "version": __version__}, status=503
-        )
-    return JsonResponse(
-        {"status": "ok", "database": "ok", "vendor": connection.vendor, "version": __version__}
-    )
+        return JsonResponse({"status": "error", "database": "unavailable", "version": __version__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor, "version": __version__})
 
 
 @capability_required(roles.READ_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     model = request.GET.get("model", "")
-    page = Paginator(audit_entries(user=request.user, model=model), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "core/audit_log.html", {"page": page, "model": model})
+    page = Paginator(audit_entries(user=request.user, model=model), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(page), "model": model})

@@ -13,9 +13,7 @@ from loa.scheduling.services import periodic_jobs_sync, scheduler_tick
 logger = logging.getLogger(__name__)
 
 
-def scheduler_run(
-    *, tick_seconds: float, stop: threading.Event, max_ticks: int | None = None
-) -> int:
+def scheduler_run(*, tick_seconds: float, stop: threading.Event, max_ticks: int | None = None) -> int:
     """Run until `stop` is set (or `max_ticks` ticks); returns how many jobs it enqueued."""
     periodic_jobs_sync()
     ticks = enqueued = 0

@@ -101,6 +101,9 @@ def scheduler_tick(*, now: dt.datetime | None = None) -> list[str]:
     return enqueued
 
 
+STALE_TASK = dt.timedelta(hours=6)
+
+
 def housekeeping_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Drop what has served its purpose: expired sessions, old finished task rows, old lockouts."""
     from axes.models import AccessAttempt
@@ -114,9 +117,7 @@ def housekeeping_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     tasks, _ = DBTaskResult.objects.filter(
         status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=now - retention
     ).delete()
-    attempts, _ = AccessAttempt.objects.filter(
-        attempt_time__lt=now - settings.AXES_COOLOFF_TIME
-    ).delete()
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - settings.AXES_COOLOFF_TIME).delete()
     counts = {"sessions": sessions, "task_results": tasks, "login_attempts": attempts}
     logger.info("housekeeping: removed %s", counts)
     return counts

@@ -16,9 +16,7 @@ MARKED_VOWELS = frozenset("ăâêôơư")
 
 # Characters that are neither letters nor spaces but show up inside web text: zero-width
 # joiners and spaces, the BOM, direction marks, word joiners.
-INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
-)
+INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f")
 # The soft hyphen is invisible too, but it is the letter ư in TCVN3 and part of "í" in
 # mojibake, so it is removed only after those repairs.
 SOFT_HYPHEN = "\u00ad"

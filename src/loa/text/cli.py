@@ -63,9 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     def tool(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
-        parser.add_argument(
-            "--encoding", default=None, help="encoding of stdin if known (default: detect)"
-        )
+        parser.add_argument("--encoding", default=None, help="encoding of stdin if known (default: detect)")
         parser.set_defaults(handler=handler)
         return parser
 

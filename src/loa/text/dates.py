@@ -32,21 +32,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?![\d-])")),
     (
         "dmy_words",
-        re.compile(
-            r"(?:ngay\s+)?(?<!\d)(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})(?!\d)"
-        ),
+        re.compile(r"(?:ngay\s+)?(?<!\d)(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})(?!\d)"),
     ),
     (
         "dmy",
-        re.compile(
-            r"(?:ngay\s+)?(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4})(?![\d/.-]*\d)"
-        ),
+        re.compile(r"(?:ngay\s+)?(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4})(?![\d/.-]*\d)"),
     ),
     (
         "dm_words",
-        re.compile(
-            rf"{_DAY_PREFIX}\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})(?!\s*(?:,\s*)?nam\s+\d)(?!\d)"
-        ),
+        re.compile(rf"{_DAY_PREFIX}\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})(?!\s*(?:,\s*)?nam\s+\d)(?!\d)"),
     ),
     ("dm", re.compile(rf"{_DAY_PREFIX}\s+(\d{{1,2}})\s?[/-]\s?(\d{{1,2}})(?![\d/.-]*\d)")),
     ("my", re.compile(r"thang\s+(\d{1,2})\s*(?:(?:,\s*)?nam\s+|[/-])(\d{4})(?!\d)")),
@@ -63,19 +57,13 @@ def _valid(year: int, month: int, day: int) -> dt.date | None:
 
 def _nearest_year(month: int, day: int, reference: dt.date) -> dt.date | None:
     """A day and month without a year is the occurrence nearest to the reference date."""
-    candidates = [
-        d
-        for y in (reference.year - 1, reference.year, reference.year + 1)
-        if (d := _valid(y, month, day))
-    ]
+    candidates = [d for y in (reference.year - 1, reference.year, reference.year + 1) if (d := _valid(y, month, day))]
     if not candidates:
         return None
     return min(candidates, key=lambda d: abs((d - reference).days))
 
 
-def _match_value(
-    kind: str, groups: tuple[str, ...], reference: dt.date | None
-) -> tuple[dt.date, str] | None:
+def _match_value(kind: str, groups: tuple[str, ...], reference: dt.date | None) -> tuple[dt.date, str] | None:
     if kind == "iso":
         value = _valid(int(groups[0]), int(groups[1]), int(groups[2]))
         return (value, "day") if value else None
@@ -97,9 +85,7 @@ def _match_value(
     return (value, "year") if value else None
 
 
-def find_dates(
-    text: str, reference: dt.date | None = None, *, years: bool = False
-) -> list[DateMatch]:
+def find_dates(text: str, reference: dt.date | None = None, *, years: bool = False) -> list[DateMatch]:
     """Every date in `text`, earliest first, longest match winning where two overlap.
 
     `reference` supplies the year of dates written without one ("ngày 6/1" in an article
@@ -124,11 +110,7 @@ def find_dates(
     out = []
     for start, end, value, precision in found:
         o_start, o_end = view.original_span(start, end)
-        out.append(
-            DateMatch(
-                value=value, precision=precision, start=o_start, end=o_end, text=text[o_start:o_end]
-            )
-        )
+        out.append(DateMatch(value=value, precision=precision, start=o_start, end=o_end, text=text[o_start:o_end]))
     return out
 
 
@@ -145,9 +127,7 @@ _UNITS = {
 }
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s?[:hg]\s?([0-5]\d)(?::([0-5]\d))?(?!\d)")
 _OFFSET = re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
-_ISO_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?"
-)
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?")
 
 
 def parse_news_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
@@ -179,11 +159,7 @@ def parse_news_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
         hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
         sign = 1 if offset.group(1) == "+" else -1
         tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
-        folded = (
-            folded[: offset.start()]
-            + " " * (offset.end() - offset.start())
-            + folded[offset.end() :]
-        )
+        folded = folded[: offset.start()] + " " * (offset.end() - offset.start()) + folded[offset.end() :]
     day: dt.date | None = None
     for shift, word in ((1, "hom qua"), (2, "hom kia"), (0, "hom nay")):
         if word in folded:
@@ -195,13 +171,7 @@ def parse_news_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
             return None
         day = dates[0].value
         # Keep the date's digits away from the time pattern ("31/08/2021 10:30").
-        folded = (
-            folded[: dates[0].start]
-            + " " * (dates[0].end - dates[0].start)
-            + folded[dates[0].end :]
-        )
+        folded = folded[: dates[0].start] + " " * (dates[0].end - dates[0].start) + folded[dates[0].end :]
     clock = _TIME.search(folded)
-    hour, minute, second = (
-        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
-    )
+    hour, minute, second = (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
     return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)

@@ -50,17 +50,11 @@ TYPE_NAMES = sorted(
 _DASH = r"\s?[-–—‐]\s?"
 _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,5}\d{0,2}"
 _ISSUER = rf"{_CODE}(?:{_DASH}{_CODE})*"
-_PARTY = re.compile(
-    rf"(?<![\w/])(\d{{1,5}}){_DASH}([A-ZĐ][A-Za-zĐđ]{{0,4}})\s?/\s?({_ISSUER})(?![\w])"
-)
-_STATE_LEGAL = re.compile(
-    rf"(?<![\w/])(\d{{1,5}})/(\d{{4}})/(?:([A-ZĐ][A-Za-zĐ]{{0,4}})-)?({_ISSUER})(?![\w])"
-)
+_PARTY = re.compile(rf"(?<![\w/])(\d{{1,5}}){_DASH}([A-ZĐ][A-Za-zĐđ]{{0,4}})\s?/\s?({_ISSUER})(?![\w])")
+_STATE_LEGAL = re.compile(rf"(?<![\w/])(\d{{1,5}})/(\d{{4}})/(?:([A-ZĐ][A-Za-zĐ]{{0,4}})-)?({_ISSUER})(?![\w])")
 _STATE = re.compile(rf"(?<![\w/])(\d{{1,5}})/({_CODE})-({_ISSUER})(?![\w/])")
 _TYPE_BEFORE = re.compile(
-    r"("
-    + "|".join(re.escape(fold_chars(name)) for name in TYPE_NAMES)
-    + r")(?:\s+(?:so|so hieu))?\s*:?\s*$"
+    r"(" + "|".join(re.escape(fold_chars(name)) for name in TYPE_NAMES) + r")(?:\s+(?:so|so hieu))?\s*:?\s*$"
 )
 _OF = re.compile(r"\s*,?\s*cua\s+")
 
@@ -142,25 +136,17 @@ def _find_state(text: str) -> list[tuple[Symbol, int, int]]:
         number, year, code, issuer = match.groups()
         if code is not None and code not in STATE_TYPES:
             continue
-        if code is None and not re.fullmatch(
-            r"QH\d{1,2}|UBTVQH\d{1,2}|[A-ZĐ]{2,}(?:-[A-ZĐ]{2,})*", _squeeze(issuer)
-        ):
+        if code is None and not re.fullmatch(r"QH\d{1,2}|UBTVQH\d{1,2}|[A-ZĐ]{2,}(?:-[A-ZĐ]{2,})*", _squeeze(issuer)):
             continue
-        symbol = Symbol(
-            number=number, type_code=code, issuer=_squeeze(issuer), notation="state", year=int(year)
-        )
+        symbol = Symbol(number=number, type_code=code, issuer=_squeeze(issuer), notation="state", year=int(year))
         out.append((symbol, *match.span()))
     for match in _STATE.finditer(text):
         number, head, issuer = match.groups()
         if head in STATE_TYPES:
-            symbol = Symbol(
-                number=number, type_code=head, issuer=_squeeze(issuer), notation="state"
-            )
+            symbol = Symbol(number=number, type_code=head, issuer=_squeeze(issuer), notation="state")
         else:
             # Official letters (công văn) carry no type: issuer-drafting unit, "1273/BTTTT-TTCS".
-            symbol = Symbol(
-                number=number, type_code=None, issuer=_squeeze(f"{head}-{issuer}"), notation="state"
-            )
+            symbol = Symbol(number=number, type_code=None, issuer=_squeeze(f"{head}-{issuer}"), notation="state")
         out.append((symbol, *match.span()))
     return out
 
@@ -204,17 +190,12 @@ def _issuer_name_after(view_text: str, folded: str, end: int) -> str | None:
     of = _OF.match(folded, end)
     if not of:
         return None
-    words = re.findall(
-        r"[^\s,.;:“”\"()\[\]–—]+|[,.;:“”\"()\[\]–—]", view_text[of.end() : of.end() + 120]
-    )
+    words = re.findall(r"[^\s,.;:“”\"()\[\]–—]+|[,.;:“”\"()\[\]–—]", view_text[of.end() : of.end() + 120])
     taken: list[str] = []
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         if word[0].isupper() or (
-            word == "và"
-            and taken
-            and following[:1].isupper()
-            and not _starts_type_name(words[index + 1 :])
+            word == "và" and taken and following[:1].isupper() and not _starts_type_name(words[index + 1 :])
         ):
             taken.append(word)
         elif word in _FUNCTION_WORDS:
@@ -242,9 +223,7 @@ def find_references(text: str) -> list[DocumentReference]:
         kind = named[0] if named else None
         span_start = named[1] if named else start
         if kind is None and symbol.type_code:
-            kind = (PARTY_TYPES if symbol.notation == "party" else STATE_TYPES).get(
-                symbol.type_code
-            )
+            kind = (PARTY_TYPES if symbol.notation == "party" else STATE_TYPES).get(symbol.type_code)
         dated = _date_after(view.text, folded, end)
         after = dated[1] if dated else end
         o_start, o_end = view.original_span(span_start, end)

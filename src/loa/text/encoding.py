@@ -64,9 +64,7 @@ def _score(text: str) -> float:
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return Decoded(
-                data.decode(name, errors="replace"), name, declared, b"\xef\xbf\xbd" in data
-            )
+            return Decoded(data.decode(name, errors="replace"), name, declared, b"\xef\xbf\xbd" in data)
     try:
         return Decoded(data.decode("utf-8"), "utf-8", declared, replaced=False)
     except UnicodeDecodeError:
@@ -88,8 +86,6 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     best = max(candidates, key=lambda name: _score(candidates[name]))
     utf8_text = data.decode("utf-8", errors="replace")
     # Mostly UTF-8 with a few broken bytes (a truncated page) reads better as UTF-8.
-    if utf8_text.count("\ufffd") * 200 < len(utf8_text) and _score(utf8_text) >= _score(
-        candidates[best]
-    ):
+    if utf8_text.count("\ufffd") * 200 < len(utf8_text) and _score(utf8_text) >= _score(candidates[best]):
         return Decoded(utf8_text, "utf-8", declared, replaced=True)
     return Decoded(candidates[best], best, declared, replaced=False)

@@ -126,9 +126,7 @@ def canonical(word: str) -> str:
     if syllable is None or not syllable.tone:
         return word
     index = tone_index(syllable.vowels, syllable.coda)
-    vowels = "".join(
-        _with_tone(v, syllable.tone) if i == index else v for i, v in enumerate(syllable.vowels)
-    )
+    vowels = "".join(_with_tone(v, syllable.tone) if i == index else v for i, v in enumerate(syllable.vowels))
     placed = syllable.onset + vowels + syllable.coda
     if placed == lower:
         return word

@@ -44,9 +44,7 @@ def sentences(text: str) -> list[Span]:
         end = match.end()
         if match.group(0) != "\n":
             following = _NEXT.match(text, end)
-            starts_sentence = following is not None and (
-                following.group(1).isupper() or following.group(1).isdigit()
-            )
+            starts_sentence = following is not None and (following.group(1).isupper() or following.group(1).isdigit())
             if not starts_sentence and end < len(text):
                 continue
             if match.group(0).startswith(".") and _is_abbreviation(text, match.start()):

@@ -72,8 +72,7 @@ class Unit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True)
-                | models.Q(valid_to__gt=models.F("valid_from")),
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
                 name="unit_valid_period",
             ),
         ]
@@ -104,9 +103,7 @@ class UnitRevision(models.Model):
     short_name = models.CharField(_("short name"), max_length=120)
     symbol = models.CharField(_("symbol"), max_length=30, blank=True)
     unit_kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
-    parent = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

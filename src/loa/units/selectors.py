@@ -19,9 +19,7 @@ def active_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def unit_list(
-    *, user: object, on: dt.date | None = None, include_inactive: bool = False
-) -> QuerySet[Unit]:
+def unit_list(*, user: object, on: dt.date | None = None, include_inactive: bool = False) -> QuerySet[Unit]:
     units = scope_filter(Unit.objects.all(), user, unit_field="")
     if not include_inactive:
         units = units.filter(active_on_q(on or timezone.localdate()))
@@ -34,9 +32,7 @@ class TreeRow:
     level: int
 
 
-def unit_tree(
-    *, user: object, on: dt.date | None = None, include_inactive: bool = False
-) -> list[TreeRow]:
+def unit_tree(*, user: object, on: dt.date | None = None, include_inactive: bool = False) -> list[TreeRow]:
     """Units in scope in depth-first order, siblings by their order then name.
 
     A unit whose parent is out of scope (the user's own unit) or filtered out starts a

@@ -120,11 +120,7 @@ def unit_change(
         "kind": kind,
         "sort_order": sort_order,
     }
-    changed = [
-        field
-        for field in _TRACKED
-        if requested[field] is not None and requested[field] != getattr(unit, field)
-    ]
+    changed = [field for field in _TRACKED if requested[field] is not None and requested[field] != getattr(unit, field)]
     if not changed:
         return unit
     for field in changed:
@@ -194,8 +190,6 @@ def unit_dissolve(*, unit: Unit, effective: dt.date, note: str = "") -> Unit:
     if not unit.is_active_on(effective):
         raise ValidationError(_("The unit does not exist on that date."))
     if _active_children(unit, effective):
-        raise ValidationError(
-            _("Move, merge or dissolve the subunits of %(unit)s first.") % {"unit": unit.name}
-        )
+        raise ValidationError(_("Move, merge or dissolve the subunits of %(unit)s first.") % {"unit": unit.name})
     _close(unit, effective=effective, successor=None, kind=RevisionKind.DISSOLVED, note=note)
     return unit

@@ -14,9 +14,7 @@ from loa.units.selectors import unit_children, unit_list, unit_revisions, unit_t
 def unit_list_view(request: HttpRequest) -> HttpResponse:
     include_inactive = request.GET.get("all") == "1"
     rows = unit_tree(user=request.user, include_inactive=include_inactive)
-    return render(
-        request, "units/unit_list.html", {"rows": rows, "include_inactive": include_inactive}
-    )
+    return render(request, "units/unit_list.html", {"rows": rows, "include_inactive": include_inactive})
 
 
 @login_required

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "loa.units",
     "loa.accounts",
     "loa.scheduling",
+    "loa.sources",
+    "loa.articles",
 ]
 
 MIDDLEWARE = [
@@ -98,18 +100,11 @@ if TASKS_BACKEND_NAME == "rq" and not REDIS_URL:
 TASK_QUEUES = ["default", "ingest", "analysis", "notify"]
 TASKS: dict[str, Any] = {
     "default": {
-        "BACKEND": (
-            "django_tasks_rq.RQBackend"
-            if TASKS_BACKEND_NAME == "rq"
-            else "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": ("django_tasks_rq.RQBackend" if TASKS_BACKEND_NAME == "rq" else "django_tasks_db.DatabaseBackend"),
         "QUEUES": TASK_QUEUES,
     }
 }
-RQ_QUEUES = {
-    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}
-    for name in TASK_QUEUES
-}
+RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900} for name in TASK_QUEUES}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -148,6 +143,12 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_db",
     "contenttypes",
     "scheduling.periodicjob",
+    # Machine-made records of the monitoring pipeline, not changes people make.
+    "articles.article",
+    "articles.articleband",
+    "articles.fetchitem",
+    "sources.pipelinecount",
+    "sources.hostslot",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_DISABLE_REMOTE_ADDR = True
@@ -212,6 +213,9 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "trafilatura": {"level": "WARNING"},
+        "htmldate": {"level": "WARNING"},
     },
 }
 
@@ -219,3 +223,23 @@ LOGGING: dict[str, Any] = {
 LOA_SCHEDULER_TICK_SECONDS = env.env_int("LOA_SCHEDULER_TICK_SECONDS", 5)
 # Finished task rows older than this are pruned by the housekeeping job.
 LOA_TASK_RESULT_RETENTION_DAYS = env.env_int("LOA_TASK_RESULT_RETENTION_DAYS", 14)
+
+# --- ingestion ----------------------------------------------------------------------
+# Private networks Loa may fetch from (CIDRs); empty refuses every non-public address.
+LOA_FETCH_ALLOW_NETWORKS = env.env_list("LOA_FETCH_ALLOW_NETWORKS", [])
+LOA_FETCH_MAX_BYTES = env.env_int("LOA_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+LOA_FETCH_TIMEOUT_SECONDS = env.env_int("LOA_FETCH_TIMEOUT_SECONDS", 15)
+LOA_FETCH_DEADLINE_SECONDS = env.env_int("LOA_FETCH_DEADLINE_SECONDS", 30)
+LOA_FETCH_ATTEMPTS = env.env_int("LOA_FETCH_ATTEMPTS", 3)
+# Milliseconds between two requests to one host, and requests in flight per host.
+LOA_FETCH_HOST_INTERVAL_MS = env.env_int("LOA_FETCH_HOST_INTERVAL_MS", 1000)
+LOA_FETCH_HOST_CONCURRENCY = env.env_int("LOA_FETCH_HOST_CONCURRENCY", 2)
+LOA_FETCH_RESPECT_ROBOTS = env.env_bool("LOA_FETCH_RESPECT_ROBOTS", True)
+LOA_ARCHIVE_DIR = VAR_DIR / "archive"
+# Items a worker takes at once, threads it fetches them with, and how long it may hold them.
+LOA_INGEST_BATCH = env.env_int("LOA_INGEST_BATCH", 24)
+LOA_INGEST_THREADS = env.env_int("LOA_INGEST_THREADS", 4)
+LOA_ITEM_LEASE_SECONDS = env.env_int("LOA_ITEM_LEASE_SECONDS", 300)
+LOA_ITEM_MAX_ATTEMPTS = env.env_int("LOA_ITEM_MAX_ATTEMPTS", 5)
+# Sitemap entries older than this are history, not news.
+LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)

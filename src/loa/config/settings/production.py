@@ -10,9 +10,7 @@ PRODUCTION = True
 DEBUG = False
 SECRET_KEY = env.secret_key(production=True, directory=VAR_DIR)
 if not os.environ.get("ALLOWED_HOSTS", "").strip():
-    raise env.ConfigError(
-        "Chế độ production cần ALLOWED_HOSTS (tên miền phục vụ, cách nhau dấu phẩy)."
-    )
+    raise env.ConfigError("Chế độ production cần ALLOWED_HOSTS (tên miền phục vụ, cách nhau dấu phẩy).")
 SESSION_COOKIE_SECURE = env.env_bool("LOA_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.env_int("LOA_HSTS_SECONDS", 31536000)

@@ -29,3 +29,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing root
+
+# The replay server runs on loopback; tests never reach the internet.
+LOA_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+LOA_FETCH_HOST_INTERVAL_MS = 0
+LOA_FETCH_HOST_CONCURRENCY = 4
+LOA_FETCH_TIMEOUT_SECONDS = 3
+LOA_FETCH_DEADLINE_SECONDS = 6
+LOA_FETCH_ATTEMPTS = 2

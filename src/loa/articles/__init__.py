@@ -1,0 +1,1 @@
+"""Articles: the ingestion frontier, stored articles with their fingerprints, and search."""

@@ -1,0 +1,20 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticlesConfig(AppConfig):
+    name = "loa.articles"
+    label = "articles"
+    verbose_name = _("Articles")
+
+    def ready(self) -> None:
+        from loa.scheduling import registry
+
+        # Picks up items left by a crashed worker (expired leases) and retries that are due.
+        registry.register(
+            "frontier_sweep",
+            task_path="loa.articles.tasks.frontier_sweep_task",
+            interval=timedelta(seconds=60),
+        )

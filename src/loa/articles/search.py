@@ -1,0 +1,230 @@
+"""Full-text search over articles: SQLite FTS5 embedded, PostgreSQL full-text at scale.
+
+Both index the folded text (see `loa.text.fold`), so "dang uy" finds "Đảng ủy" and the
+query syntax means the same on both. Highlighting happens in Python on the stored text,
+which lines up character for character with its folded form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from loa.articles.models import Article
+from loa.text.folding import fold_chars
+from loa.text.query import (
+    Node,
+    Phrase,
+    QueryError,
+    has_positive,
+    parse,
+    positive_phrases,
+    to_fts5,
+    to_tsquery,
+)
+
+FTS_TABLE = "articles_fts"
+PG_TABLE = "articles_search"
+
+
+def _folded(article: Article) -> tuple[str, str, str]:
+    return fold_chars(article.title), fold_chars(article.lead), fold_chars(article.body)
+
+
+def index(article: Article) -> None:
+    title, lead, body = _folded(article)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article.pk])
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, lead, body) VALUES (%s, %s, %s, %s)",
+                [article.pk, title, lead, body],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s, "
+                "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
+                "|| setweight(to_tsvector('simple', %s), 'C')) "
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                [article.pk, title, lead, body],
+            )
+
+
+def remove(article_id: int) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])
+        else:
+            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = %s", [article_id])
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    outlet_ids: tuple[int, ...] = ()
+    source_ids: tuple[int, ...] = ()
+    article_ids: tuple[int, ...] | None = None  # restricts to these (other modules' filters)
+
+
+@dataclass
+class Page:
+    ids: list[int]
+    total: int
+    node: Node | None
+    error: str = ""
+    phrases: list[Phrase] = field(default_factory=list)
+
+
+SqlParam = int | str | dt.datetime
+
+
+def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]]:
+    clauses: list[str] = []
+    params: list[SqlParam] = []
+    when = f"COALESCE({alias}.published_at, {alias}.created_at)"
+    if filters.date_from:
+        clauses.append(f"{when} >= %s")
+        params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz()))
+    if filters.date_to:
+        clauses.append(f"{when} < %s")
+        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz()))
+    for column, values in (("outlet_id", filters.outlet_ids), ("source_id", filters.source_ids)):
+        if values:
+            clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    if filters.article_ids is not None:
+        if not filters.article_ids:
+            clauses.append("1 = 0")
+        else:
+            clauses.append(f"{alias}.id IN ({', '.join(['%s'] * len(filters.article_ids))})")
+            params.extend(filters.article_ids)
+    return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _tz() -> dt.tzinfo:
+    from django.utils import timezone
+
+    return timezone.get_current_timezone()
+
+
+def run(
+    query: str,
+    *,
+    filters: Filters | None = None,
+    order: str = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+) -> Page:
+    """Article ids matching `query` (all articles for an empty query), best first."""
+    filters = filters or Filters()
+    try:
+        node = parse(query)
+    except QueryError as error:
+        return Page(ids=[], total=0, node=None, error=str(error))
+    where, params = _filter_sql(filters)
+    table = "articles_article"
+    with connection.cursor() as cursor:
+        if node is None:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} a WHERE 1 = 1{where}", params)
+            total = int(cursor.fetchone()[0])
+            cursor.execute(
+                f"SELECT a.id FROM {table} a WHERE 1 = 1{where} "
+                "ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return Page(ids=[r[0] for r in cursor.fetchall()], total=total, node=None)
+        if not has_positive(node):
+            return Page(
+                ids=[],
+                total=0,
+                node=node,
+                error=str(QueryError("Truy vấn cần ít nhất một từ không bị loại trừ.")),
+            )
+        by_date = "COALESCE(a.published_at, a.created_at) DESC, a.id DESC"
+        if connection.vendor == "sqlite":
+            try:
+                match = to_fts5(node)
+            except QueryError as error:
+                return Page(ids=[], total=0, node=node, error=str(error))
+            base = f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
+            rank = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"
+            cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])
+            total = int(cursor.fetchone()[0])
+            ordering = f"{rank}, a.id DESC" if order == "relevance" else by_date
+            cursor.execute(
+                f"SELECT a.id {base} ORDER BY {ordering} LIMIT %s OFFSET %s",
+                [match, *params, limit, offset],
+            )
+        else:
+            tsquery = to_tsquery(node)
+            base = (
+                f"FROM {PG_TABLE} s JOIN {table} a ON a.id = s.article_id "
+                f"WHERE s.document @@ to_tsquery('simple', %s){where}"
+            )
+            cursor.execute(f"SELECT COUNT(*) {base}", [tsquery, *params])
+            total = int(cursor.fetchone()[0])
+            ordering = (
+                "ts_rank_cd(s.document, to_tsquery('simple', %s)) DESC, a.id DESC" if order == "relevance" else by_date
+            )
+            extra = [tsquery] if order == "relevance" else []
+            cursor.execute(
+                f"SELECT a.id {base} ORDER BY {ordering} LIMIT %s OFFSET %s",
+                [tsquery, *params, *extra, limit, offset],
+            )
+        ids = [r[0] for r in cursor.fetchall()]
+    return Page(ids=ids, total=total, node=node, phrases=list(positive_phrases(node)))
+
+
+# --- highlighting -------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def _spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
+    folded = fold_chars(text)
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+    spans = []
+    for phrase in phrases:
+        size = len(phrase.words)
+        for i in range(len(words) - size + 1):
+            if all(words[i + j][2] == phrase.words[j] for j in range(size)):
+                spans.append((words[i][0], words[i + size - 1][1]))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, phrases: list[Phrase]) -> str:
+    """`text` as HTML with the matched words in <mark>; everything else escaped."""
+    out, last = [], 0
+    for start, end in _spans(text, phrases):
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, phrases: list[Phrase], *, width: int = 240) -> str:
+    """A highlighted window of `text` around its first match (or its start)."""
+    spans = _spans(text, phrases)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    if start:
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space > start - 20 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    window = highlight(text[start:end], phrases)
+    return ("… " if start else "") + window + (" …" if end < len(text) else "")

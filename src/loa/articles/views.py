@@ -1,0 +1,79 @@
+"""Coverage pages: the latest articles, one article with its copies, and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from loa.articles import search
+from loa.articles.selectors import article_copies, article_get, article_list, article_search
+from loa.sources.selectors import outlet_list
+
+PAGE_SIZE = 30
+
+
+@login_required
+def article_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(article_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page})
+
+
+@login_required
+def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    article = article_get(user=request.user, pk=pk)
+    if article is None:
+        raise Http404
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "copies": article_copies(article=article),
+            "paragraphs": article.body.split("\n"),
+        },
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=500)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+    outlet = forms.TypedChoiceField(label=_("Outlet"), required=False, coerce=int, empty_value=None)
+    order = forms.ChoiceField(label=_("Order"), required=False,
+                              choices=[("relevance", _("Relevance")), ("date", _("Newest first"))])  # fmt: skip
+
+
+@login_required
+def search_view(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    outlets = list(outlet_list(user=request.user))
+    outlet_field = form.fields["outlet"]
+    assert isinstance(outlet_field, forms.TypedChoiceField)
+    outlet_field.choices = [("", _("All outlets")), *((o.pk, o.name) for o in outlets)]
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        date_from: dt.date | None = data.get("date_from")
+        date_to: dt.date | None = data.get("date_to")
+        filters = search.Filters(
+            date_from=date_from,
+            date_to=date_to,
+            outlet_ids=(data["outlet"],) if data.get("outlet") else (),
+        )
+        try:
+            page = int(request.GET.get("page", "1"))
+        except ValueError:
+            page = 1
+        results = article_search(
+            user=request.user, query=data.get("q") or "", filters=filters, order=data.get("order") or "relevance",
+            page=page, size=20,
+        )  # fmt: skip
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
+    return render(request, "articles/search.html", {"form": form, "results": results, "query": query})

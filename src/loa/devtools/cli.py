@@ -1,0 +1,68 @@
+"""`loa replay-server`: serve the shared news sample as local outlets (tests, demos)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from pathlib import Path
+
+DEFAULT_PORT = 8801
+
+
+def default_data() -> Path | None:
+    here = Path(__file__).resolve()
+    candidates = [os.environ.get("LOA_REPLAY_DATA", "")]
+    candidates += [
+        str(parent / "shared" / "data" / "news" / "baomoi-articles.jsonl.gz") for parent in here.parents[3:5]
+    ]
+    candidates.append("/work/shared/data/news/baomoi-articles.jsonl.gz")
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from loa.cli import CommandError
+    from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus, load_sample
+
+    data = Path(args.data) if args.data else default_data()
+    if data is None or not data.is_file():
+        raise CommandError("Không tìm thấy dữ liệu tin (news sample not found); dùng --data hoặc LOA_REPLAY_DATA")
+    records = load_sample(data, args.articles)
+    corpus = build_corpus(
+        records,
+        outlets=args.outlets,
+        now=dt.datetime.now(VIETNAM),
+        live=args.live,
+        live_interval=args.live_interval,
+    )
+    ports = [args.port + i for i in range(args.outlets)]
+    try:
+        server = ReplayServer(corpus, host=args.host, ports=ports).start()
+    except OSError as exc:
+        raise CommandError(f"Không mở được cổng {ports[0]}–{ports[-1]}: {exc}", 3) from exc
+    for base in server.bases:
+        print(f"{base}/rss/tin-moi.rss  {base}/sitemap.xml  {base}/chuyen-muc/thoi-su", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay = subparsers.add_parser("replay-server", help="serve the shared news sample as local test outlets")
+    replay.add_argument("--data", help="baomoi-articles.jsonl.gz (default: ../shared/data/news)")
+    replay.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    replay.add_argument("--port", type=int, default=DEFAULT_PORT, help="port of the first outlet; others follow")
+    replay.add_argument("--outlets", type=int, default=6, help="number of outlets")
+    replay.add_argument("--articles", type=int, default=600, help="articles read from the sample")
+    replay.add_argument("--live", type=int, default=120, help="articles that appear one by one after start")
+    replay.add_argument("--live-interval", type=float, default=30.0, help="seconds between live articles")
+    replay.set_defaults(handler=cmd_replay)

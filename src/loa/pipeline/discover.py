@@ -1,0 +1,162 @@
+"""Discovery: links to articles from RSS/Atom feeds, sitemaps (index and Google News)
+and HTML section pages, with whatever the listing says about each (title, time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from calendar import timegm
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from lxml import etree
+from lxml import html as lxml_html
+
+from loa.pipeline.outcomes import quarantine
+from loa.text.dates import parse_news_datetime
+from loa.text.normalization import normalize
+
+
+@dataclass(frozen=True)
+class Candidate:
+    url: str
+    title: str = ""
+    published: dt.datetime | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    candidates: list[Candidate]
+    # Sitemap indexes point at more sitemaps to read.
+    sitemaps: list[str]
+    malformed: bool = False
+
+
+def _entry_time(entry: feedparser.FeedParserDict, now: dt.datetime) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return dt.datetime.fromtimestamp(timegm(parsed), tz=dt.UTC)
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        if raw:
+            # Vietnamese feeds write "31/08/2021 10:30" which feedparser does not read.
+            found = parse_news_datetime(str(raw), now)
+            if found:
+                return found
+    return None
+
+
+def parse_feed(body: bytes, base_url: str, now: dt.datetime) -> Listing:
+    # Bytes, never a str: feedparser fetches anything that looks like a URL.
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo") and not entries:
+        raise quarantine("malformed_feed", str(parsed.get("bozo_exception", ""))[:300])
+    candidates = []
+    for entry in entries:
+        link = entry.get("link") or ""
+        if not link:
+            continue
+        candidates.append(
+            Candidate(
+                url=urljoin(base_url, link.strip()),
+                title=normalize(entry.get("title", "")),
+                published=_entry_time(entry, now),
+                summary=normalize(_strip_tags(entry.get("summary", ""))),
+            )
+        )
+    return Listing(candidates=candidates, sitemaps=[], malformed=bool(parsed.get("bozo")))
+
+
+def _strip_tags(fragment: str) -> str:
+    if "<" not in fragment:
+        return fragment
+    try:
+        node = lxml_html.fromstring(f"<div>{fragment}</div>")
+        return str(node.text_content())  # type: ignore[attr-defined]
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]+>", " ", fragment)
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+
+
+def _local(tag: object) -> str:
+    return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def parse_sitemap(body: bytes, base_url: str, now: dt.datetime, *, max_age: dt.timedelta) -> Listing:
+    """URLs of a sitemap changed within `max_age`, or the child sitemaps of an index."""
+    try:
+        root = etree.fromstring(body, parser=_SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        raise quarantine("malformed_sitemap", str(exc)[:300]) from exc
+    if root is None:
+        raise quarantine("malformed_sitemap", "empty document")
+    kind = _local(root.tag)
+    if kind == "sitemapindex":
+        sitemaps = []
+        for node in root:
+            loc = next((c.text for c in node if _local(c.tag) == "loc" and c.text), None)
+            if loc:
+                sitemaps.append(urljoin(base_url, loc.strip()))
+        return Listing(candidates=[], sitemaps=sitemaps)
+    if kind != "urlset":
+        raise quarantine("malformed_sitemap", f"root element {kind!r}")
+    candidates = []
+    for node in root:
+        fields: dict[str, str] = {}
+        for child in node.iter():
+            name = _local(child.tag)
+            if name in {"loc", "lastmod", "publication_date", "title"} and child.text:
+                fields.setdefault(name, child.text.strip())
+        if "loc" not in fields:
+            continue
+        stamp = fields.get("publication_date") or fields.get("lastmod")
+        published = None
+        if stamp:
+            published = parse_news_datetime(stamp, now)
+        if published is not None and now - published > max_age:
+            continue
+        candidates.append(
+            Candidate(
+                url=urljoin(base_url, fields["loc"]),
+                title=normalize(fields.get("title", "")),
+                published=published,
+            )
+        )
+    return Listing(candidates=candidates, sitemaps=[])
+
+
+_ARTICLE_PATH = re.compile(r"(\d{5,}|\.html?$|\.htm$|-\d+\.\w+$)")
+
+
+def parse_section(html: str, base_url: str, link_pattern: str = "") -> Listing:
+    """Article links of an HTML section page: those matching `link_pattern` (a regular
+    expression), else same-site links that look like article pages (an id or .html)."""
+    try:
+        document = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise quarantine("malformed_html", str(exc)[:300]) from exc
+    pattern = re.compile(link_pattern) if link_pattern else None
+    site = urlsplit(base_url).netloc
+    titles: dict[str, str] = {}
+    for anchor in document.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urljoin(base_url, href)
+        parts = urlsplit(url)
+        if pattern is not None:
+            if not pattern.search(url):
+                continue
+        elif parts.netloc != site or not _ARTICLE_PATH.search(parts.path):
+            continue
+        # A picture link and a headline link often point at the same article.
+        title = normalize(anchor.text_content() or "")  # type: ignore[attr-defined]
+        if not titles.get(url):
+            titles[url] = title
+    return Listing(candidates=[Candidate(url=url, title=title) for url, title in titles.items()], sitemaps=[])

@@ -1,0 +1,1 @@
+"""Press outlets and the sources (feeds, sitemaps, section pages) Loa polls, with their health."""

@@ -1,0 +1,101 @@
+"""Outlets, their polled sources, per-host politeness slots and pipeline counters."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutletTier(models.IntegerChoices):
+    PROMINENT = 1, _("Prominent (national, high reach)")
+    STANDARD = 2, _("Standard")
+    MINOR = 3, _("Minor")
+
+
+class Outlet(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(
+        _("domain"),
+        max_length=255,
+        unique=True,
+        help_text=_("Host name, with the port if not standard."),
+    )
+    tier = models.PositiveSmallIntegerField(_("prominence"), choices=OutletTier.choices, default=OutletTier.STANDARD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    FEED = "feed", _("RSS or Atom feed")
+    SITEMAP = "sitemap", _("Sitemap (index or Google News)")
+    HTML = "html", _("HTML section page")
+
+
+class Source(models.Model):
+    outlet = models.ForeignKey(Outlet, verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="sources")
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=1000, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices, default=SourceKind.FEED)
+    link_pattern = models.CharField(
+        _("link pattern"),
+        max_length=300,
+        blank=True,
+        help_text=_("Regular expression that article links match (section pages and sitemaps)."),
+    )
+    interval_minutes = models.PositiveIntegerField(_("polling interval (minutes)"), default=10)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True, db_index=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("last error"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["outlet__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.name} · {self.name}"
+
+
+class HostSlot(models.Model):
+    """When a host may next be asked, shared by every worker process."""
+
+    host = models.CharField(max_length=255, unique=True)
+    next_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class PipelineCount(models.Model):
+    """How many items each stage kept, skipped or failed, per source, day and reason."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, null=True, blank=True, related_name="counts")
+    day = models.DateField()
+    stage = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20)
+    reason = models.CharField(max_length=60, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "day", "stage", "outcome", "reason"], name="pipeline_count_key"),
+        ]
+        indexes = [models.Index(fields=["day", "stage"], name="pipeline_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} {self.outcome} {self.reason}: {self.count}"

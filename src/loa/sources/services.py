@@ -1,0 +1,243 @@
+"""Writes for sources: registry, due-source claims, polling (discovery) and counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.pipeline.discover import Candidate, Listing, parse_feed, parse_section, parse_sitemap
+from loa.pipeline.fetch import Fetcher
+from loa.pipeline.outcomes import Outcome, Stage, StageError
+from loa.pipeline.urls import host_of
+from loa.sources.models import HostSlot, Outlet, OutletTier, PipelineCount, Source, SourceKind
+
+logger = logging.getLogger(__name__)
+
+MAX_CHILD_SITEMAPS = 5
+
+
+def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str = "", n: int = 1) -> None:
+    """Add `n` to a pipeline counter (per source, day, stage, outcome and reason)."""
+    if n <= 0:
+        return
+    key = {
+        "source": source,
+        "day": timezone.localdate(),
+        "stage": str(stage),
+        "outcome": str(outcome),
+        "reason": reason[:60],
+    }
+    for _attempt in range(3):
+        if PipelineCount.objects.filter(**key).update(count=F("count") + n):
+            return
+        try:
+            with transaction.atomic():
+                PipelineCount.objects.create(**key, count=n)
+            return
+        except IntegrityError:
+            continue  # another worker created the row first; add to it
+
+
+def outlet_for_url(url: str, *, name: str = "", tier: int = OutletTier.STANDARD) -> Outlet:
+    domain = host_of(url)
+    if domain.startswith("www."):
+        domain = domain[4:]
+    if not domain:
+        raise ValidationError(_("The address has no host name: %(url)s") % {"url": url})
+    outlet, _created = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain, "tier": tier})
+    return outlet
+
+
+def _validate_pattern(pattern: str) -> None:
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValidationError(
+                _("The link pattern is not a valid regular expression: %(error)s") % {"error": exc}
+            ) from exc
+
+
+@transaction.atomic
+def source_create(
+    *,
+    url: str,
+    name: str,
+    kind: str = SourceKind.FEED,
+    outlet: Outlet | None = None,
+    outlet_name: str = "",
+    tier: int = OutletTier.STANDARD,
+    link_pattern: str = "",
+    interval_minutes: int = 10,
+    enabled: bool = True,
+) -> Source:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValidationError(_("Only http and https addresses can be polled."))
+    _validate_pattern(link_pattern)
+    source = Source(
+        outlet=outlet or outlet_for_url(url, name=outlet_name, tier=tier),
+        name=name.strip() or url,
+        url=url.strip(),
+        kind=kind,
+        link_pattern=link_pattern.strip(),
+        interval_minutes=max(1, interval_minutes),
+        enabled=enabled,
+        next_poll_at=timezone.now(),
+    )
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(
+    *,
+    source: Source,
+    name: str,
+    kind: str,
+    link_pattern: str,
+    interval_minutes: int,
+    enabled: bool,
+    tier: int | None = None,
+) -> Source:
+    _validate_pattern(link_pattern)
+    source.name, source.kind, source.link_pattern = name.strip(), kind, link_pattern.strip()
+    source.interval_minutes, source.enabled = max(1, interval_minutes), enabled
+    source.full_clean(exclude=["url"])
+    source.save(update_fields=["name", "kind", "link_pattern", "interval_minutes", "enabled", "updated_at"])
+    if tier is not None and tier != source.outlet.tier:
+        source.outlet.tier = tier
+        source.outlet.save(update_fields=["tier"])
+    return source
+
+
+def sources_claim_due(*, now: dt.datetime | None = None) -> list[Source]:
+    """Sources due for polling that this caller won: each due source is claimed once,
+    however many schedulers ask at the same time (compare-and-swap on next_poll_at)."""
+    now = now or timezone.now()
+    due = Source.objects.filter(enabled=True).filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+    claimed = []
+    for source in due.order_by("next_poll_at"):
+        following = now + dt.timedelta(minutes=source.interval_minutes)
+        won = (
+            Source.objects.filter(pk=source.pk, next_poll_at=source.next_poll_at)
+            if source.next_poll_at is not None
+            else Source.objects.filter(pk=source.pk, next_poll_at__isnull=True)
+        ).update(next_poll_at=following)
+        if won:
+            source.next_poll_at = following
+            claimed.append(source)
+    return claimed
+
+
+def host_slot_wait(host: str, interval: float) -> float:
+    """Reserve the next slot for `host` across all workers; seconds to wait before using it."""
+    if interval <= 0:
+        return 0.0
+    now = timezone.now()
+    with transaction.atomic():
+        slot, _created = HostSlot.objects.select_for_update().get_or_create(host=host, defaults={"next_at": now})
+        start = max(now, slot.next_at)
+        slot.next_at = start + dt.timedelta(seconds=interval)
+        slot.save(update_fields=["next_at"])
+    return max(0.0, (start - now).total_seconds())
+
+
+@dataclass
+class PollResult:
+    source_id: int
+    not_modified: bool = False
+    found: int = 0
+    new: int = 0
+    error: str = ""
+    outcome: str = Outcome.KEPT
+    new_keys: list[str] = field(default_factory=list)
+
+
+def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listing | None, dict[str, str]]:
+    response = fetcher.get(
+        source.url,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        accept="application/rss+xml, application/atom+xml, application/xml, text/xml, text/html;q=0.8",
+    )
+    validators = {
+        "etag": response.headers.get("etag", ""),
+        "last_modified": response.headers.get("last-modified", ""),
+    }
+    if response.not_modified:
+        return None, validators
+    if source.kind == SourceKind.FEED:
+        return parse_feed(response.body, response.final_url, now), validators
+    if source.kind == SourceKind.HTML:
+        return parse_section(response.text(), response.final_url, source.link_pattern), validators
+    max_age = dt.timedelta(days=settings.LOA_SITEMAP_MAX_AGE_DAYS)
+    listing = parse_sitemap(response.body, response.final_url, now, max_age=max_age)
+    candidates = list(listing.candidates)
+    for child in listing.sitemaps[:MAX_CHILD_SITEMAPS]:
+        child_response = fetcher.get(child, accept="application/xml, text/xml")
+        candidates += parse_sitemap(child_response.body, child_response.final_url, now, max_age=max_age).candidates
+    if source.link_pattern:
+        pattern = re.compile(source.link_pattern)
+        candidates = [c for c in candidates if pattern.search(c.url)]
+    return Listing(candidates=candidates, sitemaps=[]), validators
+
+
+def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = None) -> PollResult:
+    """Fetch the source's listing and queue the links it has not seen; record its health."""
+    from loa.articles.services import items_enqueue
+
+    now = now or timezone.now()
+    result = PollResult(source_id=source.pk)
+    fields = ["last_polled_at"]
+    source.last_polled_at = now
+    try:
+        listing, validators = _listing(source, fetcher, now)
+    except StageError as error:
+        result.error, result.outcome = str(error), error.outcome
+        counts_add(source=source, stage=Stage.DISCOVER, outcome=error.outcome, reason=error.reason)
+        source.last_error_at, source.last_error = now, str(error)[:2000]
+        source.consecutive_failures += 1
+        fields += ["last_error_at", "last_error", "consecutive_failures"]
+        Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
+        logger.warning("poll %s: %s", source.url, error)
+        return result
+    source.etag, source.last_modified = validators["etag"][:300], validators["last_modified"][:100]
+    source.last_success_at, source.consecutive_failures = now, 0
+    fields += ["etag", "last_modified", "last_success_at", "consecutive_failures"]
+    Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
+    if listing is None:
+        result.not_modified = True
+        result.outcome = Outcome.NOT_MODIFIED
+        counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.NOT_MODIFIED)
+        return result
+    if listing.malformed:
+        counts_add(
+            source=source,
+            stage=Stage.DISCOVER,
+            outcome=Outcome.KEPT,
+            reason="malformed_but_readable",
+        )
+    candidates: list[Candidate] = listing.candidates
+    result.found = len(candidates)
+    result.new_keys = items_enqueue(source=source, candidates=candidates)
+    result.new = len(result.new_keys)
+    counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.KEPT, reason="new", n=result.new)
+    counts_add(
+        source=source,
+        stage=Stage.DISCOVER,
+        outcome=Outcome.DISCARDED,
+        reason="already_seen",
+        n=result.found - result.new,
+    )
+    return result

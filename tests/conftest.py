@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -59,3 +63,40 @@ def redis_url() -> Iterator[str]:
     connection.flushdb()
     yield url
     connection.flushdb()
+
+
+@pytest.fixture(scope="session")
+def replay() -> Iterator[Any]:
+    """Local outlets built from ../shared/data/news: the only 'internet' the tests see."""
+    import datetime as dt
+
+    from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus, load_sample
+    from tests.shared import shared_path
+
+    records = load_sample(shared_path("data", "news", "baomoi-articles.jsonl.gz"), 120)
+    corpus = build_corpus(records, outlets=3, now=dt.datetime.now(VIETNAM), syndicate_share=0.2)
+    with ReplayServer(corpus) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind this pass tests: a SQLite file or a new PostgreSQL one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"loa_cli_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    server = re.sub(r"/[^/]*$", "/postgres", url)
+    try:
+        admin = psycopg.connect(server, autocommit=True)
+    except psycopg.Error:
+        service_missing("PostgreSQL")
+    with admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield re.sub(r"/[^/]*$", f"/{name}", url)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

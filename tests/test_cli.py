@@ -12,13 +12,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from loa import cli
-from tests.conftest import service_missing
 
 LOA = [sys.executable, "-m", "loa"]
 
@@ -42,29 +40,6 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
     }
     env["LOA_VAR_DIR"] = str(tmp_path / "var")
     return env
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of the kind this pass tests: a SQLite file or a new PostgreSQL one."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"loa_cli_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
-    server = re.sub(r"/[^/]*$", "/postgres", url)
-    try:
-        admin = psycopg.connect(server, autocommit=True)
-    except psycopg.Error:
-        service_missing("PostgreSQL")
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield re.sub(r"/[^/]*$", f"/{name}", url)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _check_help(parser: argparse.ArgumentParser, path: str) -> None:

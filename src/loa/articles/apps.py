@@ -10,11 +10,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from loa.scheduling import registry
 
         # Picks up items left by a crashed worker (expired leases) and retries that are due.
         registry.register(
             "frontier_sweep",
             task_path="loa.articles.tasks.frontier_sweep_task",
-            interval=timedelta(seconds=60),
+            interval=timedelta(seconds=settings.LOA_FRONTIER_SWEEP_SECONDS),
         )

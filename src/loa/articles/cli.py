@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
 
 
 def _django() -> None:
@@ -51,6 +53,22 @@ def cmd_import_jsonl(args: argparse.Namespace) -> int:
                 for line, reason in stats.problems:
                     out.write(json.dumps({"line": line, "reason": reason}, ensure_ascii=False) + "\n")
     return 0 if stats.rejected == 0 else 3
+
+
+def _lines(path: str) -> Iterator[bytes]:
+    """Lines of the file as bytes; a UTF-16 or UTF-32 file (by its BOM) is read as text first,
+    since its newlines are not single bytes."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    if wide:
+        encoding = "utf-32" if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "utf-16"
+        with open(path, encoding=encoding, errors="replace") as text:
+            for line in text:
+                yield line.encode("utf-8")
+        return
+    with open(path, "rb") as handle:
+        yield from handle
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -197,7 +197,8 @@ def _spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and start <= merged[-1][1]:
+        # Words found next to each other read better as one mark: "<mark>Giá điện</mark>".
+        if merged and (start <= merged[-1][1] or not folded[merged[-1][1] : start].strip()):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

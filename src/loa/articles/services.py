@@ -273,36 +273,40 @@ def _error_stage(error: StageError) -> str:
 
 
 def _record_failure(item: FetchItem, error: StageError, now: dt.datetime) -> str:
-    if error.outcome is Outcome.RETRY:
-        if item.attempts < settings.LOA_ITEM_MAX_ATTEMPTS:
-            delay = RETRY_DELAYS[min(item.attempts - 1, len(RETRY_DELAYS) - 1)]
-            _finish(
-                item,
-                status=ItemStatus.PENDING,
-                reason=error.reason,
-                detail=error.detail,
-                not_before=now + delay,
-            )
-            return ItemStatus.PENDING
-        _finish(item, status=ItemStatus.FAILED, reason=error.reason, detail=error.detail)
-        return ItemStatus.FAILED
-    status = ItemStatus.QUARANTINED if error.outcome is Outcome.QUARANTINED else ItemStatus.DISCARDED
-    _finish(item, status=status, reason=error.reason, detail=error.detail)
+    """Record why the item was not stored; the status it now has (unchanged if the lease was lost)."""
+    not_before = None
+    if error.outcome is Outcome.RETRY and item.attempts < settings.LOA_ITEM_MAX_ATTEMPTS:
+        status = ItemStatus.PENDING
+        not_before = now + RETRY_DELAYS[min(item.attempts - 1, len(RETRY_DELAYS) - 1)]
+    elif error.outcome is Outcome.RETRY:
+        status = ItemStatus.FAILED
+    elif error.outcome is Outcome.QUARANTINED:
+        status = ItemStatus.QUARANTINED
+    else:
+        status = ItemStatus.DISCARDED
+    if not _finish(item, status=status, reason=error.reason, detail=error.detail, not_before=not_before):
+        return ItemStatus.PROCESSING  # another worker holds the item now
     return status
 
 
-def _process_in_thread(item_id: int) -> str:
+def _process_one(item_id: int) -> str:
     try:
         item = FetchItem.objects.select_related("source__outlet").get(pk=item_id)
         return item_process(item=item)
     except Exception:
+        # A bug must not lose the item: it is set aside with its reason for a person to see.
         logger.exception("ingest: item %s failed unexpectedly", item_id)
         FetchItem.objects.filter(pk=item_id, status=ItemStatus.PROCESSING).update(
             status=ItemStatus.QUARANTINED, reason="unexpected_error", lease_until=None, leased_by=""
         )
         return ItemStatus.QUARANTINED
+
+
+def _process_in_thread(item_id: int) -> str:
+    try:
+        return _process_one(item_id)
     finally:
-        connection.close()
+        connection.close()  # each pool thread has its own connection
 
 
 def items_process_batch(
@@ -312,11 +316,14 @@ def items_process_batch(
     limit = limit or settings.LOA_INGEST_BATCH
     items = items_claim(limit=limit, worker=worker_id(), source_id=source_id)
     outcomes: dict[str, int] = {}
-    if not items:
-        return outcomes
-    with ThreadPoolExecutor(max_workers=max(1, threads or settings.LOA_INGEST_THREADS)) as pool:
-        for status in pool.map(_process_in_thread, [item.pk for item in items]):
-            outcomes[status] = outcomes.get(status, 0) + 1
+    threads = settings.LOA_INGEST_THREADS if threads is None else threads
+    if threads <= 1:
+        statuses = [_process_one(item.pk) for item in items]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            statuses = list(pool.map(_process_in_thread, [item.pk for item in items]))
+    for status in statuses:
+        outcomes[status] = outcomes.get(status, 0) + 1
     return outcomes
 
 

@@ -326,6 +326,8 @@ class ReplayServer:
         self.threads: list[threading.Thread] = []
         self.hits: dict[str, int] = {}
         self._hits_lock = threading.Lock()
+        # Seconds each article page takes, to keep a worker busy mid-batch in crash tests.
+        self.article_delay = 0.0
 
     def base(self, outlet: int) -> str:
         return f"http://{self.host}:{self.servers[outlet].server_address[1]}"
@@ -403,6 +405,8 @@ def _handler_for(replay: ReplayServer, outlet: int) -> type[BaseHTTPRequestHandl
                     article = corpus.by_key.get((outlet, path[len(prefix) : -5]))
                     if article is None or article.published > now:
                         return self._send(404, "<h1>Không tìm thấy trang</h1>", "text/html; charset=utf-8")
+                    if replay.article_delay:
+                        time.sleep(replay.article_delay)
                     return self._send(
                         200,
                         article_page(corpus, article, base, amp=amp),

@@ -36,11 +36,13 @@ class Listing:
 
 def _entry_time(entry: feedparser.FeedParserDict, now: dt.datetime) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get, not the FeedParserDict's: that one maps missing keys onto each other
+        # with a deprecation warning.
+        parsed = dict.get(entry, key)
         if parsed:
             return dt.datetime.fromtimestamp(timegm(parsed), tz=dt.UTC)
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        raw = dict.get(entry, key)
         if raw:
             # Vietnamese feeds write "31/08/2021 10:30" which feedparser does not read.
             found = parse_news_datetime(str(raw), now)
@@ -49,9 +51,12 @@ def _entry_time(entry: feedparser.FeedParserDict, now: dt.datetime) -> dt.dateti
     return None
 
 
-def parse_feed(body: bytes, base_url: str, now: dt.datetime) -> Listing:
+def parse_feed(body: bytes, base_url: str, now: dt.datetime, content_type: str = "") -> Listing:
     # Bytes, never a str: feedparser fetches anything that looks like a URL.
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    headers = {"content-location": base_url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers)
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:
         raise quarantine("malformed_feed", str(parsed.get("bozo_exception", ""))[:300])

@@ -178,7 +178,8 @@ def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listin
     if response.not_modified:
         return None, validators
     if source.kind == SourceKind.FEED:
-        return parse_feed(response.body, response.final_url, now), validators
+        content_type = response.headers.get("content-type", "")
+        return parse_feed(response.body, response.final_url, now, content_type), validators
     if source.kind == SourceKind.HTML:
         return parse_section(response.text(), response.final_url, source.link_pattern), validators
     max_age = dt.timedelta(days=settings.LOA_SITEMAP_MAX_AGE_DAYS)

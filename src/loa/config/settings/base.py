@@ -241,5 +241,7 @@ LOA_INGEST_BATCH = env.env_int("LOA_INGEST_BATCH", 24)
 LOA_INGEST_THREADS = env.env_int("LOA_INGEST_THREADS", 4)
 LOA_ITEM_LEASE_SECONDS = env.env_int("LOA_ITEM_LEASE_SECONDS", 300)
 LOA_ITEM_MAX_ATTEMPTS = env.env_int("LOA_ITEM_MAX_ATTEMPTS", 5)
+# How often the scheduler looks for work a dead worker left behind.
+LOA_FRONTIER_SWEEP_SECONDS = env.env_int("LOA_FRONTIER_SWEEP_SECONDS", 60)
 # Sitemap entries older than this are history, not news.
 LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)

@@ -45,4 +45,6 @@ def test_placeholders_survive_translation() -> None:
     catalogue = polib.pofile(str(LOCALE / "vi" / "LC_MESSAGES" / "django.po"))
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
     for entry in catalogue.translated_entries():
-        assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(translation)), entry.msgid

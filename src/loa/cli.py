@@ -106,11 +106,23 @@ def _print(message: str = "") -> None:
 # --- commands -----------------------------------------------------------------
 
 
+REPLAY_PORT = 8801
+REPLAY_OUTLETS = 6
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from loa.core.supervisor import Child, Supervisor
+    from loa.devtools.cli import default_data
 
+    replay_data = default_data() if args.demo and not args.no_replay else None
+    if replay_data is not None:
+        # The demo polls local replay outlets; let the fetcher reach loopback for them only.
+        os.environ.setdefault("LOA_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
     setup_django()
     check_port_free(args.host, args.port)
+    if replay_data is not None:
+        for port in range(REPLAY_PORT, REPLAY_PORT + REPLAY_OUTLETS):
+            check_port_free("127.0.0.1", port)
     check_database()
     from django.core.management import call_command
     from django.db import connections
@@ -120,28 +132,38 @@ def cmd_up(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.demo:
         _load_demo()
+        if replay_data is not None:
+            from loa.core.demo import demo_sources
+
+            added = demo_sources(host="127.0.0.1", first_port=REPLAY_PORT)
+            if added:
+                _print(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
     _ensure_admin()
     connections.close_all()
 
     python = sys.executable
-    children = [
-        Child(
-            "web",
-            [
-                python,
-                "-m",
-                "loa",
-                "serve",
-                "--host",
-                args.host,
-                "--port",
-                str(args.port),
-                "--workers",
-                str(args.web_workers),
-                "--skip-checks",
-            ],
-        ),
+    serve = [
+        "serve",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.web_workers),
+        "--skip-checks",
     ]
+    children = [Child("web", [python, "-m", "loa", *serve])]
+    if replay_data is not None:
+        replay = [
+            "replay-server",
+            "--data",
+            str(replay_data),
+            "--port",
+            str(REPLAY_PORT),
+            "--outlets",
+            str(REPLAY_OUTLETS),
+        ]
+        children.insert(0, Child("replay", [python, "-m", "loa", *replay]))
     if not args.no_scheduler:
         children.append(Child("scheduler", [python, "-m", "loa", "scheduler"]))
     if not args.no_worker:
@@ -304,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--web-workers", type=int, default=2, help="web server processes")
     up.add_argument("--no-worker", action="store_true", help="do not start a task worker")
     up.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
+    up.add_argument("--no-replay", action="store_true", help="with --demo, do not start the local replay news outlets")
     up.set_defaults(handler=cmd_up)
 
     serve = sub.add_parser("serve", help="run only the web server (gunicorn, static files served)")

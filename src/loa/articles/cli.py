@@ -73,6 +73,8 @@ def _lines(path: str) -> Iterator[bytes]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     _django()
+    from django.utils import timezone
+
     from loa.articles import search
     from loa.articles.selectors import article_search
     from loa.sources.models import Outlet
@@ -111,7 +113,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     print(f"{results.total} kết quả (trang {results.page}/{max(results.pages, 1)})")
     for hit in results.hits:
-        when = hit.article.published_at.strftime("%d/%m/%Y %H:%M") if hit.article.published_at else "—"
+        when = f"{timezone.localtime(hit.article.published_at):%d/%m/%Y %H:%M}" if hit.article.published_at else "—"
         print(f"- [{hit.article.pk}] {hit.article.title} — {hit.article.outlet.name}, {when}\n  {hit.article.url}")
     return 0
 

@@ -31,26 +31,24 @@ FTS_TABLE = "articles_fts"
 PG_TABLE = "articles_search"
 
 
-def _folded(article: Article) -> tuple[str, str, str]:
-    return fold_chars(article.title), fold_chars(article.lead), fold_chars(article.body)
-
-
 def index(article: Article) -> None:
-    title, lead, body = _folded(article)
+    index_many([article])
+
+
+def index_many(articles: list[Article]) -> None:
+    """(Re)write the search entries of `articles`: folded title, lead and body."""
+    rows = [(a.pk, fold_chars(a.title), fold_chars(a.lead), fold_chars(a.body)) for a in articles]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article.pk])
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, lead, body) VALUES (%s, %s, %s, %s)",
-                [article.pk, title, lead, body],
-            )
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows])
+            cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, title, lead, body) VALUES (%s, %s, %s, %s)", rows)
         else:
-            cursor.execute(
+            cursor.executemany(
                 f"INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s, "
                 "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
                 "|| setweight(to_tsvector('simple', %s), 'C')) "
                 "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
-                [article.pk, title, lead, body],
+                rows,
             )
 
 
@@ -182,19 +180,16 @@ def run(
 
 # --- highlighting -------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
+
+def _phrase_pattern(phrase: Phrase) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(word) for word in phrase.words) + r"(?!\w)")
 
 
 def _spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
+    """Where the phrases occur in `text`, as merged character spans (folded and original
+    text line up one to one, so the spans hold for both)."""
     folded = fold_chars(text)
-    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
-    spans = []
-    for phrase in phrases:
-        size = len(phrase.words)
-        for i in range(len(words) - size + 1):
-            if all(words[i + j][2] == phrase.words[j] for j in range(size)):
-                spans.append((words[i][0], words[i + size - 1][1]))
-    spans.sort()
+    spans = sorted(m.span() for phrase in phrases for m in _phrase_pattern(phrase).finditer(folded))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         # Words found next to each other read better as one mark: "<mark>Giá điện</mark>".

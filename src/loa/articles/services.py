@@ -9,6 +9,7 @@ transaction, so a worker killed at any point leaves either all of it or none of 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -82,19 +83,24 @@ def items_claimable_count(*, now: dt.datetime | None = None, source_id: int | No
 def items_claim(
     *, limit: int, worker: str, now: dt.datetime | None = None, source_id: int | None = None
 ) -> list[FetchItem]:
-    """Lease up to `limit` items; an item is leased by exactly one worker at a time."""
+    """Lease up to `limit` items; an item is leased by exactly one worker at a time.
+
+    Candidates are taken oldest first but interleaved across sources, so that a batch
+    spreads over several hosts and per-host politeness does not serialise it.
+    """
     now = now or timezone.now()
     lease = now + dt.timedelta(seconds=settings.LOA_ITEM_LEASE_SECONDS)
     candidates = FetchItem.objects.filter(_claimable(now))
     if source_id is not None:
         candidates = candidates.filter(source_id=source_id)
+    by_source: dict[int | None, list[FetchItem]] = {}
+    for item in candidates.order_by("discovered_at", "id")[: limit * 4]:
+        by_source.setdefault(item.source_id, []).append(item)
+    interleaved = [item for group in itertools.zip_longest(*by_source.values()) for item in group if item is not None]
     claimed = []
-    for item in candidates.order_by("discovered_at", "id")[: limit * 3]:
+    for item in interleaved:
         won = FetchItem.objects.filter(pk=item.pk, status=item.status, lease_until=item.lease_until).update(
-            status=ItemStatus.PROCESSING,
-            lease_until=lease,
-            leased_by=worker,
-            attempts=F("attempts") + 1,
+            status=ItemStatus.PROCESSING, lease_until=lease, leased_by=worker, attempts=F("attempts") + 1
         )
         if won:
             item.refresh_from_db()
@@ -330,8 +336,7 @@ def items_process_batch(
 def articles_reindex(*, articles: Sequence[Article]) -> int:
     """Rewrite the search entries of `articles` (after a change of the folding rules)."""
     with transaction.atomic():
-        for article in articles:
-            search.index(article)
+        search.index_many(list(articles))
     return len(articles)
 
 

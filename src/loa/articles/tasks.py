@@ -11,8 +11,9 @@ def process_items_task(source_id: int | None = None) -> dict[str, int]:
     from loa.articles.services import items_claimable_count, items_process_batch
 
     outcomes = items_process_batch(source_id=source_id)
-    if outcomes and items_claimable_count(source_id=source_id):
-        process_items_task.enqueue(source_id)
+    # The rest goes to a task for every source, so that batches mix hosts.
+    if outcomes and items_claimable_count():
+        process_items_task.enqueue(None)
     return outcomes
 
 

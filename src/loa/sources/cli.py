@@ -43,6 +43,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     _django()
+    from django.utils import timezone
+
     from loa.articles.selectors import frontier_counts
     from loa.sources.models import Source
     from loa.sources.selectors import Health, source_health
@@ -80,7 +82,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for source in sources:
         h = health.get(source.pk) or Health()
         label = f"{source.outlet.name} · {source.name}"[:44]
-        success = source.last_success_at.strftime("%d/%m/%Y %H:%M") if source.last_success_at else "—"
+        success = f"{timezone.localtime(source.last_success_at):%d/%m/%Y %H:%M}" if source.last_success_at else "—"
         print(
             f"{source.pk:>4}  {label:<44} {h.fetched:>7} {h.not_modified:>5} {h.stored:>6} "
             f"{h.discarded:>6} {h.quarantined:>7} {h.failed:>5}  {success}"

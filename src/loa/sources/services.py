@@ -210,6 +210,11 @@ def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = N
         source.last_error_at, source.last_error = now, str(error)[:2000]
         source.consecutive_failures += 1
         fields += ["last_error_at", "last_error", "consecutive_failures"]
+        if error.outcome is Outcome.RETRY:
+            # A passing failure is tried again sooner than the regular interval: 1, 2, 4… minutes.
+            backoff = dt.timedelta(minutes=min(2 ** (source.consecutive_failures - 1), source.interval_minutes))
+            source.next_poll_at = min(source.next_poll_at or now + backoff, now + backoff)
+            fields.append("next_poll_at")
         Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
         logger.warning("poll %s: %s", source.url, error)
         return result

@@ -267,3 +267,21 @@ def test_a_batch_is_processed_by_several_threads(replay: Any) -> None:
     outcome = items_process_batch(limit=queued, threads=4)
     assert sum(outcome.values()) == queued
     assert Article.objects.count() == outcome.get(ItemStatus.DONE, 0) > 0
+
+
+def test_an_article_can_be_extracted_again_from_the_archive(replay: Any, fetcher: Fetcher) -> None:
+    article = replay.corpus.released(1, timezone.now())[2]
+    items_enqueue(source=None, candidates=[Candidate(url=f"{replay.base(1)}/bai-viet/{article.slug}.html")])
+    drain()
+    stored = Article.objects.get()
+    original_body = stored.body
+    Article.objects.filter(pk=stored.pk).update(body="hỏng", title="hỏng")  # as if an old extractor erred
+    from loa.articles.services import article_reextract
+
+    stored.refresh_from_db()
+    assert article_reextract(article=stored) is True
+    stored.refresh_from_db()
+    assert stored.body == original_body
+    assert stored.title == article.title
+    assert search.run(f'"{" ".join(stored.title.split()[:3])}"').ids == [stored.pk]
+    assert article_reextract(article=stored) is False

@@ -118,6 +118,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    _django()
+    from loa.articles.models import Article
+    from loa.articles.services import article_reextract
+    from loa.pipeline.outcomes import StageError
+
+    articles = Article.objects.exclude(warc_path="").order_by("id")
+    if args.since:
+        articles = articles.filter(created_at__date__gte=dt.date.fromisoformat(args.since))
+    changed = failed = total = 0
+    for article in articles.iterator(chunk_size=200):
+        total += 1
+        try:
+            changed += article_reextract(article=article)
+        except (StageError, OSError, LookupError) as exc:
+            failed += 1
+            print(f"  bài {article.pk}: {exc}", file=sys.stderr)
+    print(f"Trích xuất lại {total} bài từ kho lưu trữ: {changed} bài thay đổi, {failed} bài lỗi.")
+    return 0 if failed == 0 else 3
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = subparsers.add_parser("import-jsonl", help="bulk-import articles from JSON lines (url, title, text, …)")
     importer.add_argument(
@@ -127,6 +148,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     importer.add_argument("--rejects", help="write rejected line numbers and reasons here as JSON lines")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=cmd_import_jsonl)
+
+    reextract = subparsers.add_parser("reextract", help="extract stored articles again from their archived pages")
+    reextract.add_argument("--since", help="only articles stored on or after this day (YYYY-MM-DD)")
+    reextract.set_defaults(handler=cmd_reextract)
 
     finder = subparsers.add_parser("search", help='search stored articles (diacritics optional, "phrases", OR, -not)')
     finder.add_argument("query", help='e.g. evn "giá điện" -xăng')

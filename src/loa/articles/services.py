@@ -447,3 +447,39 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
     if pending:
         flush()
     return stats
+
+
+def article_reextract(*, article: Article, now: dt.datetime | None = None) -> bool:
+    """Extract an article again from its archived page (after an extractor improvement);
+    True when its text changed. The article keeps its identity and its links."""
+    from loa.pipeline.warc import ArchivedRecord
+    from loa.text.encoding import decode, sniff_html_charset
+
+    if not article.warc_path or article.warc_offset is None:
+        return False
+    record = ArchivedRecord(article.warc_path, article.warc_offset, article.warc_length or 0)
+    url, headers, body = archive().read(record)
+    declared = next(
+        (v.split("charset=")[-1] for k, v in headers.items() if k.lower() == "content-type" and "charset=" in v), None
+    )
+    html = decode(body, declared=declared or sniff_html_charset(body)).text
+    extracted = extract_article(
+        html, url, now=now or timezone.now(), hint_title=article.title, hint_published=article.published_at
+    )
+    changed = (extracted.title, extracted.lead, extracted.body) != (article.title, article.lead, article.body)
+    if not changed and extracted.published_at == article.published_at:
+        return False
+    values = dedup.signature(extracted.body)
+    with transaction.atomic():
+        article.title, article.lead, article.body = extracted.title[:500], extracted.lead, extracted.body
+        article.published_at = extracted.published_at or article.published_at
+        article.content_hash = dedup.content_hash(extracted.body)
+        article.signature = dedup.signature_bytes(values)
+        article.word_count = len(dedup.tokens(extracted.body))
+        article.save(update_fields=["title", "lead", "body", "published_at", "content_hash", "signature", "word_count"])
+        article.bands.all().delete()
+        ArticleBand.objects.bulk_create(
+            [ArticleBand(article=article, band=band, key=key) for band, key in enumerate(dedup.bands(values))]
+        )
+        search.index(article)
+    return changed

@@ -35,9 +35,18 @@ def index(article: Article) -> None:
     index_many([article])
 
 
+_PUNCTUATION = re.compile(r"[^\w]+")
+
+
 def index_many(articles: list[Article]) -> None:
     """(Re)write the search entries of `articles`: folded title, lead and body."""
-    rows = [(a.pk, fold_chars(a.title), fold_chars(a.lead), fold_chars(a.body)) for a in articles]
+    def prepared(text: str) -> str:
+        folded = fold_chars(text)
+        # PostgreSQL's parser reads "60-kl/duk" as a hyphenated word and a path, which
+        # shifts word positions; plain words keep phrases and NEAR exact, as in FTS5.
+        return folded if connection.vendor == "sqlite" else _PUNCTUATION.sub(" ", folded)
+
+    rows = [(a.pk, prepared(a.title), prepared(a.lead), prepared(a.body)) for a in articles]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in rows])

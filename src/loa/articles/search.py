@@ -40,6 +40,7 @@ _PUNCTUATION = re.compile(r"[^\w]+")
 
 def index_many(articles: list[Article]) -> None:
     """(Re)write the search entries of `articles`: folded title, lead and body."""
+
     def prepared(text: str) -> str:
         folded = fold_chars(text)
         # PostgreSQL's parser reads "60-kl/duk" as a hyphenated word and a path, which

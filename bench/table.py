@@ -37,7 +37,10 @@ def time_calls(function: Callable[[], object], repeat: int) -> list[float]:
 
 def print_table(rows: list[Row]) -> None:
     headers = ("area", "measure", "value", "unit", "detail")
-    cells = [(r.area, r.measure, f"{r.value:,.2f}", r.unit, r.detail) for r in rows]
+    cells = [
+        (r.area, r.measure, f"{r.value:,.3f}" if abs(r.value) < 10 else f"{r.value:,.1f}", r.unit, r.detail)
+        for r in rows
+    ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from loa.accounts.models import Role, User
 from loa.accounts.services import user_create
+from loa.articles.models import Article
+from loa.sources.models import Source
 from loa.units.models import Unit, UnitKind
 from loa.units.services import unit_create
 
@@ -83,11 +85,10 @@ def make_source(
     *,
     name: str = "Tin mới",
     outlet_name: str = "Báo Thử",
-    **kwargs: object,
-) -> object:
+) -> Source:
     from loa.sources.services import source_create
 
-    return source_create(url=url, name=name, outlet_name=outlet_name, **kwargs)  # type: ignore[arg-type]
+    return source_create(url=url, name=name, outlet_name=outlet_name)
 
 
 def make_article(
@@ -99,9 +100,7 @@ def make_article(
     outlet_name: str = "Báo Thử",
     published_at: dt.datetime | None = None,
     lead: str = "",
-) -> object:
-    import datetime as dt
-
+) -> Article:
     from django.db import transaction
 
     from loa.articles.services import article_store

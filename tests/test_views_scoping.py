@@ -32,10 +32,40 @@ SHARED_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "articles:search": lambda o: {},
     "articles:detail": lambda o: {"pk": o["article"].pk},
 }
-# Views that change shared data, for roles holding a capability.
-CAPABILITY_VIEWS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
-    "sources:create": ("manage_sources", lambda o: {}),
-    "sources:edit": ("manage_sources", lambda o: {"pk": o["source"].pk}),
+SHARED_VIEWS.update(
+    {
+        "analysis:organisations": lambda o: {},
+        "analysis:organisation": lambda o: {"pk": o["organisation"].pk},
+        "analysis:stories": lambda o: {},
+        "analysis:story": lambda o: {"pk": o["story"].pk},
+    }
+)
+
+
+def _writes(user: User) -> bool:
+    from loa.accounts.roles import WRITE, has_capability
+
+    return has_capability(user.role, WRITE)
+
+
+def _writes_bloc_wide(user: User) -> bool:
+    from loa.accounts.roles import SEE_ALL_UNITS, has_capability
+
+    return _writes(user) and has_capability(user.role, SEE_ALL_UNITS)
+
+
+# Views that change data: who may open them (others get 403).
+CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "sources:create": (lambda u: u.role in ("admin", "bloc_staff"), lambda o: {}),
+    "sources:edit": (lambda u: u.role in ("admin", "bloc_staff"), lambda o: {"pk": o["source"].pk}),
+    "analysis:organisation_create": (_writes, lambda o: {}),
+    # A bloc-wide organisation (no unit) is for bloc staff to edit.
+    "analysis:organisation_edit": (_writes_bloc_wide, lambda o: {"pk": o["organisation"].pk}),
+    "analysis:query_create": (_writes, lambda o: {}),
+}
+# POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
+POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "analysis:correct": lambda o: {"pk": o["article"].pk},
 }
 
 
@@ -57,13 +87,27 @@ LIST_VIEWS: dict[str, ListCase] = {
         own_markers=(),
         capability_denied=("evn_staff", "evn_leader", "evn_viewer"),
     ),
+    "analysis:queries": ListCase(foreign_markers=("Truy vấn PVN",), own_markers=("Truy vấn EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
 DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
     "units:detail": lambda t, u: ({"pk": t.evn_a.pk}, {"pk": t.pvn_a.pk}),
     "accounts:detail": lambda t, u: ({"pk": u["evn_a_staff"].pk}, {"pk": u["pvn_staff"].pk}),
+    "analysis:query": lambda t, u: _queries(t),
 }
+# Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
+EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
+    "analysis:query_edit": lambda t, u: _queries(t),
+}
+
+
+def _queries(tree: Tree) -> tuple[dict[str, Any], dict[str, Any]]:
+    from loa.analysis.models import SavedQuery
+
+    inside = SavedQuery.objects.get(name="Truy vấn EVN")
+    outside = SavedQuery.objects.get(name="Truy vấn PVN")
+    return {"pk": inside.pk}, {"pk": outside.pk}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -80,13 +124,37 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iter
 
 @pytest.fixture
 def shared(db: None) -> dict[str, Any]:
+    from loa.analysis.models import Story
+    from loa.analysis.services import articles_analyse, organisation_save
     from tests.factories import make_article, make_source
 
-    return {"source": make_source(), "article": make_article()}
+    organisation = organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=None, acronyms="EVN")
+    article = make_article()
+    articles_analyse(articles=[article])
+    return {"source": make_source(), "article": article, "organisation": organisation, "story": Story.objects.get()}
+
+
+@pytest.fixture(autouse=True)
+def saved_queries(request: Any) -> None:
+    if "tree" not in request.fixturenames:
+        return
+    tree = request.getfixturevalue("tree")
+    from loa.analysis.services import saved_query_save
+
+    saved_query_save(name="Truy vấn EVN", query="evn", unit=tree.evn)
+    saved_query_save(name="Truy vấn PVN", query="pvn", unit=tree.pvn)
 
 
 def test_every_view_is_classified() -> None:
-    classified = PUBLIC | set(LIST_VIEWS) | set(DETAIL_VIEWS) | set(SHARED_VIEWS) | set(CAPABILITY_VIEWS)
+    classified = (
+        PUBLIC
+        | set(LIST_VIEWS)
+        | set(DETAIL_VIEWS)
+        | set(SHARED_VIEWS)
+        | set(CAPABILITY_VIEWS)
+        | set(POST_VIEWS)
+        | set(EDIT_VIEWS)
+    )
     unclassified = {name for name, _ in named_urls()} - classified
     assert not unclassified, f"add a scoping case for: {sorted(unclassified)}"
 
@@ -120,6 +188,16 @@ def test_detail_views_refuse_objects_outside_the_subtree(name: str, tree: Tree, 
     assert login(users["bloc_staff"]).get(reverse(name, kwargs=outside)).status_code == 200
 
 
+@pytest.mark.parametrize("name", sorted(EDIT_VIEWS))
+def test_edit_views_for_writers_of_the_unit_only(name: str, tree: Tree, users: dict[str, User]) -> None:
+    inside, outside = EDIT_VIEWS[name](tree, users)
+    assert login(users["evn_staff"]).get(reverse(name, kwargs=inside)).status_code == 200
+    assert login(users["evn_staff"]).get(reverse(name, kwargs=outside)).status_code == 404
+    assert login(users["evn_viewer"]).get(reverse(name, kwargs=inside)).status_code == 403
+    assert login(users["evn_leader"]).get(reverse(name, kwargs=inside)).status_code == 403
+    assert login(users["bloc_staff"]).get(reverse(name, kwargs=outside)).status_code == 200
+
+
 @pytest.mark.parametrize("name", sorted(set(LIST_VIEWS) | set(DETAIL_VIEWS)))
 def test_views_require_login(name: str, tree: Tree, users: dict[str, User], client: Any) -> None:
     kwargs = DETAIL_VIEWS[name](tree, users)[0] if name in DETAIL_VIEWS else {}
@@ -149,14 +227,22 @@ def test_shared_views_need_a_login_and_show_to_every_role(
 def test_capability_views_refuse_other_roles(
     name: str, shared: dict[str, Any], tree: Tree, users: dict[str, User], client: Any
 ) -> None:
-    capability, kwargs = CAPABILITY_VIEWS[name]
+    allowed, kwargs = CAPABILITY_VIEWS[name]
     url = reverse(name, kwargs=kwargs(shared))
     assert client.get(url).status_code == 302
-    from loa.accounts.roles import has_capability
-
     for who, user in users.items():
-        expected = 200 if has_capability(user.role, capability) else 403
+        expected = 200 if allowed(user) else 403
         assert login(user).get(url).status_code == expected, (name, who)
+
+
+@pytest.mark.parametrize("name", sorted(POST_VIEWS))
+def test_post_views_refuse_get_anonymous_and_readers(
+    name: str, shared: dict[str, Any], tree: Tree, users: dict[str, User], client: Any
+) -> None:
+    url = reverse(name, kwargs=POST_VIEWS[name](shared))
+    assert login(users["evn_staff"]).get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert login(users["evn_viewer"]).post(url).status_code == 403
 
 
 def test_admin_is_for_administrators(tree: Tree, users: dict[str, User]) -> None:

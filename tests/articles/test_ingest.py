@@ -64,6 +64,13 @@ def test_polled_articles_are_stored_once_with_syndicated_copies_linked(replay: A
     assert not FetchItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.PROCESSING]).exists()
     assert Article.objects.count() == totals[ItemStatus.DONE]
     assert ArticleBand.objects.count() == 32 * Article.objects.count()
+    # Analysis is the stage after storing: every stored article has its tone and story.
+    from loa.analysis.models import ArticleAnalysis
+
+    assert ArticleAnalysis.objects.count() == Article.objects.count()
+    for copy in Article.objects.filter(duplicate_of__isnull=False).select_related("analysis", "duplicate_of__analysis"):
+        assert copy.duplicate_of is not None
+        assert copy.analysis.story_id == copy.duplicate_of.analysis.story_id  # a copy is part of its original's story
     # Copies the replay syndicated to another outlet are linked to the first seen.
     copies = Article.objects.filter(duplicate_of__isnull=False).select_related("duplicate_of")
     expected = [a for a in replay.corpus.articles if a.syndicated_from and a.published <= timezone.now()]

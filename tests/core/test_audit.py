@@ -27,6 +27,12 @@ NOT_AUDITED = {
     "articles.fetchitem",
     "sources.pipelinecount",
     "sources.hostslot",
+    "analysis.articleanalysis",
+    "analysis.articletopic",
+    "analysis.mention",
+    "analysis.querymatch",
+    "analysis.story",
+    "analysis.storyterm",
 }
 
 

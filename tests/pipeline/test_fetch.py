@@ -15,9 +15,14 @@ LOOPBACK = parse_networks(["127.0.0.0/8"])
 
 def policy(**overrides: Any) -> FetchPolicy:
     values: dict[str, Any] = {
-        "allowed_networks": LOOPBACK, "host_interval": 0.0, "attempts": 2, "backoff": 0.01,
-        "read_timeout": 1.0, "connect_timeout": 1.0, "deadline": 3.0,
-    }  # fmt: skip
+        "allowed_networks": LOOPBACK,
+        "host_interval": 0.0,
+        "attempts": 2,
+        "backoff": 0.01,
+        "read_timeout": 1.0,
+        "connect_timeout": 1.0,
+        "deadline": 3.0,
+    }
     values.update(overrides)
     return FetchPolicy(**values)
 

@@ -73,8 +73,12 @@ def test_parse_symbol(
     assert parsed is not None
     assert parsed.text == symbol
     assert (parsed.number, parsed.type_code, parsed.issuer, parsed.notation, parsed.year) == (
-        number, type_code, issuer, notation, year,
-    )  # fmt: skip
+        number,
+        type_code,
+        issuer,
+        notation,
+        year,
+    )
 
 
 @pytest.mark.parametrize("text", ["2-1", "1/2/2021", "30/40", "COVID-19", "A4/B5", "10-20%", "3-0/TW"])

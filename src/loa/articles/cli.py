@@ -101,15 +101,30 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"loa: {results.error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({
-            "query": args.query, "total": results.total, "page": results.page, "pages": results.pages,
-            "results": [
-                {"id": h.article.pk, "title": h.article.title, "url": h.article.url, "outlet": h.article.outlet.name,
-                 "published": h.article.published_at.isoformat() if h.article.published_at else None,
-                 "title_html": h.title_html, "snippet_html": h.snippet_html}
-                for h in results.hits
-            ],
-        }, ensure_ascii=False, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "query": args.query,
+                    "total": results.total,
+                    "page": results.page,
+                    "pages": results.pages,
+                    "results": [
+                        {
+                            "id": h.article.pk,
+                            "title": h.article.title,
+                            "url": h.article.url,
+                            "outlet": h.article.outlet.name,
+                            "published": h.article.published_at.isoformat() if h.article.published_at else None,
+                            "title_html": h.title_html,
+                            "snippet_html": h.snippet_html,
+                        }
+                        for h in results.hits
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"{results.total} kết quả (trang {results.page}/{max(results.pages, 1)})")
     for hit in results.hits:

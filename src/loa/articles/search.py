@@ -77,6 +77,9 @@ class Filters:
     outlet_ids: tuple[int, ...] = ()
     source_ids: tuple[int, ...] = ()
     article_ids: tuple[int, ...] | None = None  # restricts to these (other modules' filters)
+    # Extra SQL conditions from other modules (analysis: organisation, tone, topic), each
+    # with "{a}" for the article table's alias and its parameters.
+    conditions: tuple[tuple[str, tuple[int | str, ...]], ...] = ()
 
 
 @dataclass
@@ -105,6 +108,9 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
             params.extend(values)
+    for sql, extra in filters.conditions:
+        clauses.append(sql.format(a=alias))
+        params.extend(extra)
     if filters.article_ids is not None:
         if not filters.article_ids:
             clauses.append("1 = 0")

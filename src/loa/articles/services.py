@@ -110,13 +110,25 @@ def items_claim(
     return claimed
 
 
-def _finish(item: FetchItem, *, status: str, reason: str = "", detail: str = "", article: Article | None = None,
-            not_before: dt.datetime | None = None) -> bool:  # fmt: skip
+def _finish(
+    item: FetchItem,
+    *,
+    status: str,
+    reason: str = "",
+    detail: str = "",
+    article: Article | None = None,
+    not_before: dt.datetime | None = None,
+) -> bool:
     """Record the item's outcome, only if this worker still holds its lease."""
     updated = FetchItem.objects.filter(pk=item.pk, status=ItemStatus.PROCESSING, leased_by=item.leased_by).update(
-        status=status, reason=reason[:60], detail=detail[:2000], article=article, lease_until=None,
-        leased_by="", not_before=not_before,
-    )  # fmt: skip
+        status=status,
+        reason=reason[:60],
+        detail=detail[:2000],
+        article=article,
+        lease_until=None,
+        leased_by="",
+        not_before=not_before,
+    )
     return bool(updated)
 
 
@@ -224,8 +236,9 @@ def _fetch_and_extract(item: FetchItem, fetch: Fetcher, store: WarcArchive, now:
     return Fetched(extracted, response.fetched_at, record.path, record.offset, record.length)
 
 
-def item_process(*, item: FetchItem, fetch: Fetcher | None = None, store: WarcArchive | None = None,
-                 now: dt.datetime | None = None) -> str:  # fmt: skip
+def item_process(
+    *, item: FetchItem, fetch: Fetcher | None = None, store: WarcArchive | None = None, now: dt.datetime | None = None
+) -> str:
     """Fetch, extract, deduplicate and store one leased item; returns the item's new status."""
     fetch = fetch or fetcher()
     store = store or archive()
@@ -239,15 +252,23 @@ def item_process(*, item: FetchItem, fetch: Fetcher | None = None, store: WarcAr
         with transaction.atomic():
             outlet = item.source.outlet if item.source else outlet_for_url(page_url)
             article = article_store(
-                outlet=outlet, source=item.source, url=page_url, title=extracted.title, lead=extracted.lead,
-                body=extracted.body, published_at=extracted.published_at, fetched_at=fetched.fetched_at,
-                language=extracted.language, warc=(fetched.warc_path, fetched.warc_offset, fetched.warc_length),
-            )  # fmt: skip
+                outlet=outlet,
+                source=item.source,
+                url=page_url,
+                title=extracted.title,
+                lead=extracted.lead,
+                body=extracted.body,
+                published_at=extracted.published_at,
+                fetched_at=fetched.fetched_at,
+                language=extracted.language,
+                warc=(fetched.warc_path, fetched.warc_offset, fetched.warc_length),
+            )
             if not _finish(item, status=ItemStatus.DONE, article=article):
                 # The lease expired and another worker took the item: undo, it will store it.
                 transaction.set_rollback(True)
                 return ItemStatus.PROCESSING
         counts_add(source=item.source, stage=Stage.STORE, outcome=Outcome.KEPT)
+        _analyse([article.pk])
         return ItemStatus.DONE
     except StageError as error:
         where = Stage.DEDUP if stage == Stage.DEDUP else _error_stage(error)
@@ -272,6 +293,14 @@ _EXTRACT_REASONS = frozenset(
         "not_html",
     }
 )
+
+
+def _analyse(article_ids: list[int]) -> None:
+    """Mentions, tone, topics and story, right after storing (the next stage of the
+    pipeline); a failure here leaves the article for the analysis sweep."""
+    from loa.analysis.services import articles_analyse_safely
+
+    articles_analyse_safely(article_ids=article_ids)
 
 
 def _error_stage(error: StageError) -> str:
@@ -411,6 +440,7 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
     pending: list[tuple[int, tuple[str, str, str, str, dt.datetime | None, str]]] = []
 
     def flush() -> None:
+        stored: list[int] = []
         with transaction.atomic():
             for number, (url, title, lead, body, published, source_name) in pending:
                 key = (url.split("/")[2], source_name)
@@ -418,8 +448,16 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
                     if key not in outlets:
                         outlets[key] = outlet_for_url(url, name=source_name)
                     with transaction.atomic():
-                        article_store(outlet=outlets[key], source=None, url=url, title=title, lead=lead, body=body,
-                                      published_at=published)  # fmt: skip
+                        article = article_store(
+                            outlet=outlets[key],
+                            source=None,
+                            url=url,
+                            title=title,
+                            lead=lead,
+                            body=body,
+                            published_at=published,
+                        )
+                    stored.append(article.pk)
                     stats.stored += 1
                 except StageError:
                     stats.duplicates += 1
@@ -428,6 +466,8 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
                 except Exception as exc:  # a bad record must not stop the import
                     stats.reject(number, f"{type(exc).__name__}: {exc}"[:200])
         pending.clear()
+        if stored:
+            _analyse(stored)
 
     for number, raw in enumerate(lines, start=1):
         stats.read += 1

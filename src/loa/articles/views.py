@@ -46,17 +46,31 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
     outlet = forms.TypedChoiceField(label=_("Outlet"), required=False, coerce=int, empty_value=None)
-    order = forms.ChoiceField(label=_("Order"), required=False,
-                              choices=[("relevance", _("Relevance")), ("date", _("Newest first"))])  # fmt: skip
+    organisation = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
+    tone = forms.ChoiceField(label=_("Tone"), required=False)
+    topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
+    order = forms.ChoiceField(
+        label=_("Order"), required=False, choices=[("relevance", _("Relevance")), ("date", _("Newest first"))]
+    )
 
 
 @login_required
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     outlets = list(outlet_list(user=request.user))
-    outlet_field = form.fields["outlet"]
-    assert isinstance(outlet_field, forms.TypedChoiceField)
-    outlet_field.choices = [("", _("All outlets")), *((o.pk, o.name) for o in outlets)]
+    from loa.analysis.models import Sentiment
+    from loa.analysis.selectors import organisation_list, search_conditions, topic_list
+
+    choices: dict[str, list[tuple[object, object]]] = {
+        "outlet": [("", _("All outlets")), *((o.pk, o.name) for o in outlets)],
+        "organisation": [("", _("All organisations")), *((o.pk, str(o)) for o in organisation_list(user=request.user))],
+        "tone": [("", _("Any tone")), *((value, str(label)) for value, label in Sentiment.choices)],
+        "topic": [("", _("All topics")), *((t.pk, t.name) for t in topic_list(user=request.user))],
+    }
+    for name, values in choices.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = values
     results = None
     if form.is_valid():
         data = form.cleaned_data
@@ -66,14 +80,23 @@ def search_view(request: HttpRequest) -> HttpResponse:
             date_from=date_from,
             date_to=date_to,
             outlet_ids=(data["outlet"],) if data.get("outlet") else (),
+            conditions=search_conditions(
+                organisation_ids=[data["organisation"]] if data.get("organisation") else [],
+                sentiments=[data["tone"]] if data.get("tone") else [],
+                topic_ids=[data["topic"]] if data.get("topic") else [],
+            ),
         )
         try:
             page = int(request.GET.get("page", "1"))
         except ValueError:
             page = 1
         results = article_search(
-            user=request.user, query=data.get("q") or "", filters=filters, order=data.get("order") or "relevance",
-            page=page, size=20,
-        )  # fmt: skip
+            user=request.user,
+            query=data.get("q") or "",
+            filters=filters,
+            order=data.get("order") or "relevance",
+            page=page,
+            size=20,
+        )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
     return render(request, "articles/search.html", {"form": form, "results": results, "query": query})

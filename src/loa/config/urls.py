@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/", include("loa.units.urls")),
     path("sources/", include("loa.sources.urls")),
     path("articles/", include("loa.articles.urls")),
+    path("analysis/", include("loa.analysis.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

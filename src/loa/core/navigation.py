@@ -35,6 +35,9 @@ SECTIONS: list[NavSection] = [
         [
             NavItem(_("Coverage"), "articles:list"),
             NavItem(_("Search"), "articles:search"),
+            NavItem(_("Stories"), "analysis:stories"),
+            NavItem(_("Monitored organisations"), "analysis:organisations"),
+            NavItem(_("Saved queries"), "analysis:queries"),
             NavItem(_("Sources"), "sources:list"),
         ],
     ),

@@ -315,8 +315,14 @@ def legacy_page(charset_declared: str) -> str:
 class ReplayServer:
     """The outlets of a corpus, each on its own port, served from background threads."""
 
-    def __init__(self, corpus: Corpus, *, host: str = "127.0.0.1", ports: list[int] | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        host: str = "127.0.0.1",
+        ports: list[int] | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.corpus = corpus
         self.host = host
         self.clock = clock or (lambda: dt.datetime.now(VIETNAM))

@@ -24,12 +24,28 @@ class SourceAdmin(admin.ModelAdmin[Source]):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "url", "outlet__name")
     fields = (
-        "outlet", "name", "url", "kind", "link_pattern", "interval_minutes", "enabled",
-        "next_poll_at", "last_polled_at", "last_success_at", "last_error_at", "last_error", "consecutive_failures",
-    )  # fmt: skip
+        "outlet",
+        "name",
+        "url",
+        "kind",
+        "link_pattern",
+        "interval_minutes",
+        "enabled",
+        "next_poll_at",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "consecutive_failures",
+    )
     readonly_fields = (
-        "next_poll_at", "last_polled_at", "last_success_at", "last_error_at", "last_error", "consecutive_failures",
-    )  # fmt: skip
+        "next_poll_at",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "consecutive_failures",
+    )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> tuple[str, ...]:
         return (*self.readonly_fields, "url", "outlet") if obj else self.readonly_fields
@@ -38,12 +54,21 @@ class SourceAdmin(admin.ModelAdmin[Source]):
         data = form.cleaned_data
         if change:
             services.source_update(
-                source=obj, name=data["name"], kind=data["kind"], link_pattern=data["link_pattern"],
-                interval_minutes=data["interval_minutes"], enabled=data["enabled"],
-            )  # fmt: skip
+                source=obj,
+                name=data["name"],
+                kind=data["kind"],
+                link_pattern=data["link_pattern"],
+                interval_minutes=data["interval_minutes"],
+                enabled=data["enabled"],
+            )
         else:
             created = services.source_create(
-                url=data["url"], name=data["name"], kind=data["kind"], outlet=data["outlet"],
-                link_pattern=data["link_pattern"], interval_minutes=data["interval_minutes"], enabled=data["enabled"],
-            )  # fmt: skip
+                url=data["url"],
+                name=data["name"],
+                kind=data["kind"],
+                outlet=data["outlet"],
+                link_pattern=data["link_pattern"],
+                interval_minutes=data["interval_minutes"],
+                enabled=data["enabled"],
+            )
             obj.pk = created.pk

@@ -102,9 +102,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     try:
         source = source_create(
-            url=args.url, name=args.name or args.url, kind=args.kind, outlet_name=args.outlet or "",
-            tier=args.tier, link_pattern=args.pattern or "", interval_minutes=args.interval,
-        )  # fmt: skip
+            url=args.url,
+            name=args.name or args.url,
+            kind=args.kind,
+            outlet_name=args.outlet or "",
+            tier=args.tier,
+            link_pattern=args.pattern or "",
+            interval_minutes=args.interval,
+        )
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from exc
     print(f"Đã thêm nguồn {source.pk}: {source}")

@@ -12,8 +12,9 @@ class SourceForm(forms.Form):
     url = forms.URLField(label=_("Address"), max_length=1000, assume_scheme="https")
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
-    outlet_name = forms.CharField(label=_("Outlet"), max_length=200, required=False,
-                                  help_text=_("Left empty, the host name is used."))  # fmt: skip
+    outlet_name = forms.CharField(
+        label=_("Outlet"), max_length=200, required=False, help_text=_("Left empty, the host name is used.")
+    )
     tier = forms.TypedChoiceField(
         label=_("Prominence"), choices=OutletTier.choices, coerce=int, initial=OutletTier.STANDARD
     )

@@ -51,10 +51,15 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             source = services.source_create(
-                url=data["url"], name=data["name"], kind=data["kind"], outlet_name=data["outlet_name"],
-                tier=data["tier"], link_pattern=data["link_pattern"], interval_minutes=data["interval_minutes"],
+                url=data["url"],
+                name=data["name"],
+                kind=data["kind"],
+                outlet_name=data["outlet_name"],
+                tier=data["tier"],
+                link_pattern=data["link_pattern"],
+                interval_minutes=data["interval_minutes"],
                 enabled=data["enabled"],
-            )  # fmt: skip
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -67,10 +72,15 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
 def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(source_list(user=request.user), pk=pk)
     initial = {
-        "url": source.url, "name": source.name, "kind": source.kind, "outlet_name": source.outlet.name,
-        "tier": source.outlet.tier, "link_pattern": source.link_pattern,
-        "interval_minutes": source.interval_minutes, "enabled": source.enabled,
-    }  # fmt: skip
+        "url": source.url,
+        "name": source.name,
+        "kind": source.kind,
+        "outlet_name": source.outlet.name,
+        "tier": source.outlet.tier,
+        "link_pattern": source.link_pattern,
+        "interval_minutes": source.interval_minutes,
+        "enabled": source.enabled,
+    }
     form = SourceForm(request.POST or None, initial=initial)
     form.fields["url"].disabled = True
     form.fields["outlet_name"].disabled = True
@@ -78,9 +88,14 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.source_update(
-                source=source, name=data["name"], kind=data["kind"], link_pattern=data["link_pattern"],
-                interval_minutes=data["interval_minutes"], enabled=data["enabled"], tier=data["tier"],
-            )  # fmt: skip
+                source=source,
+                name=data["name"],
+                kind=data["kind"],
+                link_pattern=data["link_pattern"],
+                interval_minutes=data["interval_minutes"],
+                enabled=data["enabled"],
+                tier=data["tier"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -20,18 +20,45 @@ from loa.text.normalization import aligned
 # Party document types (RULES.md); "QĐ" meant "quy định" too before 2018, so a type
 # name written in the text wins over the abbreviation.
 PARTY_TYPES = {
-    "NQ": "Nghị quyết", "CT": "Chỉ thị", "KL": "Kết luận", "QĐ": "Quyết định",
-    "QĐi": "Quy định", "QC": "Quy chế", "HD": "Hướng dẫn", "TB": "Thông báo",
-    "TT": "Thông tri", "BC": "Báo cáo", "KH": "Kế hoạch", "CTr": "Chương trình",
-    "TTr": "Tờ trình", "ĐA": "Đề án", "CV": "Công văn", "BB": "Biên bản",
-}  # fmt: skip
+    "NQ": "Nghị quyết",
+    "CT": "Chỉ thị",
+    "KL": "Kết luận",
+    "QĐ": "Quyết định",
+    "QĐi": "Quy định",
+    "QC": "Quy chế",
+    "HD": "Hướng dẫn",
+    "TB": "Thông báo",
+    "TT": "Thông tri",
+    "BC": "Báo cáo",
+    "KH": "Kế hoạch",
+    "CTr": "Chương trình",
+    "TTr": "Tờ trình",
+    "ĐA": "Đề án",
+    "CV": "Công văn",
+    "BB": "Biên bản",
+}
 STATE_TYPES = {
-    "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "QĐ": "Quyết định",
-    "NQ": "Nghị quyết", "CT": "Chỉ thị", "KH": "Kế hoạch", "TB": "Thông báo",
-    "BC": "Báo cáo", "TTr": "Tờ trình", "HD": "Hướng dẫn", "CV": "Công văn",
-    "GM": "Giấy mời", "QC": "Quy chế", "ĐA": "Đề án", "CTr": "Chương trình",
-    "NQLT": "Nghị quyết liên tịch", "L": "Luật", "PL": "Pháp lệnh", "BB": "Biên bản",
-}  # fmt: skip
+    "NĐ": "Nghị định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "QĐ": "Quyết định",
+    "NQ": "Nghị quyết",
+    "CT": "Chỉ thị",
+    "KH": "Kế hoạch",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "TTr": "Tờ trình",
+    "HD": "Hướng dẫn",
+    "CV": "Công văn",
+    "GM": "Giấy mời",
+    "QC": "Quy chế",
+    "ĐA": "Đề án",
+    "CTr": "Chương trình",
+    "NQLT": "Nghị quyết liên tịch",
+    "L": "Luật",
+    "PL": "Pháp lệnh",
+    "BB": "Biên bản",
+}
 # Type names as they are written before a number, longest first so "Quy định" does not
 # stop at "Quy".
 TYPE_NAMES = sorted(

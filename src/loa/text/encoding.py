@@ -26,10 +26,19 @@ _BOMS = (
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Names Vietnamese sites declare that Python does not know, or knows by another name.
 _ALIASES = {
-    "windows-1258": "cp1258", "x-viet-tcvn": "latin-1", "tcvn": "latin-1", "tcvn3": "latin-1",
-    "vni": "latin-1", "x-viet-vni": "latin-1", "unicode": "utf-8", "utf8": "utf-8",
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
-}  # fmt: skip
+    "windows-1258": "cp1258",
+    "x-viet-tcvn": "latin-1",
+    "tcvn": "latin-1",
+    "tcvn3": "latin-1",
+    "vni": "latin-1",
+    "x-viet-vni": "latin-1",
+    "unicode": "utf-8",
+    "utf8": "utf-8",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
 
 
 @dataclass(frozen=True)

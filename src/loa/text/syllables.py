@@ -17,9 +17,35 @@ from functools import lru_cache
 from loa.text.chars import MARKED_VOWELS, PLAIN_VOWELS, TONES
 
 ONSETS = (
-    "ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th", "tr", "ch",
-    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
-)  # fmt: skip
+    "ngh",
+    "ng",
+    "gh",
+    "gi",
+    "kh",
+    "nh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "ch",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
 CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
 
 _RHYME_GROUPS = """

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "loa.scheduling",
     "loa.sources",
     "loa.articles",
+    "loa.analysis",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,12 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "articles.fetchitem",
     "sources.pipelinecount",
     "sources.hostslot",
+    "analysis.articleanalysis",
+    "analysis.articletopic",
+    "analysis.mention",
+    "analysis.querymatch",
+    "analysis.story",
+    "analysis.storyterm",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_DISABLE_REMOTE_ADDR = True
@@ -245,3 +252,9 @@ LOA_ITEM_MAX_ATTEMPTS = env.env_int("LOA_ITEM_MAX_ATTEMPTS", 5)
 LOA_FRONTIER_SWEEP_SECONDS = env.env_int("LOA_FRONTIER_SWEEP_SECONDS", 60)
 # Sitemap entries older than this are history, not news.
 LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)
+
+# --- analysis -----------------------------------------------------------------------
+# Trained by `loa model train` (sentiment, topics, story term weights); shipped with Loa.
+LOA_MODEL_PATH = PACKAGE_DIR / "analysis" / "models_store" / "loa-models.joblib"
+if env.env_list("LOA_MODEL_PATH", []):
+    LOA_MODEL_PATH = Path(env.env_list("LOA_MODEL_PATH", [])[0])

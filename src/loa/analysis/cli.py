@@ -1,0 +1,277 @@
+"""`loa model train`, `loa classify`, `loa mentions`, `loa reanalyze`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models_store" / "loa-models.joblib"
+
+
+def default_training_data() -> Path | None:
+    here = Path(__file__).resolve()
+    candidates = [os.environ.get("LOA_TRAINING_DATA", "")]
+    candidates += [str(parent / "shared" / "data" / "danes" / "danes-train.jsonl") for parent in here.parents[3:5]]
+    candidates.append("/work/shared/data/danes/danes-train.jsonl")
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    from loa.cli import CommandError
+    from loa.text.encoding import decode
+
+    if not path.is_file():
+        raise CommandError(f"Không có tệp {path} (file not found)")
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(decode(raw.strip()).text)
+            except json.JSONDecodeError as exc:
+                raise CommandError(f"{path}, dòng {number}: không phải JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise CommandError(f"{path}, dòng {number}: cần một đối tượng JSON")
+            yield number, record
+
+
+def _model_path() -> Path:
+    return Path(os.environ.get("LOA_MODEL_PATH") or DEFAULT_MODEL_PATH)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from loa.cli import CommandError
+    from loa.pipeline.classify import examples_from_records, load_lexicon, train
+
+    data = Path(args.data) if args.data else default_training_data()
+    if data is None:
+        raise CommandError("Cần dữ liệu huấn luyện: --data danes-train.jsonl (training data not found)")
+    records = [record for _n, record in _records(data)]
+    corrections = [] if args.no_corrections else _corrections()
+    examples = examples_from_records([*records, *corrections])
+    print(f"Huấn luyện trên {len(records)} mẫu từ {data.name} và {len(corrections)} nhãn do cán bộ sửa …", flush=True)
+    models, metrics = train(
+        examples, folds=args.folds, lexicon=load_lexicon(), source=f"{data.name} + {len(corrections)} corrections"
+    )
+    output = Path(args.output) if args.output else _model_path()
+    size = models.save(output)
+    print(f"Đã lưu mô hình {models.card['version']} vào {output} ({size / 1e6:.1f} MB)")
+    print(
+        f"Cảm xúc (sentiment), {metrics.folds}-fold CV: macro-F1 {metrics.sentiment_macro_f1:.3f}, "
+        f"accuracy {metrics.sentiment_accuracy:.3f}, F1 theo nhãn {metrics.sentiment_f1_by_class}"
+    )
+    print(
+        f"Chủ đề (topics): micro-F1 {metrics.topics_micro_f1:.3f}, macro-F1 {metrics.topics_macro_f1:.3f}, "
+        f"ngưỡng {metrics.topic_threshold}"
+    )
+    if not args.no_corrections:
+        from loa.analysis.services import topics_sync
+
+        added = topics_sync(models.topic_labels)
+        if added:
+            print(f"Đã thêm {added} chủ đề vào danh mục (taxonomy).")
+    return 0
+
+
+def _corrections() -> list[dict[str, object]]:
+    """Staff corrections from the database, when one is configured and migrated."""
+    from loa.cli import CommandError, check_database, require_migrated, setup_django
+
+    try:
+        setup_django()
+        check_database()
+        require_migrated()
+    except CommandError as error:
+        print(f"(không đọc được nhãn sửa từ cơ sở dữ liệu: {error})", file=sys.stderr)
+        return []
+    from loa.analysis.services import corrections_as_examples
+
+    return corrections_as_examples()
+
+
+def _classifier() -> Any:
+    from loa.cli import CommandError
+    from loa.pipeline.classify import Classifier
+
+    path = _model_path()
+    if not path.is_file():
+        raise CommandError(f"Chưa có mô hình tại {path}; chạy: loa model train")
+    return Classifier.load(path)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from loa.pipeline.classify import model_text
+
+    classifier = _classifier()
+    records = list(_records(Path(args.input)))
+    texts = [
+        model_text(str(r.get("title", "")), str(r.get("lead") or r.get("description") or ""), str(r.get("text", "")))
+        for _n, r in records
+    ]
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115 - stdout or a file
+    try:
+        if args.what == "sentiment":
+            for (_n, record), result in zip(records, classifier.sentiment(texts), strict=True):
+                out.write(
+                    json.dumps(
+                        {
+                            "id": record.get("id"),
+                            "sentiment": result.label,
+                            "score": result.confidence,
+                            "polarity": result.polarity,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+        else:
+            for (_n, record), topics in zip(records, classifier.topics(texts), strict=True):
+                out.write(
+                    json.dumps(
+                        {"id": record.get("id"), "topics": [label for label, _s in topics], "scores": dict(topics)},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def _entity_specs(path: Path) -> list[Any]:
+    import yaml
+
+    from loa.cli import CommandError
+    from loa.pipeline.mentions import EntitySpec
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CommandError(f"Không đọc được {path}: {exc}") from exc
+    entries = raw.get("entities", raw) if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        raise CommandError(f"{path}: cần một danh sách tổ chức (a list of entities)")
+    specs = []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not (entry.get("key") or entry.get("name")):
+            raise CommandError(f"{path}: mục {index} cần 'key' hoặc 'name'")
+
+        def listed(name: str, entry: dict[str, Any] = entry) -> tuple[str, ...]:
+            value = entry.get(name) or []
+            return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+
+        name = str(entry.get("name") or entry["key"])
+        specs.append(
+            EntitySpec(
+                key=str(entry.get("key") or name),
+                name=name,
+                aliases=(name, *listed("aliases")),
+                acronyms=listed("acronyms"),
+                ambiguous=listed("ambiguous"),
+                context=listed("context"),
+                exclude=listed("exclude"),
+            )
+        )
+    return specs
+
+
+def cmd_mentions(args: argparse.Namespace) -> int:
+    from loa.pipeline.mentions import Matcher, article_prominence
+    from loa.text.normalization import normalize
+
+    matcher = Matcher(_entity_specs(Path(args.entities)))
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115 - stdout or a file
+    try:
+        for _n, record in _records(Path(args.input)):
+            fields = {name: normalize(str(record.get(name) or "")) for name in ("title", "lead", "text")}
+            found = matcher.find(title=fields["title"], lead=fields["lead"], body=fields["text"])
+            out.write(
+                json.dumps(
+                    {
+                        "id": record.get("id"),
+                        "mentions": [
+                            {
+                                "entity": m.key,
+                                "field": "text" if m.field == "body" else m.field,
+                                "start": m.start,
+                                "end": m.end,
+                                "text": m.text,
+                                "prominence": m.prominence,
+                            }
+                            for m in found
+                        ],
+                        "prominence": article_prominence(found),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def cmd_reanalyze(args: argparse.Namespace) -> int:
+    from loa.cli import check_database, require_migrated, setup_django
+
+    setup_django()
+    check_database()
+    require_migrated()
+    from loa.analysis.services import articles_analyse_safely, reanalysis_batches
+    from loa.analysis.tasks import analyse_articles_task
+
+    since = dt.date.fromisoformat(args.since) if args.since else None
+    batches = reanalysis_batches(since=since, size=args.chunk)
+    if args.sync:
+        done = 0
+        for batch in batches:
+            done += articles_analyse_safely(article_ids=batch)
+            print(f"\r{done} bài đã phân tích lại", end="", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+        print(f"Đã phân tích lại {done} bài.")
+        return 0
+    for batch in batches:
+        analyse_articles_task.enqueue(batch)
+    print(f"Đã xếp {len(batches)} lô ({sum(map(len, batches))} bài) cho tác vụ nền phân tích lại.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    model = subparsers.add_parser("model", help="train the sentiment and topic models")
+    model_commands = model.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    train = model_commands.add_parser("train", help="train from labelled headlines (DANeS) plus staff corrections")
+    train.add_argument(
+        "--data", help="training JSON lines: title, description, sentiment, topics (default ../shared/data/danes)"
+    )
+    train.add_argument("--output", help="where to write the artefact (default: the one Loa ships)")
+    train.add_argument("--folds", type=int, default=5, help="cross-validation folds for the reported scores")
+    train.add_argument("--no-corrections", action="store_true", help="ignore corrections stored in the database")
+    train.set_defaults(handler=cmd_train)
+
+    classify = subparsers.add_parser("classify", help="label a JSON-lines file: sentiment or topics")
+    classify.add_argument("what", choices=["sentiment", "topics"], help="which model to apply")
+    classify.add_argument("--input", required=True, help="JSON lines with id, title, text (lead optional)")
+    classify.add_argument("--output", help="JSON lines out (default: standard output)")
+    classify.set_defaults(handler=cmd_classify)
+
+    mentions = subparsers.add_parser("mentions", help="find organisations of a YAML file in a JSON-lines file")
+    mentions.add_argument(
+        "--entities", required=True, help="YAML list: key, name, aliases, acronyms, ambiguous, context, exclude"
+    )
+    mentions.add_argument("--input", required=True, help="JSON lines with id, title, lead, text")
+    mentions.add_argument("--output", help="JSON lines out (default: standard output)")
+    mentions.set_defaults(handler=cmd_mentions)
+
+    reanalyze = subparsers.add_parser("reanalyze", help="score stored articles again (after the models change)")
+    reanalyze.add_argument("--since", help="only articles published on or after this day (YYYY-MM-DD)")
+    reanalyze.add_argument("--chunk", type=int, default=200, help="articles per background task")
+    reanalyze.add_argument("--sync", action="store_true", help="work here instead of in background tasks")
+    reanalyze.set_defaults(handler=cmd_reanalyze)

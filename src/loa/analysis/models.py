@@ -1,0 +1,241 @@
+"""Monitored organisations, saved queries, the taxonomy, and what analysis found."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class Organisation(models.Model):
+    """An organisation whose coverage Loa follows (an enterprise of the bloc, the bloc itself)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("The party committee whose staff follow this organisation."),
+    )
+    aliases = models.TextField(
+        _("names and aliases"), blank=True, help_text=_("One per line; diacritics and case do not matter.")
+    )
+    acronyms = models.TextField(
+        _("acronyms"), blank=True, help_text=_("One per line, matched with exactly these capitals (EVN, PVN).")
+    )
+    ambiguous_aliases = models.TextField(
+        _("ambiguous names"),
+        blank=True,
+        help_text=_("One per line; counted only when a context term appears in the article."),
+    )
+    context_terms = models.TextField(_("context terms"), blank=True, help_text=_("One per line."))
+    exclusion_terms = models.TextField(
+        _("exclusion terms"),
+        blank=True,
+        help_text=_("One per line; a mention in the same sentence as one of them is ignored."),
+    )
+    enabled = models.BooleanField(_("followed"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitored organisation")
+        verbose_name_plural = _("monitored organisations")
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def alias_list(self) -> list[str]:
+        return _lines(self.aliases)
+
+    def acronym_list(self) -> list[str]:
+        return _lines(self.acronyms)
+
+    def ambiguous_list(self) -> list[str]:
+        return _lines(self.ambiguous_aliases)
+
+    def context_list(self) -> list[str]:
+        return _lines(self.context_terms)
+
+    def exclusion_list(self) -> list[str]:
+        return _lines(self.exclusion_terms)
+
+
+class SavedQuery(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    query = models.TextField(_("query"), help_text=_('AND/OR/NOT, "phrases", NEAR(a b, 5); diacritics optional.'))
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="saved_queries"
+    )
+    enabled = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved query")
+        verbose_name_plural = _("saved queries")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """One topic of the taxonomy: learned by the model, or defined by a query rule."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    rule = models.TextField(
+        _("rule"), blank=True, help_text=_("Optional query; articles matching it get this topic too.")
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    POSITIVE = "positive", _("Positive")
+
+
+class Story(models.Model):
+    """Articles about one event across outlets, grouped as they arrive."""
+
+    title = models.CharField(_("title"), max_length=500)
+    first_article = models.ForeignKey("articles.Article", on_delete=models.SET_NULL, null=True, related_name="+")
+    first_outlet = models.ForeignKey("sources.Outlet", on_delete=models.SET_NULL, null=True, related_name="+")
+    first_seen_at = models.DateTimeField(_("first seen"), db_index=True)
+    last_seen_at = models.DateTimeField(_("last seen"), db_index=True)
+    article_count = models.PositiveIntegerField(_("articles"), default=0)
+    outlet_count = models.PositiveIntegerField(_("outlets"), default=0)
+    negative_count = models.PositiveIntegerField(default=0)
+    polarity_sum = models.FloatField(default=0.0)
+    centroid = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tone(self) -> float:
+        return self.polarity_sum / self.article_count if self.article_count else 0.0
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative_count / self.article_count if self.article_count else 0.0
+
+
+class StoryTerm(models.Model):
+    """The terms of a story's centroid, indexed to find candidate stories for an article."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [models.Index(fields=["term"], name="storyterm_term")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class ArticleAnalysis(models.Model):
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, related_name="analysis")
+    sentiment = models.CharField(_("tone"), max_length=10, choices=Sentiment.choices, db_index=True)
+    confidence = models.FloatField(default=0.0)
+    polarity = models.FloatField(default=0.0)
+    corrected = models.BooleanField(_("corrected by staff"), default=False)
+    topics_corrected = models.BooleanField(default=False)
+    story = models.ForeignKey(Story, on_delete=models.SET_NULL, null=True, blank=True, related_name="analyses")
+    model_version = models.CharField(max_length=40, blank=True)
+    analysed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("article analysis")
+        verbose_name_plural = _("article analyses")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.sentiment}"
+
+
+class ArticleTopic(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+    score = models.FloatField(default=1.0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="article_topic_once")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.topic_id}"
+
+
+class Mention(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="mentions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="mentions")
+    field = models.CharField(max_length=5)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=255)
+    prominence = models.FloatField()
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices)
+    polarity = models.FloatField(default=0.0)
+    published_at = models.DateTimeField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["article", "field", "start"]
+        indexes = [models.Index(fields=["organisation", "published_at"], name="mention_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.field} {self.start}–{self.end})"
+
+
+class QueryMatch(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="query_matches")
+    query = models.ForeignKey(SavedQuery, on_delete=models.CASCADE, related_name="matches")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "query"], name="query_match_once")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.query_id}"
+
+
+class Correction(models.Model):
+    """A label set by staff; it overrides the model and feeds the next training."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="corrections")
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("label correction")
+        verbose_name_plural = _("label corrections")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.sentiment} {self.topics}"

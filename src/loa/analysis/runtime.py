@@ -1,0 +1,101 @@
+"""Per-process analysis tools: the trained models, the mention matcher and the compiled
+saved queries and topic rules, rebuilt when what they are built from changes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from loa.analysis.models import Organisation, SavedQuery, Topic
+from loa.pipeline.classify import Classifier
+from loa.pipeline.mentions import EntitySpec, Matcher
+from loa.text.query import Node, parse
+
+
+class ModelsMissing(RuntimeError):
+    """No trained models where settings say; `loa model train` makes them."""
+
+
+@lru_cache(maxsize=1)
+def classifier() -> Classifier:
+    path = Path(settings.LOA_MODEL_PATH)
+    if not path.is_file():
+        raise ModelsMissing(f"Chưa có mô hình phân loại tại {path}; chạy: loa model train (models missing)")
+    return Classifier.load(path)
+
+
+_lock = threading.Lock()
+
+
+@dataclass
+class _Cached:
+    version: tuple[object, ...] | None = None
+    value: object = None
+
+
+_matcher = _Cached()
+_queries = _Cached()
+_topics = _Cached()
+
+
+def _version(model: type[Organisation] | type[SavedQuery]) -> tuple[object, ...]:
+    """Changes whenever a row is added, removed or edited: cheap enough to ask per batch."""
+    row = model.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+    return (row["n"], row["latest"])
+
+
+def spec_of(organisation: Organisation) -> EntitySpec:
+    return EntitySpec(
+        key=str(organisation.pk),
+        name=organisation.name,
+        aliases=tuple([organisation.name, *organisation.alias_list()]),
+        acronyms=tuple(organisation.acronym_list()),
+        ambiguous=tuple(organisation.ambiguous_list()),
+        context=tuple(organisation.context_list()),
+        exclude=tuple(organisation.exclusion_list()),
+    )
+
+
+def matcher() -> Matcher:
+    version = _version(Organisation)
+    with _lock:
+        if _matcher.version != version:
+            specs = [spec_of(o) for o in Organisation.objects.filter(enabled=True)]
+            _matcher.value, _matcher.version = Matcher(specs), version
+        assert isinstance(_matcher.value, Matcher)
+        return _matcher.value
+
+
+def saved_queries() -> list[tuple[int, Node]]:
+    version = _version(SavedQuery)
+    with _lock:
+        if _queries.version != version:
+            compiled = []
+            for query in SavedQuery.objects.filter(enabled=True):
+                node = parse(query.query)
+                if node is not None:
+                    compiled.append((query.pk, node))
+            _queries.value, _queries.version = compiled, version
+        value: list[tuple[int, Node]] = _queries.value  # type: ignore[assignment]
+        return list(value)
+
+
+def topic_rules() -> tuple[dict[str, int], list[tuple[int, Node]]]:
+    """Topic ids by name (enabled topics) and the topics defined by a query rule."""
+    rows = list(Topic.objects.values_list("id", "name", "rule", "enabled"))
+    version = tuple(rows)
+    with _lock:
+        if _topics.version != version:
+            names = {name: pk for pk, name, _rule, enabled in rows if enabled}
+            rules = []
+            for pk, _name, rule, enabled in rows:
+                node = parse(rule) if enabled and rule.strip() else None
+                if node is not None:
+                    rules.append((pk, node))
+            _topics.value, _topics.version = (names, rules), version
+        return _topics.value  # type: ignore[return-value]

@@ -1,0 +1,220 @@
+"""Reads of the analysis: organisations and their coverage, saved queries (scoped by unit),
+stories, an article's analysis, and search conditions on analysis results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from loa.accounts import roles
+from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.analysis.models import (
+    ArticleAnalysis,
+    ArticleTopic,
+    Mention,
+    Organisation,
+    QueryMatch,
+    SavedQuery,
+    Story,
+    Topic,
+)
+from loa.articles.models import Article
+
+
+def _may_read(user: object) -> bool:
+    return not scope_of(user).empty
+
+
+def organisation_list(*, user: object) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("unit").order_by("short_name")
+    return organisations if _may_read(user) else organisations.none()
+
+
+def organisation_editable(*, user: object, organisation: Organisation | None) -> bool:
+    """Bloc-wide organisations are for bloc staff; a unit's organisation for its own staff too."""
+    if organisation is None or organisation.unit is None:
+        return user_can(user, roles.WRITE) and scope_of(user).all_units
+    return user_can(user, roles.WRITE, organisation.unit)
+
+
+def topic_list(*, user: object) -> QuerySet[Topic]:
+    topics = Topic.objects.filter(enabled=True)
+    return topics if _may_read(user) else topics.none()
+
+
+def saved_query_list(*, user: object) -> QuerySet[SavedQuery]:
+    return scope_filter(SavedQuery.objects.select_related("unit"), user, unit_field="unit")
+
+
+@dataclass
+class Coverage:
+    total: int
+    by_tone: dict[str, int]
+    by_day: list[tuple[dt.date, int, int]]  # day, mentions, negative mentions
+    recent: list[Mention]
+
+
+def organisation_coverage(*, organisation: Organisation, days: int = 30) -> Coverage:
+    since = timezone.now() - dt.timedelta(days=days)
+    mentions = Mention.objects.filter(organisation=organisation, published_at__gte=since)
+    per_article = mentions.values("article_id").distinct()
+    by_tone = dict(
+        ArticleAnalysis.objects.filter(article_id__in=per_article).values_list("sentiment").annotate(n=Count("id"))
+    )
+    days_rows: dict[dt.date, list[int]] = {}
+    for published, tone in mentions.values_list("published_at", "sentiment"):
+        day = timezone.localtime(published).date()
+        row = days_rows.setdefault(day, [0, 0])
+        row[0] += 1
+        row[1] += tone == "negative"
+    recent = list(mentions.select_related("article__outlet").order_by("-published_at")[:20])
+    return Coverage(
+        total=per_article.count(),
+        by_tone=by_tone,
+        by_day=[(day, n, neg) for day, (n, neg) in sorted(days_rows.items())],
+        recent=recent,
+    )
+
+
+@dataclass
+class StoryRow:
+    story: Story
+    recent: int  # articles in the last 6 hours
+    before: int  # in the 6 hours before that
+
+    @property
+    def growth(self) -> float:
+        return (self.recent - self.before) / max(self.before, 1)
+
+
+def story_list(*, user: object, days: int = 7, limit: int = 50) -> list[StoryRow]:
+    if not _may_read(user):
+        return []
+    now = timezone.now()
+    stories = (
+        Story.objects.filter(last_seen_at__gte=now - dt.timedelta(days=days), article_count__gte=1)
+        .select_related("first_outlet")
+        .annotate(
+            recent=Count("analyses", filter=Q(analyses__article__created_at__gte=now - dt.timedelta(hours=6))),
+            before=Count(
+                "analyses",
+                filter=Q(
+                    analyses__article__created_at__gte=now - dt.timedelta(hours=12),
+                    analyses__article__created_at__lt=now - dt.timedelta(hours=6),
+                ),
+            ),
+        )
+        .order_by("-outlet_count", "-article_count", "-last_seen_at")[:limit]
+    )
+    return [StoryRow(story=s, recent=s.recent, before=s.before) for s in stories]
+
+
+def story_get(*, user: object, pk: int) -> Story | None:
+    if not _may_read(user):
+        return None
+    return Story.objects.select_related("first_outlet", "first_article").filter(pk=pk).first()
+
+
+def story_articles(*, story: Story) -> QuerySet[Article]:
+    return (
+        Article.objects.filter(analysis__story=story)
+        .select_related("outlet", "analysis")
+        .defer("body", "signature")
+        .order_by("published_at", "created_at")
+    )
+
+
+@dataclass
+class ArticleView:
+    analysis: ArticleAnalysis | None
+    topics: list[ArticleTopic]
+    mentions: list[Mention]
+    organisations: list[tuple[Organisation, float, str]]  # organisation, prominence, tone
+    paragraphs: list[SafeString]
+    title: SafeString
+    lead: SafeString
+    queries: list[SavedQuery] = field(default_factory=list)
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int, str]]) -> SafeString:
+    out, last = [], 0
+    for start, end, label in sorted(spans):
+        if start < last:
+            continue
+        out.append(html.escape(text[last:start]))
+        out.append(f'<mark class="mention" title="{html.escape(label)}">{html.escape(text[start:end])}</mark>')
+        last = end
+    out.append(html.escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+def article_view(*, user: object, article: Article) -> ArticleView:
+    """The analysis of one article, with its mentions marked in the text."""
+    analysis = ArticleAnalysis.objects.filter(article=article).select_related("story").first()
+    mentions = list(Mention.objects.filter(article=article).select_related("organisation"))
+    spans: dict[str, list[tuple[int, int, str]]] = {"title": [], "lead": [], "body": []}
+    for mention in mentions:
+        spans[mention.field].append((mention.start, mention.end, str(mention.organisation)))
+    paragraphs, offset = [], 0
+    for paragraph in article.body.split("\n"):
+        local = [
+            (s - offset, e - offset, label)
+            for s, e, label in spans["body"]
+            if offset <= s and e <= offset + len(paragraph)
+        ]
+        if paragraph.strip():
+            paragraphs.append(_marked(paragraph, local))
+        offset += len(paragraph) + 1
+    by_organisation: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_organisation.setdefault(mention.organisation_id, []).append(mention)
+    organisations = []
+    for group in by_organisation.values():
+        # As in loa.pipeline.mentions.article_prominence: independent chances (noisy-or).
+        prominence = round(1.0 - math.prod(1.0 - m.prominence for m in group), 3)
+        tones = [m.sentiment for m in group]
+        organisations.append((group[0].organisation, prominence, max(set(tones), key=tones.count)))
+    organisations.sort(key=lambda row: -row[1])
+    queries = [m.query for m in QueryMatch.objects.filter(article=article).select_related("query")]
+    visible_queries = set(saved_query_list(user=user).values_list("id", flat=True))
+    return ArticleView(
+        analysis=analysis,
+        topics=list(ArticleTopic.objects.filter(article=article).select_related("topic").order_by("-score")),
+        mentions=mentions,
+        organisations=organisations,
+        paragraphs=paragraphs,
+        title=_marked(article.title, spans["title"]),
+        lead=_marked(article.lead, spans["lead"]),
+        queries=[q for q in queries if q.pk in visible_queries],
+    )
+
+
+def _exists(table: str, column: str, values: Sequence[int | str]) -> tuple[str, tuple[int | str, ...]]:
+    marks = ", ".join(["%s"] * len(values))
+    # Table and column names are the constants below; values go through parameters.
+    sql = f"EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = {{a}}.id AND x.{column} IN ({marks}))"  # noqa: S608
+    return sql, tuple(values)
+
+
+def search_conditions(
+    *,
+    organisation_ids: Sequence[int] = (),
+    sentiments: Sequence[str] = (),
+    topic_ids: Sequence[int] = (),
+    query_ids: Sequence[int] = (),
+) -> tuple[tuple[str, tuple[int | str, ...]], ...]:
+    """Conditions for `articles.search.Filters.conditions` on the analysis of articles."""
+    wanted: list[tuple[str, str, Sequence[int | str]]] = [
+        ("analysis_mention", "organisation_id", organisation_ids),
+        ("analysis_articleanalysis", "sentiment", sentiments),
+        ("analysis_articletopic", "topic_id", topic_ids),
+        ("analysis_querymatch", "query_id", query_ids),
+    ]
+    return tuple(_exists(table, column, values) for table, column, values in wanted if values)

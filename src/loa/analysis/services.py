@@ -1,0 +1,376 @@
+"""Writes of the analysis: organisations, saved queries, topics, and analysing articles
+(mentions, tone, topics, saved-query matches, story) in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from loa.accounts.models import User
+from loa.analysis import runtime
+from loa.analysis.models import (
+    ArticleAnalysis,
+    ArticleTopic,
+    Correction,
+    Mention,
+    Organisation,
+    QueryMatch,
+    SavedQuery,
+    Sentiment,
+    Story,
+    StoryTerm,
+    Topic,
+)
+from loa.articles.models import Article
+from loa.pipeline import stories
+from loa.pipeline.classify import model_text
+from loa.pipeline.mentions import Mention as FoundMention
+from loa.text.normalization import normalize
+from loa.text.query import Document, QueryError, has_positive, matches, parse
+from loa.text.tokens import sentences
+from loa.units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+STORY_WINDOW = dt.timedelta(hours=48)
+STORY_SIMILARITY = 0.3
+STORY_INDEX_TERMS = 20
+
+
+# --- organisations, queries, topics -----------------------------------------------------
+
+
+def _text_lines(value: str) -> str:
+    return "\n".join(normalize(line) for line in value.splitlines() if line.strip())
+
+
+@transaction.atomic
+def organisation_save(
+    *,
+    organisation: Organisation | None = None,
+    name: str,
+    short_name: str,
+    unit: Unit | None,
+    aliases: str = "",
+    acronyms: str = "",
+    ambiguous_aliases: str = "",
+    context_terms: str = "",
+    exclusion_terms: str = "",
+    enabled: bool = True,
+) -> Organisation:
+    """Create or update a monitored organisation; names are normalised, acronyms kept as typed."""
+    target = organisation or Organisation()
+    target.name, target.short_name, target.unit = normalize(name), normalize(short_name), unit
+    target.aliases, target.ambiguous_aliases = _text_lines(aliases), _text_lines(ambiguous_aliases)
+    target.acronyms = "\n".join(line.strip() for line in acronyms.splitlines() if line.strip())
+    target.context_terms, target.exclusion_terms = _text_lines(context_terms), _text_lines(exclusion_terms)
+    target.enabled = enabled
+    if target.ambiguous_aliases and not target.context_terms:
+        raise ValidationError(_("Ambiguous names need at least one context term."))
+    target.full_clean()
+    target.save()
+    return target
+
+
+def _checked_query(query: str) -> str:
+    try:
+        node = parse(query)
+    except QueryError as error:
+        raise ValidationError(str(error)) from error
+    if node is None or not has_positive(node):
+        raise ValidationError(_("The query needs at least one word that is not excluded."))
+    return query.strip()
+
+
+@transaction.atomic
+def saved_query_save(
+    *,
+    saved: SavedQuery | None = None,
+    name: str,
+    query: str,
+    unit: Unit,
+    user: User | None = None,
+    enabled: bool = True,
+) -> SavedQuery:
+    target = saved or SavedQuery(created_by=user)
+    target.name, target.query, target.unit, target.enabled = name.strip(), _checked_query(query), unit, enabled
+    target.full_clean()
+    target.save()
+    return target
+
+
+def topics_sync(labels: Sequence[str]) -> int:
+    """Make a topic of every label the model knows; returns how many were added."""
+    existing = set(Topic.objects.values_list("name", flat=True))
+    new = [
+        Topic(name=normalize(label), sort_order=i) for i, label in enumerate(labels) if normalize(label) not in existing
+    ]
+    Topic.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# --- analysing articles ---------------------------------------------------------------
+
+
+def _mention_window(article: Article, mention: FoundMention) -> str:
+    """The sentence with the mention and its neighbours: what the tone of a mention is read from."""
+    text = str(getattr(article, mention.field))
+    if mention.field == "title":
+        return text
+    spans = sentences(text)
+    for index, span in enumerate(spans):
+        if span.start <= mention.start < span.end + 1:
+            return " ".join(s.text for s in spans[max(0, index - 1) : index + 2])
+    return text[max(0, mention.start - 200) : mention.end + 200]
+
+
+@dataclass
+class _Plan:
+    article: Article
+    mentions: list[FoundMention]
+    sentiment: tuple[str, float, float]
+    mention_tones: list[tuple[str, float]]
+    topics: list[tuple[int, float]]
+    queries: list[int]
+    vector: dict[str, float]
+
+
+def _plan(batch: Sequence[Article]) -> list[_Plan]:
+    classifier = runtime.classifier()
+    # The taxonomy holds at least every topic the model has learned (one query per batch).
+    topics_sync(classifier.models.topic_labels)
+    found = runtime.matcher()
+    queries = runtime.saved_queries()
+    topic_ids, topic_rules = runtime.topic_rules()
+    texts = [model_text(a.title, a.lead, a.body) for a in batch]
+    tones = classifier.sentiment(texts)
+    topic_predictions = classifier.topics(texts)
+    per_article = [found.find(title=a.title, lead=a.lead, body=a.body) for a in batch]
+    windows = [_mention_window(a, m) for a, ms in zip(batch, per_article, strict=True) for m in ms]
+    window_tones = iter(classifier.sentiment(windows))
+    models = classifier.models
+    plans = []
+    for article, tone, predicted, mentions in zip(batch, tones, topic_predictions, per_article, strict=True):
+        document = Document(f"{article.title}\n{article.lead}\n{article.body}")
+        chosen = {topic_ids[label]: score for label, score in predicted if label in topic_ids}
+        for topic_id, node in topic_rules:
+            if matches(node, document):
+                chosen.setdefault(topic_id, 1.0)
+        plans.append(
+            _Plan(
+                article=article,
+                mentions=mentions,
+                sentiment=(tone.label, tone.confidence, tone.polarity),
+                mention_tones=[(t.label, t.polarity) for t in (next(window_tones) for _ in mentions)],
+                topics=sorted(chosen.items()),
+                queries=[pk for pk, node in queries if matches(node, document)],
+                vector=stories.vector(article.title, article.lead, article.body, models.idf, models.default_idf),
+            )
+        )
+    return plans
+
+
+def _when(article: Article) -> dt.datetime:
+    return article.published_at or article.created_at
+
+
+def _story_for(plan: _Plan) -> Story | None:
+    article = plan.article
+    if article.duplicate_of_id:
+        original = (
+            ArticleAnalysis.objects.filter(article_id=article.duplicate_of_id)
+            .values_list("story_id", flat=True)
+            .first()
+        )
+        if original:
+            return Story.objects.filter(pk=original).first()
+    top = sorted(plan.vector, key=lambda t: -plan.vector[t])[:STORY_INDEX_TERMS]
+    if not top:
+        return None
+    when = _when(article)
+    candidates = (
+        StoryTerm.objects.filter(
+            term__in=top, story__last_seen_at__gte=when - STORY_WINDOW, story__first_seen_at__lte=when + STORY_WINDOW
+        )
+        .values("story_id")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=2)
+        .order_by("-shared")[:30]
+    )
+    best: tuple[float, Story | None] = (STORY_SIMILARITY, None)
+    for story in Story.objects.filter(pk__in=[row["story_id"] for row in candidates]):
+        score = stories.cosine(plan.vector, story.centroid)
+        if score >= best[0]:
+            best = (score, story)
+    return best[1]
+
+
+def _join_story(plan: _Plan, previous: Story | None) -> Story:
+    article, (_label, _confidence, _polarity) = plan.article, plan.sentiment
+    when = _when(article)
+    story = previous or _story_for(plan)
+    if story is None:
+        story = Story.objects.create(
+            title=article.title,
+            first_article=article,
+            first_outlet_id=article.outlet_id,
+            first_seen_at=when,
+            last_seen_at=when,
+            centroid=plan.vector,
+        )
+    elif previous is None:
+        story.centroid = stories.merge(story.centroid, story.article_count, plan.vector)
+    if previous is None:
+        if when < story.first_seen_at:
+            story.first_seen_at, story.first_article, story.first_outlet_id = when, article, article.outlet_id
+            story.title = article.title
+        story.last_seen_at = max(story.last_seen_at, when)
+    story.save()
+    return story
+
+
+def _refresh_story(story: Story) -> None:
+    """Recount tone and outlets of a story from its members (after joins and corrections)."""
+    members = ArticleAnalysis.objects.filter(story=story)
+    story.negative_count = members.filter(sentiment=Sentiment.NEGATIVE).count()
+    story.polarity_sum = sum(members.values_list("polarity", flat=True))
+    story.article_count = members.count()
+    story.outlet_count = members.values("article__outlet_id").distinct().count()
+    story.save(update_fields=["negative_count", "polarity_sum", "article_count", "outlet_count"])
+    StoryTerm.objects.filter(story=story).delete()
+    top = sorted(story.centroid, key=lambda t: -story.centroid[t])[:STORY_INDEX_TERMS]
+    StoryTerm.objects.bulk_create([StoryTerm(story=story, term=term[:80]) for term in top])
+
+
+def _write(plan: _Plan) -> ArticleAnalysis:
+    article = plan.article
+    existing = ArticleAnalysis.objects.filter(article=article).select_related("story").first()
+    label, confidence, polarity = plan.sentiment
+    analysis = existing or ArticleAnalysis(article=article)
+    if not analysis.corrected:
+        analysis.sentiment, analysis.confidence, analysis.polarity = label, confidence, polarity
+    analysis.model_version = runtime.classifier().version
+    story = _join_story(plan, existing.story if existing else None)
+    analysis.story = story
+    analysis.save()
+    Mention.objects.filter(article=article).delete()
+    when = _when(article)
+    Mention.objects.bulk_create(
+        [
+            Mention(
+                article=article,
+                organisation_id=int(m.key),
+                field=m.field,
+                start=m.start,
+                end=m.end,
+                text=m.text[:255],
+                prominence=m.prominence,
+                sentiment=tone,
+                polarity=tone_polarity,
+                published_at=when,
+            )
+            for m, (tone, tone_polarity) in zip(plan.mentions, plan.mention_tones, strict=True)
+        ]
+    )
+    if not analysis.topics_corrected:
+        ArticleTopic.objects.filter(article=article).delete()
+        ArticleTopic.objects.bulk_create([ArticleTopic(article=article, topic_id=t, score=s) for t, s in plan.topics])
+    QueryMatch.objects.filter(article=article).delete()
+    QueryMatch.objects.bulk_create([QueryMatch(article=article, query_id=q) for q in plan.queries])
+    _refresh_story(story)
+    return analysis
+
+
+def articles_analyse(*, articles: Sequence[Article]) -> int:
+    """Analyse `articles` (in the order they were published); returns how many."""
+    ordered = sorted(articles, key=lambda a: (_when(a), a.pk))
+    for plan in _plan(ordered):
+        with transaction.atomic():
+            _write(plan)
+    return len(ordered)
+
+
+def articles_analyse_safely(*, article_ids: Sequence[int]) -> int:
+    """Analyse after storing, never failing the caller: what fails here is left for the
+    analysis sweep (articles without analysis) and logged."""
+    try:
+        return articles_analyse(articles=list(Article.objects.filter(pk__in=article_ids)))
+    except runtime.ModelsMissing as error:
+        logger.warning("analysis skipped: %s", error)
+    except Exception:
+        logger.exception("analysis of articles %s failed; the sweep will retry", list(article_ids)[:10])
+    return 0
+
+
+def articles_unanalysed(*, limit: int) -> list[int]:
+    return list(Article.objects.filter(analysis__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
+
+
+# --- corrections --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correction_record(
+    *, article: Article, user: User | None, sentiment: str | None = None, topic_ids: Sequence[int] | None = None
+) -> Correction:
+    """Staff set the tone and/or topics of an article: shown at once, kept across
+    reanalysis, and used as training data by the next `loa model train`."""
+    analysis = ArticleAnalysis.objects.select_for_update().filter(article=article).first()
+    if analysis is None:
+        raise ValidationError(_("The article has not been analysed yet."))
+    topics = list(Topic.objects.filter(pk__in=topic_ids or [])) if topic_ids is not None else None
+    if sentiment is not None:
+        if sentiment not in Sentiment.values:
+            raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
+        analysis.sentiment, analysis.confidence, analysis.corrected = sentiment, 1.0, True
+        analysis.polarity = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}[sentiment]
+    if topics is not None:
+        analysis.topics_corrected = True
+        ArticleTopic.objects.filter(article=article).delete()
+        ArticleTopic.objects.bulk_create([ArticleTopic(article=article, topic=t, score=1.0) for t in topics])
+    analysis.save()
+    if analysis.story_id:
+        story = analysis.story
+        assert story is not None
+        _refresh_story(story)
+    return Correction.objects.create(
+        article=article,
+        sentiment=sentiment or "",
+        topics=[t.name for t in topics] if topics is not None else [],
+        corrected_by=user,
+    )
+
+
+def corrections_as_examples() -> list[dict[str, object]]:
+    """Staff corrections in the training format (title, description, sentiment, topics)."""
+    latest: dict[int, dict[str, object]] = {}
+    for correction in Correction.objects.select_related("article").order_by("created_at"):
+        record = latest.setdefault(
+            correction.article_id,
+            {
+                "title": correction.article.title,
+                "description": correction.article.lead or correction.article.body[:400],
+            },
+        )
+        if correction.sentiment:
+            record["sentiment"] = correction.sentiment
+        if correction.topics:
+            record["topics"] = correction.topics
+    return [r for r in latest.values() if "sentiment" in r or "topics" in r]
+
+
+def reanalysis_batches(*, since: dt.date | None, size: int = 200) -> list[list[int]]:
+    articles = Article.objects.all()
+    if since is not None:
+        articles = articles.filter(
+            Q(published_at__date__gte=since) | Q(published_at__isnull=True, created_at__date__gte=since)
+        )
+    ids = list(articles.order_by("id").values_list("id", flat=True))
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

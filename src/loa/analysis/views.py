@@ -1,0 +1,236 @@
+"""Analysis pages: monitored organisations, saved queries, stories, label corrections."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts import roles
+from loa.accounts.models import User
+from loa.accounts.scoping import user_can
+from loa.analysis import selectors, services
+from loa.analysis.forms import CorrectionForm, OrganisationForm, SavedQueryForm
+from loa.analysis.models import Organisation, SavedQuery
+from loa.articles import search
+from loa.articles.selectors import article_get, article_search
+from loa.units.selectors import unit_list
+
+
+def _unit_choices(request: HttpRequest, *, blank: bool) -> list[tuple[object, str]]:
+    choices: list[tuple[object, str]] = [("", _("The whole bloc"))] if blank else []
+    return choices + [(u.pk, u.name) for u in unit_list(user=request.user)]
+
+
+@login_required
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    organisations = list(selectors.organisation_list(user=request.user))
+    return render(
+        request,
+        "analysis/organisation_list.html",
+        {
+            "organisations": organisations,
+            "can_add": selectors.organisation_editable(user=request.user, organisation=None),
+        },
+    )
+
+
+@login_required
+def organisation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
+    coverage = selectors.organisation_coverage(organisation=organisation)
+    top = max((n for _d, n, _neg in coverage.by_day), default=0)
+    return render(
+        request,
+        "analysis/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "coverage": coverage,
+            "bars": [
+                (day, n, neg, height, 100 - height)
+                for day, n, neg in coverage.by_day
+                for height in [round(100 * n / top) if top else 0]
+            ],
+            "can_edit": selectors.organisation_editable(user=request.user, organisation=organisation),
+        },
+    )
+
+
+def _organisation_form(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    # Anyone who writes may follow an organisation for a unit in scope (checked on save).
+    allowed = (
+        user_can(request.user, roles.WRITE)
+        if organisation is None
+        else selectors.organisation_editable(user=request.user, organisation=organisation)
+    )
+    if not allowed:
+        raise PermissionDenied
+    initial = {}
+    if organisation is not None:
+        initial = {
+            "name": organisation.name,
+            "short_name": organisation.short_name,
+            "unit": organisation.unit_id,
+            "aliases": organisation.aliases,
+            "acronyms": organisation.acronyms,
+            "ambiguous_aliases": organisation.ambiguous_aliases,
+            "context_terms": organisation.context_terms,
+            "exclusion_terms": organisation.exclusion_terms,
+            "enabled": organisation.enabled,
+        }
+    form = OrganisationForm(request.POST or None, initial=initial)
+    unit_field = form.fields["unit"]
+    assert isinstance(unit_field, forms.TypedChoiceField)
+    unit_field.choices = _unit_choices(request, blank=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = (
+            unit_list(user=request.user, include_inactive=True).filter(pk=data["unit"]).first()
+            if data["unit"]
+            else None
+        )
+        try:
+            if not selectors.organisation_editable(user=request.user, organisation=Organisation(unit=unit)):
+                raise ValidationError(_("You may not follow organisations for that unit."))
+            saved = services.organisation_save(
+                organisation=organisation,
+                name=data["name"],
+                short_name=data["short_name"],
+                unit=unit,
+                aliases=data["aliases"],
+                acronyms=data["acronyms"],
+                ambiguous_aliases=data["ambiguous_aliases"],
+                context_terms=data["context_terms"],
+                exclusion_terms=data["exclusion_terms"],
+                enabled=data["enabled"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved. New articles are matched at once; run `loa reanalyze` for older ones."))
+            return redirect("analysis:organisation", pk=saved.pk)
+    return render(request, "analysis/form.html", {"form": form, "title": _("Monitored organisation")})
+
+
+@login_required
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    return _organisation_form(request, None)
+
+
+@login_required
+def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
+    return _organisation_form(request, organisation)
+
+
+@login_required
+def saved_query_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "analysis/query_list.html",
+        {"queries": selectors.saved_query_list(user=request.user), "can_add": user_can(request.user, roles.WRITE)},
+    )
+
+
+@login_required
+def saved_query_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(selectors.saved_query_list(user=request.user), pk=pk)
+    filters = search.Filters(conditions=selectors.search_conditions(query_ids=[saved.pk]))
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = article_search(user=request.user, query=saved.query, filters=filters, order="date", page=page)
+    return render(
+        request,
+        "analysis/query_detail.html",
+        {"saved": saved, "results": results, "can_edit": user_can(request.user, roles.WRITE, saved.unit)},
+    )
+
+
+def _query_form(request: HttpRequest, saved: SavedQuery | None) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE, saved.unit if saved else None):
+        raise PermissionDenied
+    initial = (
+        {"name": saved.name, "query": saved.query, "unit": saved.unit_id, "enabled": saved.enabled} if saved else {}
+    )
+    form = SavedQueryForm(request.POST or None, initial=initial)
+    unit_field = form.fields["unit"]
+    assert isinstance(unit_field, forms.TypedChoiceField)
+    unit_field.choices = _unit_choices(request, blank=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = get_object_or_404(unit_list(user=request.user), pk=data["unit"])
+        user = request.user if isinstance(request.user, User) else None
+        try:
+            result = services.saved_query_save(
+                saved=saved, name=data["name"], query=data["query"], unit=unit, user=user, enabled=data["enabled"]
+            )
+        except ValidationError as error:
+            form.add_error("query", error)
+        else:
+            messages.success(request, _("Saved. New articles are matched at once; run `loa reanalyze` for older ones."))
+            return redirect("analysis:query", pk=result.pk)
+    return render(request, "analysis/form.html", {"form": form, "title": _("Saved query")})
+
+
+@login_required
+def saved_query_create_view(request: HttpRequest) -> HttpResponse:
+    return _query_form(request, None)
+
+
+@login_required
+def saved_query_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(selectors.saved_query_list(user=request.user), pk=pk)
+    return _query_form(request, saved)
+
+
+@login_required
+def story_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "analysis/story_list.html", {"rows": selectors.story_list(user=request.user)})
+
+
+@login_required
+def story_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    story = selectors.story_get(user=request.user, pk=pk)
+    if story is None:
+        raise Http404
+    page = Paginator(selectors.story_articles(story=story), 50).get_page(request.GET.get("page"))
+    return render(request, "analysis/story_detail.html", {"story": story, "page": page})
+
+
+@require_POST
+@login_required
+def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
+    article = article_get(user=request.user, pk=pk)
+    if article is None:
+        raise Http404
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST)
+    topics_field = form.fields["topics"]
+    assert isinstance(topics_field, forms.TypedMultipleChoiceField)
+    topics_field.choices = [(t.pk, t.name) for t in selectors.topic_list(user=request.user)]
+    if form.is_valid():
+        data = form.cleaned_data
+        user = request.user if isinstance(request.user, User) else None
+        try:
+            services.correction_record(
+                article=article,
+                user=user,
+                sentiment=data["sentiment"] or None,
+                topic_ids=data["topics"] if data["set_topics"] else None,
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Labels corrected; they will teach the next training."))
+    else:
+        messages.error(request, _("The correction could not be read."))
+    return redirect("articles:detail", pk=article.pk)

@@ -1,0 +1,121 @@
+"""Mention detection: rules on crafted sentences, and precision/recall on real ones."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from loa.pipeline.evaluation import score_mentions
+from loa.pipeline.mentions import EntitySpec, Matcher, article_prominence
+from loa.text import normalize, sentences
+from tests.shared import shared_path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def specs() -> list[EntitySpec]:
+    entries = yaml.safe_load((FIXTURES / "monitored_organisations.yaml").read_text(encoding="utf-8"))
+    return [
+        EntitySpec(
+            key=e["key"],
+            name=e["name"],
+            aliases=(e["name"], *e.get("aliases", [])),
+            acronyms=tuple(e.get("acronyms", [])),
+            ambiguous=tuple(e.get("ambiguous", [])),
+            context=tuple(e.get("context", [])),
+            exclude=tuple(e.get("exclude", [])),
+        )
+        for e in entries
+    ]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(specs())
+
+
+def keys(matcher: Matcher, text: str) -> list[str]:
+    return [m.key for m in matcher.find(body=normalize(text))]
+
+
+def test_names_match_without_diacritics_or_case(matcher: Matcher) -> None:
+    assert keys(matcher, "Tập đoàn Điện lực Việt Nam họp") == ["evn"]
+    assert keys(matcher, "TAP DOAN DIEN LUC VIET NAM hop") == ["evn"]
+    assert keys(matcher, "tập đoàn dầu khí việt nam") == ["pvn"]
+
+
+def test_acronyms_need_their_capitals(matcher: Matcher) -> None:
+    assert keys(matcher, "EVN tăng giá") == ["evn"]
+    assert keys(matcher, "trang evn.com.vn và chữ evn thường") == []
+    assert keys(matcher, "PVN, TKV và VNPT") == ["pvn", "tkv", "vnpt"]
+
+
+def test_word_boundaries(matcher: Matcher) -> None:
+    assert keys(matcher, "VNPTX và XEVN") == []
+    assert keys(matcher, "(EVN)") == ["evn"]
+
+
+def test_ambiguous_names_need_context(matcher: Matcher) -> None:
+    assert keys(matcher, "Ngành điện lực phát triển mạnh.") == []
+    assert keys(matcher, "Điện lực Hà Nội cho biết giá điện không đổi.") == ["evn"]
+    assert keys(matcher, "Luật Điện lực sửa đổi quy định giá điện.") == []  # excluded in that sentence
+
+
+def test_longest_match_wins(matcher: Matcher) -> None:
+    found = matcher.find(body=normalize("Tập đoàn Điện lực Việt Nam cho biết giá điện tăng."))
+    assert [(m.key, m.text) for m in found] == [("evn", "Tập đoàn Điện lực Việt Nam")]
+
+
+def test_exclusions_apply_to_the_sentence_only(matcher: Matcher) -> None:
+    text = normalize("Viettel thắng trận giao hữu. Viettel báo lãi quý 3.")
+    found = matcher.find(body=text)
+    assert [(m.key, text[m.start : m.end]) for m in found] == [("viettel", "Viettel")]
+    assert found[0].start == text.index("Viettel báo")
+
+
+def test_spans_point_into_normalised_text_with_paragraphs(matcher: Matcher) -> None:
+    body = normalize("Đoạn một.\n\nĐoạn hai: Vietcombank báo lãi.")
+    (mention,) = matcher.find(body=body)
+    assert body[mention.start : mention.end] == "Vietcombank"
+
+
+def test_prominence_by_field_and_position(matcher: Matcher) -> None:
+    found = matcher.find(title="EVN tăng giá điện", lead="", body=normalize("Mở đầu. " * 30 + "EVN cho biết."))
+    by_field = {m.field: m.prominence for m in found}
+    assert by_field["title"] == 1.0
+    assert by_field["body"] < 0.4
+    assert article_prominence(found)["evn"] == 1.0
+
+
+def test_empty_entity_list_finds_nothing() -> None:
+    assert Matcher([]).find(title="EVN", body="Viettel") == []
+
+
+def labelled_sentences() -> list[tuple[str, str, set[str]]]:
+    document = yaml.safe_load((FIXTURES / "mentions_labelled.yaml").read_text(encoding="utf-8"))
+    wanted = {entry["article"] for entry in document["sentences"]}
+    texts: dict[str, str] = {}
+    with gzip.open(shared_path("data", "news", "baomoi-articles.jsonl.gz"), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["id"] in wanted:
+                texts[record["id"]] = normalize(record["text"])
+    out = []
+    for entry in document["sentences"]:
+        sentence = sentences(texts[entry["article"]])[entry["sentence"]].text
+        assert hashlib.sha1(sentence.encode(), usedforsecurity=False).hexdigest()[:10] == entry["sha1"], entry
+        out.append((f"{entry['article']}/{entry['sentence']}", sentence, set(entry["entities"])))
+    return out
+
+
+def test_precision_and_recall_on_labelled_real_sentences(matcher: Matcher) -> None:
+    labelled = labelled_sentences()
+    assert len(labelled) == 90
+    scores = score_mentions(matcher, labelled)
+    assert scores.precision >= 0.95, scores.errors
+    assert scores.recall >= 0.95, scores.errors

@@ -212,3 +212,30 @@ def test_search_by_organisation_tone_and_topic(organisations: dict[str, Any]) ->
     topic = ArticleTopic.objects.filter(article=positive).first()
     assert topic is not None
     assert positive.pk in ids(topic_ids=[topic.topic_id])
+
+
+def test_article_page_shows_mentions_tone_topics_story_and_correction(
+    organisations: dict[str, Any], users: dict[str, User]
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    article = make_article(
+        "EVN khánh thành trạm biến áp 500 kV",
+        body="Tập đoàn Điện lực Việt Nam (EVN) khánh thành công trình, bảo đảm cấp điện an toàn cho giá điện ổn định.",
+    )
+    articles_analyse(articles=[article])
+    page = login(users["evn_staff"]).get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert '<mark class="mention" title="EVN">EVN</mark> khánh thành' in page
+    assert 'data-testid="tone"' in page
+    assert 'data-testid="topics"' in page
+    assert 'data-testid="story"' in page
+    assert 'data-testid="correction-form"' in page
+    viewer_page = login(users["evn_viewer"]).get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert 'data-testid="correction-form"' not in viewer_page
+    response = login(users["evn_staff"]).post(
+        reverse("analysis:correct", args=[article.pk]), {"sentiment": "negative", "set_topics": ""}
+    )
+    assert response.status_code == 302
+    assert ArticleAnalysis.objects.get(article=article).sentiment == "negative"

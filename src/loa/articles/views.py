@@ -30,14 +30,24 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get(user=request.user, pk=pk)
     if article is None:
         raise Http404
+    from loa.accounts import roles
+    from loa.accounts.scoping import user_can
+    from loa.analysis.forms import CorrectionForm
+    from loa.analysis.selectors import article_view, topic_list
+
+    view = article_view(user=request.user, article=article)
+    correction = None
+    if user_can(request.user, roles.WRITE) and view.analysis is not None:
+        correction = CorrectionForm(
+            initial={"sentiment": view.analysis.sentiment, "topics": [link.topic_id for link in view.topics]}
+        )
+        topics_field = correction.fields["topics"]
+        assert isinstance(topics_field, forms.TypedMultipleChoiceField)
+        topics_field.choices = [(t.pk, t.name) for t in topic_list(user=request.user)]
     return render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "copies": article_copies(article=article),
-            "paragraphs": article.body.split("\n"),
-        },
+        {"article": article, "copies": article_copies(article=article), "view": view, "correction": correction},
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from bench.table import Row, print_table
 
-SCENARIOS = ["bench.text", "bench.scoping", "bench.ingest", "bench.analysis", "bench.search"]
+SCENARIOS = ["bench.text", "bench.scoping", "bench.ingest", "bench.analysis", "bench.search", "bench.alerts"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,8 @@ import pytest
 from django.test import Client
 
 from loa.accounts.models import Role, User
+from loa.analysis.models import Organisation
+from loa.devtools.inbox import Inbox
 from tests.factories import Tree, make_tree, make_user
 
 REQUIRE_SERVICES = os.environ.get("LOA_REQUIRE_SERVICES") == "1"
@@ -100,3 +102,25 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     yield re.sub(r"/[^/]*$", f"/{name}", url)
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def evn(tree: Tree) -> Organisation:
+    from loa.analysis.services import organisation_save
+
+    return organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=tree.evn, acronyms="EVN")
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server and HTTP receiver on loopback."""
+    with Inbox() as running:
+        yield running
+
+
+@pytest.fixture
+def smtp(settings: Any, inbox: Inbox) -> Inbox:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = inbox.host
+    settings.EMAIL_PORT = inbox.smtp_port
+    return inbox

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 from loa.accounts.models import Role, User
 from loa.accounts.services import user_create
+from loa.alerts.models import Alert, AlertRule
+from loa.analysis.models import ArticleAnalysis, Mention, Organisation
 from loa.articles.models import Article
-from loa.sources.models import Source
+from loa.incidents.models import Playbook, Spokesperson
+from loa.sources.models import Outlet, Source
 from loa.units.models import Unit, UnitKind
 from loa.units.services import unit_create
 
@@ -123,3 +126,71 @@ def make_article(
             body=body,
             published_at=published_at or dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC),
         )
+
+
+def make_playbook(name: str = "Kịch bản thử", *, first_response_hours: int = 4) -> Playbook:
+    from loa.accounts.scoping import SYSTEM
+    from loa.incidents.services import StepSpec, playbook_save
+
+    return playbook_save(
+        user=SYSTEM,
+        name=name,
+        description="Thông tin sai sự thật lan trên báo chí.",
+        first_response_hours=first_response_hours,
+        steps=[
+            StepSpec("Xác minh thông tin, báo cáo lãnh đạo", 1, "Văn phòng"),
+            StepSpec("Dự thảo thông cáo báo chí", 3, "Ban Tuyên giáo"),
+            StepSpec("Theo dõi phản ứng của báo chí", 24, "Ban Tuyên giáo"),
+        ],
+    )
+
+
+def make_spokesperson(
+    unit: Unit, name: str = "Nguyễn Văn Phát", *, channels: tuple[str, ...] = ("release",)
+) -> Spokesperson:
+    from loa.accounts.scoping import SYSTEM
+    from loa.incidents.services import spokesperson_save
+
+    return spokesperson_save(
+        user=SYSTEM,
+        unit=unit,
+        name=name,
+        position="Phó Bí thư, người phát ngôn",
+        channels=channels,
+        authorisation="12-QĐ/ĐU",
+        valid_from=START,
+    )
+
+
+def unit_of(record: Organisation | AlertRule) -> Unit:
+    assert record.unit is not None
+    return record.unit
+
+
+def article_of(alert: Alert) -> Article:
+    assert alert.article is not None
+    return alert.article
+
+
+def coverage(
+    *,
+    tone: str = "negative",
+    tier: int = 1,
+    domain: str = "baolon.vn",
+    title: str = "EVN bị phản ánh về hóa đơn tiền điện",
+    created_at: dt.datetime | None = None,
+    analyse: bool = True,
+) -> Article:
+    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here)."""
+    article = make_article(title=title, outlet_domain=domain, outlet_name=domain)
+    Outlet.objects.filter(domain=domain).update(tier=tier)
+    if created_at is not None:
+        Article.objects.filter(pk=article.pk).update(created_at=created_at)
+    article.refresh_from_db()
+    if analyse:
+        from loa.analysis.services import articles_analyse
+
+        articles_analyse(articles=[article])
+        ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
+        Mention.objects.filter(article=article).update(sentiment=tone)
+    return article

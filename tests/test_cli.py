@@ -152,9 +152,10 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     clean_env: dict[str, str], fresh_database_url: str
 ) -> None:
     clean_env["DATABASE_URL"] = fresh_database_url
-    port = free_port()
+    port, inbox_port = free_port(), free_port()
+    inbox = ["--inbox-smtp-port", str(free_port()), "--inbox-http-port", str(inbox_port)]
     process = subprocess.Popen(
-        [*LOA, "up", "--demo", "--port", str(port), "--web-workers", "1"],
+        [*LOA, "up", "--demo", "--port", str(port), "--web-workers", "1", *inbox],
         env=clean_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -168,6 +169,8 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
         css = re.search(r'href="(/static/loa/loa\.[0-9a-f]+\.css)"', page)
         assert css, "static files are served under hashed names"
         assert b"--red" in wait_for(f"http://127.0.0.1:{port}{css.group(1)}", timeout=10)
+        # The demo's alerts go to a local inbox, which shows what it received.
+        assert "Hộp thư thử" in wait_for(f"http://127.0.0.1:{inbox_port}/", timeout=10).decode()
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
@@ -176,6 +179,7 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     assert "web stopped" in output
     assert "worker stopped" in output
     assert "scheduler stopped" in output
+    assert "inbox stopped" in output
     with socket.socket() as probe:
         # The port is free again: nothing was left listening (TIME_WAIT aside).
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -193,6 +197,7 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
             "--no-scheduler",
             "--web-workers",
             "1",
+            *inbox,
         ],
         env=clean_env,
         stdout=subprocess.PIPE,

@@ -36,6 +36,8 @@ SHARED_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 SHARED_VIEWS.update(
     {
+        "incidents:playbooks": lambda o: {},
+        "incidents:playbook": lambda o: {"pk": _named("incidents.Playbook", "Kịch bản thử")},
         "analysis:organisations": lambda o: {},
         "analysis:organisation": lambda o: {"pk": o["organisation"].pk},
         "analysis:stories": lambda o: {},
@@ -64,10 +66,30 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     # A bloc-wide organisation (no unit) is for bloc staff to edit.
     "analysis:organisation_edit": (_writes_bloc_wide, lambda o: {"pk": o["organisation"].pk}),
     "analysis:query_create": (_writes, lambda o: {}),
+    "alerts:rule_create": (_writes, lambda o: {}),
+    "incidents:create": (_writes, lambda o: {}),
+    "incidents:spokesperson_create": (_writes, lambda o: {}),
+    # The playbook library serves the whole bloc: the propaganda board keeps it.
+    "incidents:playbook_create": (_writes_bloc_wide, lambda o: {}),
+    "incidents:playbook_edit": (_writes_bloc_wide, lambda o: {"pk": _named("incidents.Playbook", "Kịch bản thử")}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "analysis:correct": lambda o: {"pk": o["article"].pk},
+    "alerts:acknowledge": lambda o: {"pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
+    "incidents:from_alert": lambda o: {"alert_pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
+    "incidents:note": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
+    "incidents:status": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
+    "incidents:story": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
+    "incidents:step": lambda o: {
+        "pk": _named("incidents.Incident", "Sự cố EVN", "title"),
+        "step_pk": _named("incidents.IncidentStep", "Sự cố EVN", "incident__title"),
+    },
+    "incidents:statement_action": lambda o: {
+        "pk": _named("incidents.Incident", "Sự cố EVN", "title"),
+        "statement_pk": _named("incidents.Statement", "Thông cáo EVN", "title"),
+        "action": "review",
+    },
 }
 
 
@@ -90,6 +112,10 @@ LIST_VIEWS: dict[str, ListCase] = {
         capability_denied=("evn_staff", "evn_leader", "evn_viewer"),
     ),
     "analysis:queries": ListCase(foreign_markers=("Truy vấn PVN",), own_markers=("Truy vấn EVN",)),
+    "alerts:list": ListCase(foreign_markers=("Cảnh báo PVN",), own_markers=("Cảnh báo EVN",)),
+    "alerts:rules": ListCase(foreign_markers=("Quy tắc PVN",), own_markers=("Quy tắc EVN",)),
+    "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
+    "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -97,10 +123,16 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "units:detail": lambda t, u: ({"pk": t.evn_a.pk}, {"pk": t.pvn_a.pk}),
     "accounts:detail": lambda t, u: ({"pk": u["evn_a_staff"].pk}, {"pk": u["pvn_staff"].pk}),
     "analysis:query": lambda t, u: _queries(t),
+    "alerts:detail": lambda t, u: _pair("alerts.Alert", "Cảnh báo", "title"),
+    "incidents:detail": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
     "analysis:query_edit": lambda t, u: _queries(t),
+    "alerts:rule_edit": lambda t, u: _pair("alerts.AlertRule", "Quy tắc", "name"),
+    "incidents:spokesperson_edit": lambda t, u: _pair("incidents.Spokesperson", "Người nói", "name"),
+    "incidents:statement": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
+    "incidents:close": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
 }
 
 
@@ -110,6 +142,17 @@ def _queries(tree: Tree) -> tuple[dict[str, Any], dict[str, Any]]:
     inside = SavedQuery.objects.get(name="Truy vấn EVN")
     outside = SavedQuery.objects.get(name="Truy vấn PVN")
     return {"pk": inside.pk}, {"pk": outside.pk}
+
+
+def _named(model: str, value: str, field: str = "name") -> int:
+    from django.apps import apps
+
+    return int(apps.get_model(model).objects.filter(**{field: value}).earliest("pk").pk)
+
+
+def _pair(model: str, prefix: str, field: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The EVN and the PVN record of a model named '<prefix> EVN' and '<prefix> PVN'."""
+    return {"pk": _named(model, f"{prefix} EVN", field)}, {"pk": _named(model, f"{prefix} PVN", field)}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -141,10 +184,28 @@ def saved_queries(request: Any) -> None:
     if "tree" not in request.fixturenames:
         return
     tree = request.getfixturevalue("tree")
+    from loa.accounts.scoping import SYSTEM
+    from loa.alerts.models import Alert
+    from loa.alerts.services import rule_save
     from loa.analysis.services import saved_query_save
+    from loa.incidents.services import incident_open, statement_save
+    from tests.factories import make_playbook, make_spokesperson
 
-    saved_query_save(name="Truy vấn EVN", query="evn", unit=tree.evn)
-    saved_query_save(name="Truy vấn PVN", query="pvn", unit=tree.pvn)
+    playbook = make_playbook()
+    for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
+        saved = saved_query_save(name=f"Truy vấn {name}", query=name.lower(), unit=unit)
+        rule = rule_save(name=f"Quy tắc {name}", unit=unit, kind="negative_prominent", saved_query=saved)
+        Alert.objects.create(rule=rule, trigger_key="test", title=f"Cảnh báo {name}", severity="high")
+        person = make_spokesperson(unit, f"Người nói {name}")
+        incident = incident_open(user=SYSTEM, title=f"Sự cố {name}", unit=unit, playbook=playbook)
+        statement_save(
+            user=SYSTEM,
+            incident=incident,
+            title=f"Thông cáo {name}",
+            body="Nội dung thông cáo.",
+            channel="release",
+            spokesperson=person,
+        )
 
 
 def test_every_view_is_classified() -> None:

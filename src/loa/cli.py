@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import logging
 import os
 import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from loa import __version__
 from loa.config.env import ConfigError, settings_module
@@ -118,12 +120,27 @@ def cmd_up(args: argparse.Namespace) -> int:
     if replay_data is not None:
         # The demo polls local replay outlets; let the fetcher reach loopback for them only.
         os.environ.setdefault("LOA_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
+    inbox = args.demo and not args.no_inbox
+    if inbox and importlib.util.find_spec("aiosmtpd") is None:
+        # The inbox is a development tool (installed by `make run`); the demo runs without it.
+        _print("Loa: thiếu aiosmtpd, không mở hộp thư thử (pip install aiosmtpd).")
+        inbox = False
+    if inbox:
+        # Alerts of the demo go to a local inbox (SMTP and webhooks) unless mail is configured.
+        os.environ.setdefault("EMAIL_HOST", "127.0.0.1")
+        os.environ.setdefault("EMAIL_PORT", str(args.inbox_smtp_port))
+        os.environ.setdefault("LOA_WEBHOOK_ALLOW_NETWORKS", "127.0.0.1/32")
+    os.environ.setdefault("LOA_SITE_URL", f"http://{args.host}:{args.port}")
     setup_django()
     check_port_free(args.host, args.port)
     if replay_data is not None:
-        for port in range(REPLAY_PORT, REPLAY_PORT + REPLAY_OUTLETS):
+        for port in range(args.replay_port, args.replay_port + REPLAY_OUTLETS):
             check_port_free("127.0.0.1", port)
+    if inbox:
+        check_port_free("127.0.0.1", args.inbox_smtp_port)
+        check_port_free("127.0.0.1", args.inbox_http_port)
     check_database()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
 
@@ -131,11 +148,11 @@ def cmd_up(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.demo:
-        _load_demo()
+        _load_demo(webhook_url=f"http://127.0.0.1:{args.inbox_http_port}/hooks/loa" if inbox else "")
         if replay_data is not None:
             from loa.core.demo import demo_sources
 
-            added = demo_sources(host="127.0.0.1", first_port=REPLAY_PORT)
+            added = demo_sources(host="127.0.0.1", first_port=args.replay_port)
             if added:
                 _print(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
     _ensure_admin()
@@ -159,11 +176,22 @@ def cmd_up(args: argparse.Namespace) -> int:
             "--data",
             str(replay_data),
             "--port",
-            str(REPLAY_PORT),
+            str(args.replay_port),
             "--outlets",
             str(REPLAY_OUTLETS),
         ]
         children.insert(0, Child("replay", [python, "-m", "loa", *replay]))
+    if inbox:
+        mailbox = [
+            "demo-inbox",
+            "--smtp-port",
+            str(args.inbox_smtp_port),
+            "--http-port",
+            str(args.inbox_http_port),
+            "--dir",
+            str(Path(settings.VAR_DIR) / "demo-inbox"),
+        ]
+        children.insert(0, Child("inbox", [python, "-m", "loa", *mailbox]))
     if not args.no_scheduler:
         children.append(Child("scheduler", [python, "-m", "loa", "scheduler"]))
     if not args.no_worker:
@@ -171,13 +199,15 @@ def cmd_up(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     _print(f"Loa {__version__} đang chạy tại http://{args.host}:{args.port}/ — nhấn Ctrl-C để dừng.")
+    if inbox:
+        _print(f"  Hộp thư thử nhận cảnh báo (e-mail, webhook): http://127.0.0.1:{args.inbox_http_port}/")
     return Supervisor(children, env=env).run()
 
 
-def _load_demo() -> None:
+def _load_demo(*, webhook_url: str) -> None:
     from loa.core.demo import demo_load
 
-    result = demo_load(password=os.environ.get("LOA_DEMO_PASSWORD") or None)
+    result = demo_load(password=os.environ.get("LOA_DEMO_PASSWORD") or None, webhook_url=webhook_url)
     if result.created:
         _print("Loa: đã nạp dữ liệu mẫu (demo data loaded).")
         if result.accounts:
@@ -238,9 +268,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     if settings.TASKS_BACKEND_NAME == "rq":
+        # RQ takes jobs from the queues in the order given: alerts before ingestion.
+        queues = sorted(settings.TASK_QUEUES, key=lambda name: name != "notify")
         call_command(
             "rqworker",
-            *settings.TASK_QUEUES,
+            *queues,
             job_class="django_tasks_rq.backend.Job",
             with_scheduler=True,
             burst=args.burst,
@@ -278,7 +310,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     check_database()
     require_migrated()
-    _load_demo()
+    _load_demo(webhook_url="")
     return 0
 
 
@@ -327,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-worker", action="store_true", help="do not start a task worker")
     up.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
     up.add_argument("--no-replay", action="store_true", help="with --demo, do not start the local replay news outlets")
+    up.add_argument("--replay-port", type=int, default=REPLAY_PORT, help="port of the first replay outlet")
+    up.add_argument("--no-inbox", action="store_true", help="with --demo, do not start the local alert inbox")
+    up.add_argument("--inbox-smtp-port", type=int, default=8825, help="SMTP port of the demo inbox")
+    up.add_argument("--inbox-http-port", type=int, default=8807, help="webhook and web port of the demo inbox")
     up.set_defaults(handler=cmd_up)
 
     serve = sub.add_parser("serve", help="run only the web server (gunicorn, static files served)")

@@ -33,6 +33,9 @@ NOT_AUDITED = {
     "analysis.querymatch",
     "analysis.story",
     "analysis.storyterm",
+    "alerts.alert",
+    "alerts.delivery",
+    "incidents.timelineentry",
 }
 
 

@@ -301,11 +301,17 @@ def articles_analyse_safely(*, article_ids: Sequence[int]) -> int:
     """Analyse after storing, never failing the caller: what fails here is left for the
     analysis sweep (articles without analysis) and logged."""
     try:
-        return articles_analyse(articles=list(Article.objects.filter(pk__in=article_ids)))
+        done = articles_analyse(articles=list(Article.objects.filter(pk__in=article_ids)))
     except runtime.ModelsMissing as error:
         logger.warning("analysis skipped: %s", error)
     except Exception:
         logger.exception("analysis of articles %s failed; the sweep will retry", list(article_ids)[:10])
+    else:
+        # Alerts are the stage after analysis: raised here, within seconds of storing.
+        from loa.alerts.services import alerts_evaluate_safely
+
+        alerts_evaluate_safely(article_ids=article_ids)
+        return done
     return 0
 
 

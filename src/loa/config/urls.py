@@ -17,6 +17,8 @@ urlpatterns = [
     path("sources/", include("loa.sources.urls")),
     path("articles/", include("loa.articles.urls")),
     path("analysis/", include("loa.analysis.urls")),
+    path("alerts/", include("loa.alerts.urls")),
+    path("incidents/", include("loa.incidents.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

@@ -41,7 +41,16 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Sources"), "sources:list"),
         ],
     ),
-    NavSection(_("Alerts and crises"), [NavItem(_("Alerts")), NavItem(_("Incidents"))]),
+    NavSection(
+        _("Alerts and crises"),
+        [
+            NavItem(_("Alerts"), "alerts:list"),
+            NavItem(_("Alert rules"), "alerts:rules"),
+            NavItem(_("Incidents"), "incidents:list"),
+            NavItem(_("Playbooks"), "incidents:playbooks"),
+            NavItem(_("Spokespersons"), "incidents:spokespersons"),
+        ],
+    ),
     NavSection(_("Press review and reports"), [NavItem(_("Daily press review")), NavItem(_("Reports"))]),
     NavSection(
         _("Work management"),

@@ -56,6 +56,32 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+INBOX_SMTP_PORT = 8825
+INBOX_HTTP_PORT = 8807
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    from loa.cli import CommandError
+    from loa.devtools.inbox import Inbox
+
+    inbox = Inbox(host=args.host, smtp_port=args.smtp_port, http_port=args.http_port, directory=args.dir)
+    try:
+        inbox.start()
+    except (OSError, RuntimeError) as exc:
+        raise CommandError(f"Không mở được hộp thư thử (cannot start the inbox): {exc}", 3) from exc
+    print(
+        f"Hộp thư thử: SMTP {args.host}:{inbox.smtp_port}, webhook {inbox.hook_url}, "
+        f"xem tại http://{args.host}:{inbox.http_port}/",
+        flush=True,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    inbox.stop()
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     replay = subparsers.add_parser("replay-server", help="serve the shared news sample as local test outlets")
     replay.add_argument("--data", help="baomoi-articles.jsonl.gz (default: ../shared/data/news)")
@@ -66,3 +92,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     replay.add_argument("--live", type=int, default=120, help="articles that appear one by one after start")
     replay.add_argument("--live-interval", type=float, default=30.0, help="seconds between live articles")
     replay.set_defaults(handler=cmd_replay)
+
+    inbox = subparsers.add_parser("demo-inbox", help="a local SMTP server and webhook receiver that keep alerts")
+    inbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    inbox.add_argument("--smtp-port", type=int, default=INBOX_SMTP_PORT, help="SMTP port")
+    inbox.add_argument("--http-port", type=int, default=INBOX_HTTP_PORT, help="webhook and web page port")
+    inbox.add_argument("--dir", type=Path, help="also append what arrives to mail.jsonl and hook.jsonl here")
+    inbox.set_defaults(handler=cmd_inbox)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "loa.sources",
     "loa.articles",
     "loa.analysis",
+    "loa.alerts",
+    "loa.incidents",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "analysis.querymatch",
     "analysis.story",
     "analysis.storyterm",
+    "alerts.alert",
+    "alerts.delivery",
+    # The timeline is the incident's own record of who did what, and mostly coverage.
+    "incidents.timelineentry",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_DISABLE_REMOTE_ADDR = True
@@ -209,6 +216,12 @@ STORAGES: dict[str, Any] = {
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env.env_list("EMAIL_HOST", ["127.0.0.1"])[0]
 EMAIL_PORT = env.env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.env_bool("EMAIL_USE_SSL", False)
+# A mail server that hangs must not hold an alert worker for long; the delivery is retried.
+EMAIL_TIMEOUT = env.env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.env_list("DEFAULT_FROM_EMAIL", ["loa@localhost"])[0]
 
 LOGGING: dict[str, Any] = {
@@ -258,3 +271,13 @@ LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)
 LOA_MODEL_PATH = PACKAGE_DIR / "analysis" / "models_store" / "loa-models.joblib"
 if env.env_list("LOA_MODEL_PATH", []):
     LOA_MODEL_PATH = Path(env.env_list("LOA_MODEL_PATH", [])[0])
+
+# --- alerts -------------------------------------------------------------------------
+# Where links in alert messages point, and the key that signs webhook bodies (HMAC-SHA256).
+LOA_SITE_URL = env.env_list("LOA_SITE_URL", ["http://127.0.0.1:8000"])[0]
+LOA_WEBHOOK_SECRET = os.environ.get("LOA_WEBHOOK_SECRET", SECRET_KEY)
+# How often window rules, retries and escalations are looked at; how long a sender holds a message.
+LOA_ALERTS_SWEEP_SECONDS = env.env_int("LOA_ALERTS_SWEEP_SECONDS", 30)
+LOA_DELIVERY_LEASE_SECONDS = env.env_int("LOA_DELIVERY_LEASE_SECONDS", 120)
+# Webhooks go to public addresses only, unless these networks (an intranet chat, say) are allowed.
+LOA_WEBHOOK_ALLOW_NETWORKS = env.env_list("LOA_WEBHOOK_ALLOW_NETWORKS", [])

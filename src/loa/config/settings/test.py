@@ -32,6 +32,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns 
 
 # The replay server runs on loopback; tests never reach the internet.
 LOA_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+LOA_WEBHOOK_ALLOW_NETWORKS = ["127.0.0.0/8"]
 LOA_FETCH_HOST_INTERVAL_MS = 0
 LOA_FETCH_HOST_CONCURRENCY = 4
 LOA_FETCH_TIMEOUT_SECONDS = 3

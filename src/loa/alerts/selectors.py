@@ -1,0 +1,35 @@
+"""Reads of alerts and rules, scoped by the unit that owns the rule."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from loa.accounts import roles
+from loa.accounts.scoping import scope_filter, user_can
+from loa.alerts.models import Alert, AlertRule, AlertStatus, Delivery
+
+
+def rule_list(*, user: object) -> QuerySet[AlertRule]:
+    rules = AlertRule.objects.select_related("unit", "organisation", "saved_query")
+    return scope_filter(rules, user, unit_field="unit")
+
+
+def rule_editable(*, user: object, rule: AlertRule | None) -> bool:
+    return user_can(user, roles.WRITE, rule.unit if rule else None)
+
+
+def alert_list(*, user: object, status: str | None = None) -> QuerySet[Alert]:
+    alerts = Alert.objects.select_related(
+        "rule__unit", "rule__organisation", "rule__saved_query", "article__outlet", "story"
+    )
+    if status in AlertStatus.values:
+        alerts = alerts.filter(status=status)
+    return scope_filter(alerts, user, unit_field="rule__unit")
+
+
+def alerts_open_count(*, user: object) -> int:
+    return alert_list(user=user, status=AlertStatus.OPEN).filter(suppressed=False).count()
+
+
+def alert_deliveries(*, alert: Alert) -> QuerySet[Delivery]:
+    return alert.deliveries.order_by("channel", "target")

@@ -1,0 +1,33 @@
+"""The demo bloc loads once, through the services, with everything a first look needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from loa.accounts.models import User
+from loa.alerts.models import AlertRule
+from loa.analysis.models import Organisation, SavedQuery
+from loa.core.demo import demo_load
+from loa.incidents.models import Playbook, Spokesperson
+from loa.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_with_alerts_playbooks_and_spokespersons() -> None:
+    result = demo_load(password="mật-khẩu-demo-đủ-dài-42", webhook_url="http://127.0.0.1:8807/hooks/loa")
+    assert result.created
+    assert Unit.objects.filter(code="duk").exists()
+    assert User.objects.count() == len(result.accounts) > 0
+    assert Organisation.objects.count() == 5
+    assert SavedQuery.objects.count() == 3
+    playbooks = Playbook.objects.all()
+    assert len(playbooks) == 3
+    assert all(p.steps.count() >= 4 for p in playbooks)
+    assert Spokesperson.objects.count() == 3
+    rules = list(AlertRule.objects.all())
+    assert {r.kind for r in rules} == {"negative_prominent", "volume_spike", "negative_story"}
+    assert all(r.webhook_url == "http://127.0.0.1:8807/hooks/loa" and r.email_list() for r in rules)
+    again = demo_load(password="mật-khẩu-demo-đủ-dài-42")
+    assert not again.created
+    assert Playbook.objects.count() == 3

@@ -79,6 +79,9 @@ def test_statement_pages_follow_the_workflow(tree: Tree, users: dict[str, User])
     assert staff.post(url, {**data, "channel": "interview"}).status_code == 200  # not his channel
     assert staff.post(url, data).status_code == 302
     statement = incident.statements.get()
+    assert staff.get(f"{url}?statement=abc").status_code == 404
+    assert staff.get(f"{url}?statement={statement.pk + 1}").status_code == 404
+    assert 'value="Thông cáo"' in staff.get(f"{url}?statement={statement.pk}").content.decode()
     act = "incidents:statement_action"
     login(users["bloc_staff"]).post(reverse(act, args=[incident.pk, statement.pk, "review"]))
     assert login(users["evn_staff"]).post(reverse(act, args=[incident.pk, statement.pk, "approve"])).status_code == 403

@@ -106,7 +106,10 @@ def alert_raise(
     """Raise the alert of this trigger unless it was raised before; queue its messages."""
     now = now or timezone.now()
     window = now - dt.timedelta(minutes=rule.suppression_minutes)
-    suppressed = Alert.objects.filter(rule=rule, suppressed=False, created_at__gte=window).exists()
+    suppressed = (
+        rule.suppression_minutes > 0
+        and Alert.objects.filter(rule=rule, suppressed=False, created_at__gte=window).exists()
+    )
     try:
         with transaction.atomic():
             alert = Alert.objects.create(

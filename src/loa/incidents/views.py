@@ -212,7 +212,10 @@ def statement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     statement = None
     if "statement" in request.GET:
-        statement = get_object_or_404(incident.statements, pk=request.GET.get("statement", "0") or 0)
+        try:
+            statement = get_object_or_404(incident.statements, pk=int(request.GET["statement"]))
+        except ValueError:
+            raise Http404 from None
     initial = {}
     if statement is not None:
         initial = {

@@ -85,6 +85,10 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "pk": _named("incidents.Incident", "Sự cố EVN", "title"),
         "step_pk": _named("incidents.IncidentStep", "Sự cố EVN", "incident__title"),
     },
+    "incidents:step_owner": lambda o: {
+        "pk": _named("incidents.Incident", "Sự cố EVN", "title"),
+        "step_pk": _named("incidents.IncidentStep", "Sự cố EVN", "incident__title"),
+    },
     "incidents:statement_action": lambda o: {
         "pk": _named("incidents.Incident", "Sự cố EVN", "title"),
         "statement_pk": _named("incidents.Statement", "Thông cáo EVN", "title"),

@@ -54,6 +54,18 @@ def test_step_note_and_status_actions(tree: Tree, users: dict[str, User]) -> Non
     assert step.done_at is not None
     staff.post(reverse("incidents:step", args=[incident.pk, step.pk]), {})
     assert incident.steps.get(pk=step.pk).done_at is None
+    # A step is given to a person of the unit; someone of another unit cannot take it.
+    owner_url = reverse("incidents:step_owner", args=[incident.pk, step.pk])
+    assert (
+        users["evn_leader"].get_full_name()
+        in staff.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    )
+    staff.post(owner_url, {"owner": users["evn_leader"].pk})
+    assert incident.steps.get(pk=step.pk).owner == users["evn_leader"]
+    staff.post(owner_url, {"owner": users["pvn_staff"].pk})
+    assert incident.steps.get(pk=step.pk).owner == users["evn_leader"]
+    staff.post(owner_url, {"owner": ""})
+    assert incident.steps.get(pk=step.pk).owner is None
     staff.post(reverse("incidents:note", args=[incident.pk]), {"text": "Đã liên hệ tòa soạn"})
     staff.post(reverse("incidents:status", args=[incident.pk]), {"status": "monitoring"})
     staff.post(reverse("incidents:status", args=[incident.pk]), {"status": "closed"})  # only with the review

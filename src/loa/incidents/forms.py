@@ -46,6 +46,10 @@ class StepForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
+class StepOwnerForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+
+
 class StoryForm(forms.Form):
     story = forms.IntegerField(label=_("Story number"), min_value=1)
 

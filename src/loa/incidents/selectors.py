@@ -9,7 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from loa.accounts import roles
+from loa.accounts.models import User
 from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.accounts.selectors import user_list
 from loa.incidents.models import (
     Incident,
     IncidentStatus,
@@ -55,6 +57,7 @@ class IncidentView:
     response_overdue: bool
     can_write: bool
     can_approve: bool
+    owners: list[User]
 
 
 def incident_view(*, user: object, incident: Incident, now: dt.datetime | None = None) -> IncidentView:
@@ -65,6 +68,7 @@ def incident_view(*, user: object, incident: Incident, now: dt.datetime | None =
     timeline = list(entries.order_by("-at", "-id")[:TIMELINE_ROWS])
     timeline.reverse()
     closed = incident.status == IncidentStatus.CLOSED
+    writable = incident_writable(user=user, incident=incident)
     return IncidentView(
         incident=incident,
         steps=steps,
@@ -77,9 +81,16 @@ def incident_view(*, user: object, incident: Incident, now: dt.datetime | None =
         response_overdue=bool(
             incident.first_response_at is None and incident.first_response_due and incident.first_response_due < now
         ),
-        can_write=incident_writable(user=user, incident=incident),
+        can_write=writable,
         can_approve=not closed and user_can(user, roles.APPROVE, incident.unit),
+        owners=step_owner_choices(user=user, incident=incident) if writable else [],
     )
+
+
+def step_owner_choices(*, user: object, incident: Incident) -> list[User]:
+    """Accounts the reader sees who work for the incident's unit or above it."""
+    people = user_list(user=user).filter(is_active=True).order_by("full_name", "username")
+    return [person for person in people if scope_of(person).contains(incident.unit)]
 
 
 def playbook_list(*, user: object, enabled_only: bool = False) -> QuerySet[Playbook]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.incident_status_view, name="status"),
     path("<int:pk>/story/", views.incident_story_view, name="story"),
     path("<int:pk>/steps/<int:step_pk>/", views.step_done_view, name="step"),
+    path("<int:pk>/steps/<int:step_pk>/owner/", views.step_owner_view, name="step_owner"),
     path("<int:pk>/statements/new/", views.statement_create_view, name="statement"),
     path("<int:pk>/statements/<int:statement_pk>/<slug:action>/", views.statement_action_view, name="statement_action"),
     path("<int:pk>/close/", views.incident_close_view, name="close"),

@@ -32,6 +32,7 @@ from loa.incidents.forms import (
     StatementForm,
     StatusForm,
     StepForm,
+    StepOwnerForm,
     StoryForm,
 )
 from loa.incidents.models import Incident, IncidentStatus, Playbook, Spokesperson, Statement
@@ -203,6 +204,23 @@ def step_done_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     form = StepForm(request.POST)
     done = bool(form.is_valid() and form.cleaned_data["done"])
     return _action(request, pk, lambda i: services.step_done(user=request.user, step=step, done=done), _("Saved."))
+
+
+@login_required
+@require_POST
+def step_owner_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    incident = _incident(request, pk)
+    step = get_object_or_404(incident.steps, pk=step_pk)
+    if not user_can(request.user, roles.WRITE, incident.unit):
+        raise PermissionDenied
+    people = selectors.step_owner_choices(user=request.user, incident=incident)
+    form = StepOwnerForm(request.POST)
+    _choices(form.fields["owner"], [("", "—"), *((p.pk, p.get_full_name()) for p in people)])
+    if not form.is_valid():
+        messages.error(request, _("Choose someone who works for this unit or above it."))
+        return redirect("incidents:detail", pk=incident.pk)
+    owner = next((p for p in people if p.pk == form.cleaned_data["owner"]), None)
+    return _action(request, pk, lambda i: services.step_assign(user=request.user, step=step, owner=owner), _("Saved."))
 
 
 @login_required

@@ -23,6 +23,13 @@ _CONTINUATION = (
     "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
 SIGNATURE = re.compile(f"[ÂÃÄÅÆÌÍ][{_CONTINUATION}]|á[¸¹º»]|â[€‚\u0080-\u0082]")
+# "Â" before a Windows-1252 punctuation mark would be UTF-8 for a C1 control, which no
+# text contains: it is an uppercase "Â" followed by, say, a dash ("ÂM–DƯƠNG"). ftfy
+# rewrites the control as the punctuation and drops the letter; such repairs are refused.
+_NOT_UTF8 = re.compile(
+    "Â[\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a"
+    "\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 # Split on plain whitespace only: a no-break space may be the second byte of "à".
 _TOKEN = re.compile(r"[^ \t\n]+")
 
@@ -56,7 +63,8 @@ def repair(text: str) -> str:
         if SIGNATURE.search(line):
             if is_bad(line):
                 fixed = ftfy.fix_encoding(line)
-                line = fixed if _plausible(line, fixed) else line
+                kept = len(_NOT_UTF8.findall(fixed)) == len(_NOT_UTF8.findall(line))
+                line = fixed if kept and _plausible(line, fixed) else line
             if SIGNATURE.search(line):
                 line = _TOKEN.sub(lambda m: _repair_token(m.group(0)), line)
         lines.append(line)

@@ -106,8 +106,11 @@ class ListCase:
 
 
 LIST_VIEWS: dict[str, ListCase] = {
-    # The home page shows the size of the scope: three units for the EVN subtree.
-    "home": ListCase(foreign_markers=(), own_markers=('data-testid="units-in-scope">3<',)),
+    # The home page shows the size of the scope: three units for the EVN subtree,
+    # and counts only the EVN subtree's open alerts (one of the two).
+    "home": ListCase(
+        foreign_markers=(), own_markers=('data-testid="units-in-scope">3<', 'data-testid="open-alerts">1<')
+    ),
     "units:list": ListCase(foreign_markers=("Dầu khí", "Tổng công ty Khí"), own_markers=("Điện lực miền Bắc",)),
     "accounts:list": ListCase(foreign_markers=("pvn.staff", "quantri"), own_markers=("evna.staff",)),
     "core:audit": ListCase(

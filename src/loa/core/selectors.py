@@ -54,9 +54,14 @@ def _shown(value: object) -> str:
 
 
 def home_summary(*, user: object) -> dict[str, Any]:
+    from loa.alerts.selectors import alerts_open_count
+    from loa.incidents.selectors import incident_list
+
     scope = scope_of(user)
     return {
         "scope_all": scope.all_units,
         "units_in_scope": unit_list(user=user).count(),
+        "open_alerts": alerts_open_count(user=user),
+        "active_incidents": incident_list(user=user, status="active").count(),
         "recent_changes": audit_rows(audit_entries(user=user)[:8]),
     }

@@ -1,0 +1,91 @@
+"""Charts for reports as PNG images, drawn with matplotlib's Agg backend (no display needed).
+
+Labels are Vietnamese, so the font must carry its letters: DejaVu Sans, which matplotlib ships.
+Each function takes plain numbers and returns PNG bytes that the DOCX embeds and the web page
+shows as they are.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+# The backend must be chosen before pyplot is imported; the import order below keeps it so.
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+TONE_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
+BAR_COLOUR = "#1f4e79"
+DPI = 150
+
+
+def _png(figure: Figure) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
+    plt.close(figure)
+    return out.getvalue()
+
+
+def _figure(width: float = 6.4, height: float = 3.2) -> tuple[Figure, Axes]:
+    figure, axes = plt.subplots(figsize=(width, height))
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=8)
+    return figure, axes
+
+
+def _empty(axes: Axes, message: str) -> None:
+    axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, fontsize=10, color="#555555")
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+def horizontal_bars(
+    labels: Sequence[str], values: Sequence[float], *, title: str, unit: str = "", empty: str = "Không có số liệu"
+) -> bytes:
+    """One bar per label, largest on top: coverage volume per organisation, share of voice."""
+    height = max(1.8, 0.35 * len(labels) + 0.9)
+    figure, axes = _figure(height=height)
+    axes.set_title(title, fontsize=10, loc="left")
+    if not labels or not any(values):
+        _empty(axes, empty)
+        return _png(figure)
+    order = sorted(range(len(labels)), key=lambda index: values[index])
+    bars = axes.barh([labels[index] for index in order], [values[index] for index in order], color=BAR_COLOUR)
+    fmt = "{:.0f}" + unit if all(float(value).is_integer() for value in values) else "{:.1f}" + unit
+    axes.bar_label(bars, labels=[fmt.format(values[index]) for index in order], fontsize=8, padding=2)
+    axes.margins(x=0.12)
+    return _png(figure)
+
+
+def tone_over_time(
+    periods: Sequence[str],
+    counts: dict[str, Sequence[int]],
+    *,
+    title: str,
+    names: dict[str, str],
+    empty: str = "Không có số liệu",
+) -> bytes:
+    """Stacked bars of positive, neutral and negative items per period (day, week, month…)."""
+    figure, axes = _figure()
+    axes.set_title(title, fontsize=10, loc="left")
+    if not periods or not any(sum(series) for series in counts.values()):
+        _empty(axes, empty)
+        return _png(figure)
+    bottoms = [0] * len(periods)
+    for tone in ("negative", "neutral", "positive"):
+        series = list(counts.get(tone, [0] * len(periods)))
+        axes.bar(periods, series, bottom=bottoms, color=TONE_COLOURS[tone], label=names.get(tone, tone), width=0.8)
+        bottoms = [bottom + value for bottom, value in zip(bottoms, series, strict=True)]
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(fontsize=8, frameon=False, ncols=3, loc="lower right", bbox_to_anchor=(1, 1))
+    if len(periods) > 12:
+        step = (len(periods) + 11) // 12
+        axes.set_xticks(range(0, len(periods), step), [periods[index] for index in range(0, len(periods), step)])
+    axes.tick_params(axis="x", labelrotation=45)
+    return _png(figure)

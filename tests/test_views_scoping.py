@@ -7,6 +7,7 @@ fails until it is added.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     # The playbook library serves the whole bloc: the propaganda board keeps it.
     "incidents:playbook_create": (_writes_bloc_wide, lambda o: {}),
     "incidents:playbook_edit": (_writes_bloc_wide, lambda o: {"pk": _named("incidents.Playbook", "Kịch bản thử")}),
+    "digests:profile_create": (_writes, lambda o: {}),
+    "reports:create": (_writes, lambda o: {}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -94,6 +97,19 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "statement_pk": _named("incidents.Statement", "Thông cáo EVN", "title"),
         "action": "review",
     },
+    "digests:build": lambda o: {},
+    "digests:introduction": lambda o: {"pk": _named("digests.Digest", "Hồ sơ EVN", "profile__name")},
+    "digests:add": lambda o: {"pk": _named("digests.Digest", "Hồ sơ EVN", "profile__name")},
+    "digests:refresh": lambda o: {"pk": _named("digests.Digest", "Hồ sơ EVN", "profile__name")},
+    "digests:send": lambda o: {"pk": _named("digests.Digest", "Hồ sơ EVN", "profile__name")},
+    "digests:item": lambda o: {
+        "pk": _named("digests.Digest", "Hồ sơ EVN", "profile__name"),
+        "item_pk": _named("digests.DigestItem", "Hồ sơ EVN", "digest__profile__name"),
+        "action": "remove",
+    },
+    "reports:text": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    "reports:refresh": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
 }
 
 
@@ -123,6 +139,10 @@ LIST_VIEWS: dict[str, ListCase] = {
     "alerts:rules": ListCase(foreign_markers=("Quy tắc PVN",), own_markers=("Quy tắc EVN",)),
     "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
     "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
+    "digests:list": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
+    "digests:profiles": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
+    "reports:list": ListCase(foreign_markers=("Báo cáo PVN",), own_markers=("Báo cáo EVN",)),
+    "reports:letterheads": ListCase(foreign_markers=("TIÊU ĐỀ PVN",), own_markers=("TIÊU ĐỀ EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -132,6 +152,12 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "analysis:query": lambda t, u: _queries(t),
     "alerts:detail": lambda t, u: _pair("alerts.Alert", "Cảnh báo", "title"),
     "incidents:detail": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
+    "digests:detail": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
+    "digests:preview": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
+    "digests:export": lambda t, u: _with(_pair("digests.Digest", "Hồ sơ", "profile__name"), fmt="docx"),
+    "reports:detail": lambda t, u: _pair("reports.Report", "Báo cáo", "summary"),
+    "reports:export": lambda t, u: _with(_pair("reports.Report", "Báo cáo", "summary"), fmt="docx"),
+    "reports:chart": lambda t, u: _with(_pair("reports.Report", "Báo cáo", "summary"), section=0, chart=0),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -140,7 +166,13 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "incidents:spokesperson_edit": lambda t, u: _pair("incidents.Spokesperson", "Người nói", "name"),
     "incidents:statement": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
     "incidents:close": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
+    "digests:profile_edit": lambda t, u: _pair("digests.DigestProfile", "Hồ sơ", "name"),
+    "reports:letterhead_edit": lambda t, u: _pair("reports.Letterhead", "TIÊU ĐỀ", "issuer"),
 }
+
+
+def _with(pair: tuple[dict[str, Any], dict[str, Any]], **extra: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {**pair[0], **extra}, {**pair[1], **extra}
 
 
 def _queries(tree: Tree) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -195,11 +227,32 @@ def saved_queries(request: Any) -> None:
     from loa.alerts.models import Alert
     from loa.alerts.services import rule_save
     from loa.analysis.services import saved_query_save
+    from loa.digests.services import digest_build, profile_save
     from loa.incidents.services import incident_open, statement_save
-    from tests.factories import make_playbook, make_spokesperson
+    from loa.reports.models import Report
+    from loa.reports.services import letterhead_ensure, letterhead_save
+    from tests.factories import make_article, make_playbook, make_spokesperson
 
     playbook = make_playbook()
+    chart = {"kind": "bars", "title": "Số bài", "labels": ["EVN"], "values": [3], "series": {}, "unit": ""}
     for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
+        letterhead = letterhead_save(user=SYSTEM, letterhead=letterhead_ensure(unit=unit), issuer=f"TIÊU ĐỀ {name}")
+        Report.objects.create(
+            unit=unit,
+            letterhead=letterhead,
+            kind="month",
+            period_start=dt.date(2026, 10, 1),
+            period_end=dt.date(2026, 10, 31),
+            label="tháng 10 năm 2026",
+            summary=f"Báo cáo {name}",
+            figures={"sections": [{"key": "x", "title": "T", "paragraphs": [], "tables": [], "charts": [chart]}]},
+            prepared_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )
+        profile = profile_save(
+            user=SYSTEM, profile=None, data={"name": f"Hồ sơ {name}", "unit": unit, "recipients": "a@example.vn"}
+        )
+        digest = digest_build(profile=profile, day=dt.date(2026, 11, 20))
+        services_item(digest, make_article(title=f"Bài {name}"))
         saved = saved_query_save(name=f"Truy vấn {name}", query=name.lower(), unit=unit)
         rule = rule_save(name=f"Quy tắc {name}", unit=unit, kind="negative_prominent", saved_query=saved)
         Alert.objects.create(rule=rule, trigger_key="test", title=f"Cảnh báo {name}", severity="high")
@@ -213,6 +266,13 @@ def saved_queries(request: Any) -> None:
             channel="release",
             spokesperson=person,
         )
+
+
+def services_item(digest: Any, article: Any) -> None:
+    from loa.accounts.scoping import SYSTEM
+    from loa.digests.services import item_add
+
+    item_add(user=SYSTEM, digest=digest, article=article)
 
 
 def test_every_view_is_classified() -> None:

@@ -400,10 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
     from loa.analysis import cli as analysis_cli
     from loa.articles import cli as articles_cli
     from loa.devtools import cli as devtools_cli
+    from loa.reports import cli as reports_cli
     from loa.sources import cli as sources_cli
     from loa.text import cli as text_cli
 
-    for module in (text_cli, sources_cli, articles_cli, analysis_cli, devtools_cli):
+    for module in (text_cli, sources_cli, articles_cli, analysis_cli, reports_cli, devtools_cli):
         module.register(sub)
     return parser
 

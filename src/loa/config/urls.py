@@ -19,6 +19,8 @@ urlpatterns = [
     path("analysis/", include("loa.analysis.urls")),
     path("alerts/", include("loa.alerts.urls")),
     path("incidents/", include("loa.incidents.urls")),
+    path("digests/", include("loa.digests.urls")),
+    path("reports/", include("loa.reports.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

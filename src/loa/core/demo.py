@@ -231,6 +231,7 @@ def demo_load(*, password: str | None = None, webhook_url: str = "") -> DemoResu
         created.append(username)
     _demo_analysis(units)
     _demo_alerts(units, webhook_url=webhook_url)
+    _demo_documents(units)
     return DemoResult(created=True, accounts=created, password=None if password else secret)
 
 
@@ -540,3 +541,39 @@ def _demo_alerts(units: dict[str, Unit], *, webhook_url: str) -> None:
             webhook_url=webhook_url,
             **options,
         )
+
+
+def _demo_documents(units: dict[str, Unit]) -> None:
+    """The board's letterhead and the bloc's morning press review, sent to the demo inbox."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.analysis.models import Topic
+    from loa.digests.services import profile_save
+    from loa.reports.services import letterhead_ensure, letterhead_save
+
+    board = letterhead_ensure(unit=units["duk-btg"])
+    letterhead_save(
+        user=SYSTEM,
+        letterhead=board,
+        superior="ĐẢNG ỦY KHỐI DOANH NGHIỆP TRUNG ƯƠNG",
+        issuer="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        symbol="BTGDV",
+        signature_mode="",
+        signer_position="TRƯỞNG BAN",
+        signer_name="Nguyễn Thị Minh",
+        recipients="Thường trực Đảng ủy Khối (để b/c)\nCác đảng ủy trực thuộc\nLưu VT, BTGDV",
+        term_start=dt.date(2025, 10, 1),
+    )
+    profile_save(
+        user=SYSTEM,
+        profile=None,
+        data={
+            "name": "Điểm báo Đảng ủy Khối",
+            "unit": units["duk"],
+            "letterhead": board,
+            "build_at": dt.time(6, 30),
+            "max_items": 10,
+            "recipients": "lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
+            "enabled": True,
+            "topics": list(Topic.objects.filter(enabled=True).order_by("sort_order")[:3]),
+        },
+    )

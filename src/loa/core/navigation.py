@@ -51,7 +51,10 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Spokespersons"), "incidents:spokespersons"),
         ],
     ),
-    NavSection(_("Press review and reports"), [NavItem(_("Daily press review")), NavItem(_("Reports"))]),
+    NavSection(
+        _("Press review and reports"),
+        [NavItem(_("Daily press review"), "digests:list"), NavItem(_("Reports"), "reports:list")],
+    ),
     NavSection(
         _("Work management"),
         [

@@ -128,6 +128,7 @@ class _SmtpHandler:
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain", "html"))
+        html = message.get_body(preferencelist=("html",))
         self.inbox._record(
             "mail",
             {
@@ -137,6 +138,7 @@ class _SmtpHandler:
                 "subject": str(message.get("Subject", "")).strip(),
                 "message_id": str(message.get("Message-ID", "")).strip(),
                 "body": body.get_content() if body is not None else "",
+                "html": html.get_content() if html is not None else "",
             },
         )
         return "250 Message accepted for delivery"

@@ -49,15 +49,20 @@ def horizontal_bars(
     labels: Sequence[str], values: Sequence[float], *, title: str, unit: str = "", empty: str = "Không có số liệu"
 ) -> bytes:
     """One bar per label, largest on top: coverage volume per organisation, share of voice."""
-    height = max(1.8, 0.35 * len(labels) + 0.9)
+    height = max(1.6, 0.35 * len(labels) + 0.9)
     figure, axes = _figure(height=height)
     axes.set_title(title, fontsize=10, loc="left")
     if not labels or not any(values):
         _empty(axes, empty)
         return _png(figure)
     order = sorted(range(len(labels)), key=lambda index: values[index])
-    bars = axes.barh([labels[index] for index in order], [values[index] for index in order], color=BAR_COLOUR)
-    fmt = "{:.0f}" + unit if all(float(value).is_integer() for value in values) else "{:.1f}" + unit
+    bars = axes.barh(
+        [labels[index] for index in order], [values[index] for index in order], color=BAR_COLOUR, height=0.6
+    )
+    whole = all(float(value).is_integer() for value in values)
+    fmt = "{:.0f}" + unit if whole else "{:.1f}" + unit
+    if whole:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.bar_label(bars, labels=[fmt.format(values[index]) for index in order], fontsize=8, padding=2)
     axes.margins(x=0.12)
     return _png(figure)
@@ -83,7 +88,7 @@ def tone_over_time(
         axes.bar(periods, series, bottom=bottoms, color=TONE_COLOURS[tone], label=names.get(tone, tone), width=0.8)
         bottoms = [bottom + value for bottom, value in zip(bottoms, series, strict=True)]
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(fontsize=8, frameon=False, ncols=3, loc="lower right", bbox_to_anchor=(1, 1))
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     if len(periods) > 12:
         step = (len(periods) + 11) // 12
         axes.set_xticks(range(0, len(periods), step), [periods[index] for index in range(0, len(periods), step)])

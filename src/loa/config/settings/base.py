@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "loa.analysis",
     "loa.alerts",
     "loa.incidents",
+    "loa.reports",
+    "loa.digests",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +283,11 @@ LOA_ALERTS_SWEEP_SECONDS = env.env_int("LOA_ALERTS_SWEEP_SECONDS", 30)
 LOA_DELIVERY_LEASE_SECONDS = env.env_int("LOA_DELIVERY_LEASE_SECONDS", 120)
 # Webhooks go to public addresses only, unless these networks (an intranet chat, say) are allowed.
 LOA_WEBHOOK_ALLOW_NETWORKS = env.env_list("LOA_WEBHOOK_ALLOW_NETWORKS", [])
+
+# --- documents: the press review and reports ---------------------------------------------------
+# Page margins in mm (top, bottom, left, right); 36-HD/VPTW's usual 20, 20, 30, 15.
+LOA_DOCUMENT_MARGINS_MM = os.environ.get("LOA_DOCUMENT_MARGINS_MM", "20,20,30,15")
+# LibreOffice's DOCX → PDF conversion is stopped after this long.
+LOA_PDF_TIMEOUT_SECONDS = env.env_int("LOA_PDF_TIMEOUT_SECONDS", 120)
+# How often due press reviews are looked for (each is built once, at its profile's hour).
+LOA_DIGEST_SWEEP_SECONDS = env.env_int("LOA_DIGEST_SWEEP_SECONDS", 300)

@@ -1,0 +1,561 @@
+"""Building, editing, sending and exporting the daily press review.
+
+A review covers the 24 hours before its profile's hour. Coverage is grouped by story, so the
+copies one story gets across outlets make one item listing every outlet; a story appears once in
+a review, in the first section that has it. Sections: one per monitored organisation, then one
+per chosen topic for notable stories not about an organisation. Negative items come first in
+every section, then the widest spread.
+
+Building again adds what arrived since and never undoes the editors' work: removed items stay
+removed, comments and order stay. Once sent, a review is an archive record and is not changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from loa.accounts import roles
+from loa.accounts.models import User
+from loa.accounts.scoping import user_can
+from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment
+from loa.articles.models import Article
+from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
+from loa.docformat.layout import Block, Heading, Item, Letterhead, Paragraph, PartyDocument
+from loa.reports.services import layout_letterhead, margins
+from loa.text.folding import fold
+
+logger = logging.getLogger(__name__)
+
+TONE_NAMES: dict[str, str] = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
+LEAD_CHARS = 600
+EXTRA_SECTION = "Tin bổ sung"
+
+
+def _require_write(user: object, profile: DigestProfile) -> None:
+    if not user_can(user, roles.WRITE, profile.unit):
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": profile.unit.name})
+
+
+def _actor(user: object) -> User | None:
+    return user if isinstance(user, User) else None
+
+
+def _editable(user: object, digest: Digest) -> None:
+    _require_write(user, digest.profile)
+    if digest.status == DigestStatus.SENT:
+        raise ValidationError(_("This press review has been sent; it is kept as it was."))
+
+
+def _locked(user: object, digest_id: int) -> Digest:
+    """The review read afresh under a row lock, checked editable: an edit waits for a send in
+    progress and then sees it sent, instead of changing a review already on its way."""
+    digest = Digest.objects.select_for_update().select_related("profile__unit").get(pk=digest_id)
+    _editable(user, digest)
+    return digest
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def digest_window(profile: DigestProfile, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    end = timezone.make_aware(dt.datetime.combine(day, profile.build_at), timezone.get_default_timezone())
+    return end - dt.timedelta(days=1), end
+
+
+def profile_organisations(profile: DigestProfile) -> list[Organisation]:
+    chosen = list(profile.organisations.filter(enabled=True).order_by("short_name"))
+    if chosen:
+        return chosen
+    query = Q(unit__path__startswith=profile.unit.path)
+    if profile.unit.parent_id is None:
+        query |= Q(unit__isnull=True)
+    return list(Organisation.objects.filter(query, enabled=True).order_by("short_name"))
+
+
+@dataclass
+class _Group:
+    """The articles of one story (or one article and its copies) in the window."""
+
+    key: str
+    story_id: int | None
+    articles: set[int] = field(default_factory=set)
+    negative: bool = False
+    prominence: float = 0.0
+
+
+def _group_key(story_id: int | None, article_id: int, original_id: int | None) -> str:
+    return f"s{story_id}" if story_id else f"a{original_id or article_id}"
+
+
+def _window_articles(start: dt.datetime, end: dt.datetime) -> Q:
+    return Q(published_at__gte=start, published_at__lt=end) | Q(
+        published_at__isnull=True, created_at__gte=start, created_at__lt=end
+    )
+
+
+def _organisation_groups(
+    organisations: list[Organisation], start: dt.datetime, end: dt.datetime
+) -> dict[int, dict[str, _Group]]:
+    rows = Mention.objects.filter(
+        organisation__in=organisations, published_at__gte=start, published_at__lt=end
+    ).values_list(
+        "organisation_id",
+        "article_id",
+        "article__duplicate_of_id",
+        "article__analysis__story_id",
+        "sentiment",
+        "prominence",
+    )
+    groups: dict[int, dict[str, _Group]] = defaultdict(dict)
+    for organisation_id, article_id, original_id, story_id, sentiment, prominence in rows.iterator():
+        key = _group_key(story_id, article_id, original_id)
+        group = groups[organisation_id].setdefault(key, _Group(key=key, story_id=story_id))
+        group.articles.add(article_id)
+        group.negative = group.negative or sentiment == Sentiment.NEGATIVE
+        group.prominence = max(group.prominence, prominence)
+    return groups
+
+
+def _topic_groups(topic_id: int, start: dt.datetime, end: dt.datetime) -> dict[str, _Group]:
+    articles = Article.objects.filter(_window_articles(start, end))
+    rows = ArticleTopic.objects.filter(topic_id=topic_id, article__in=articles).values_list(
+        "article_id", "article__duplicate_of_id", "article__analysis__story_id", "article__analysis__sentiment", "score"
+    )
+    groups: dict[str, _Group] = {}
+    for article_id, original_id, story_id, sentiment, score in rows.iterator():
+        key = _group_key(story_id, article_id, original_id)
+        group = groups.setdefault(key, _Group(key=key, story_id=story_id))
+        group.articles.add(article_id)
+        group.negative = group.negative or sentiment == Sentiment.NEGATIVE
+        group.prominence = max(group.prominence, score)
+    return groups
+
+
+@dataclass
+class _Candidate:
+    group: _Group
+    article: Article
+    outlets: list[str]
+    sentiment: str
+
+
+def _candidates(groups: list[_Group]) -> list[_Candidate]:
+    ids = {article_id for group in groups for article_id in group.articles}
+    articles = Article.objects.select_related("outlet").in_bulk(ids)
+    tones = dict(ArticleAnalysis.objects.filter(article_id__in=ids).values_list("article_id", "sentiment"))
+    out = []
+    for group in groups:
+        members = [articles[article_id] for article_id in group.articles if article_id in articles]
+        if not members:
+            continue
+        # The first outlet to publish stands for the story: the others are its copies and follow-ups.
+        members.sort(key=lambda article: (article.published_at or article.created_at, article.pk))
+        first = members[0]
+        outlets = list(dict.fromkeys(article.outlet.name for article in members))
+        sentiment: str = Sentiment.NEGATIVE if group.negative else tones.get(first.pk, Sentiment.NEUTRAL)
+        out.append(_Candidate(group=group, article=first, outlets=outlets, sentiment=sentiment))
+    out.sort(
+        key=lambda candidate: (
+            candidate.sentiment != Sentiment.NEGATIVE,
+            -len(candidate.outlets),
+            -candidate.group.prominence,
+            candidate.article.published_at or candidate.article.created_at,
+        )
+    )
+    return out
+
+
+def _lead(article: Article) -> str:
+    text = (article.lead or article.body).strip()
+    if len(text) <= LEAD_CHARS:
+        return text
+    cut = text[:LEAD_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def digest_build(*, profile: DigestProfile, day: dt.date, now: dt.datetime | None = None) -> Digest:
+    """The review of `profile` for `day`, made if missing, topped up with what arrived since if
+    still being edited."""
+    now = now or timezone.now()
+    start, end = digest_window(profile, day)
+    try:
+        with transaction.atomic():
+            digest, _created = Digest.objects.get_or_create(
+                profile=profile, day=day, defaults={"period_start": start, "period_end": end, "built_at": now}
+            )
+    except IntegrityError:  # another builder made it meanwhile
+        digest = Digest.objects.get(profile=profile, day=day)
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().select_related("profile").get(pk=digest.pk)
+        if digest.status == DigestStatus.SENT:
+            return digest
+        _fill(digest, profile, start, end)
+        digest.built_at = now
+        digest.search_text = _search_text(digest)
+        digest.save(update_fields=["built_at", "search_text"])
+    return digest
+
+
+def _fill(digest: Digest, profile: DigestProfile, start: dt.datetime, end: dt.datetime) -> None:
+    taken_stories = set(digest.items.exclude(story=None).values_list("story_id", flat=True))
+    taken_articles = set(digest.items.exclude(article=None).values_list("article_id", flat=True))
+    used: set[str] = {f"s{story_id}" for story_id in taken_stories}
+
+    def fresh(groups: dict[str, _Group]) -> list[_Group]:
+        return [group for key, group in groups.items() if key not in used and not (group.articles & taken_articles)]
+
+    organisations = profile_organisations(profile)
+    by_organisation = _organisation_groups(organisations, start, end)
+    plan: list[tuple[dict[str, Any], list[_Candidate]]] = []
+    for organisation in organisations:
+        candidates = _candidates(fresh(by_organisation.get(organisation.pk, {})))[: profile.max_items]
+        used.update(candidate.group.key for candidate in candidates)
+        plan.append(({"organisation": organisation, "title": organisation.short_name}, candidates))
+    for topic in profile.topics.filter(enabled=True).order_by("sort_order", "name"):
+        candidates = _candidates(fresh(_topic_groups(topic.pk, start, end)))[: profile.max_items]
+        used.update(candidate.group.key for candidate in candidates)
+        plan.append(({"topic": topic, "title": f"Chủ đề: {topic.name}"}, candidates))
+    position = (digest.sections.aggregate(top=Max("position"))["top"] or 0) + 1
+    for where, candidates in plan:
+        if not candidates:
+            continue
+        lookup = {"organisation": where["organisation"]} if "organisation" in where else {"topic": where["topic"]}
+        section = digest.sections.filter(**lookup).first()
+        if section is None:
+            section = DigestSection.objects.create(digest=digest, title=where["title"], position=position, **lookup)
+            position += 1
+        next_position = (section.items.aggregate(top=Max("position"))["top"] or 0) + 1
+        for offset, candidate in enumerate(candidates):
+            _item_from(
+                digest, section, candidate.article, next_position + offset, candidate.outlets, candidate.sentiment
+            )
+
+
+def _item_from(
+    digest: Digest,
+    section: DigestSection,
+    article: Article,
+    position: int,
+    outlets: list[str],
+    sentiment: str,
+    *,
+    added_by: User | None = None,
+) -> DigestItem:
+    analysis = ArticleAnalysis.objects.filter(article=article).only("story_id").first()
+    return DigestItem.objects.create(
+        digest=digest,
+        section=section,
+        position=position,
+        article=article,
+        story_id=analysis.story_id if analysis else None,
+        title=article.title[:500],
+        url=article.url,
+        outlets=", ".join(outlets)[:500],
+        published_at=article.published_at or article.created_at,
+        lead=_lead(article),
+        sentiment=sentiment,
+        added_by=added_by,
+    )
+
+
+def _search_text(digest: Digest) -> str:
+    parts = [digest.introduction]
+    for item in digest.items.all():
+        parts.extend((item.title, item.lead, item.outlets, item.comment))
+    return fold("\n".join(part for part in parts if part))
+
+
+def _reindex(digest: Digest) -> None:
+    digest.search_text = _search_text(digest)
+    digest.save(update_fields=["search_text"])
+
+
+def digests_build_due(*, now: dt.datetime | None = None) -> list[Digest]:
+    """Reviews whose hour has come today and that do not exist yet."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    built = []
+    for profile in DigestProfile.objects.filter(enabled=True).select_related("unit"):
+        if local.time() < profile.build_at or Digest.objects.filter(profile=profile, day=local.date()).exists():
+            continue
+        try:
+            built.append(digest_build(profile=profile, day=local.date(), now=now))
+        except Exception:
+            # One profile's failure must not stop the others; the next sweep tries it again.
+            logger.exception("building the press review of profile %s failed", profile.pk)
+    return built
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def digest_set_introduction(*, user: object, digest: Digest, text: str) -> Digest:
+    digest = _locked(user, digest.pk)
+    digest.introduction = text.strip()
+    digest.save(update_fields=["introduction"])
+    _reindex(digest)
+    return digest
+
+
+@transaction.atomic
+def item_set_removed(*, user: object, item: DigestItem, removed: bool) -> DigestItem:
+    _locked(user, item.digest_id)
+    item.removed = removed
+    item.save(update_fields=["removed"])
+    return item
+
+
+@transaction.atomic
+def item_comment(*, user: object, item: DigestItem, comment: str) -> DigestItem:
+    digest = _locked(user, item.digest_id)
+    if len(comment) > 2000:
+        raise ValidationError(_("A comment has at most 2000 characters."))
+    item.comment = comment.strip()
+    item.save(update_fields=["comment"])
+    _reindex(digest)
+    return item
+
+
+@transaction.atomic
+def item_move(*, user: object, item: DigestItem, offset: int) -> DigestItem:
+    """Moves an item up (negative offset) or down within its section."""
+    _locked(user, item.digest_id)
+    siblings = list(DigestItem.objects.select_for_update().filter(section=item.section).order_by("position", "pk"))
+    index = next(position for position, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+    item.refresh_from_db(fields=["position"])
+    return item
+
+
+@transaction.atomic
+def item_add(*, user: object, digest: Digest, article: Article, section: DigestSection | None = None) -> DigestItem:
+    """An article the build did not pick, added by an editor (to the chosen section or to
+    "Tin bổ sung" at the end)."""
+    digest = _locked(user, digest.pk)
+    if section is not None and section.digest_id != digest.pk:
+        raise ValidationError(_("That section belongs to another press review."))
+    if digest.items.filter(article=article).exists():
+        raise ValidationError(_("This article is already in the press review."))
+    analysis = ArticleAnalysis.objects.filter(article=article).first()
+    if analysis is not None and analysis.story_id and digest.items.filter(story_id=analysis.story_id).exists():
+        raise ValidationError(_("A copy of this story is already in the press review."))
+    if section is None:
+        section = digest.sections.filter(organisation=None, topic=None, title=EXTRA_SECTION).first()
+        if section is None:
+            top = digest.sections.aggregate(top=Max("position"))["top"] or 0
+            section = DigestSection.objects.create(digest=digest, title=EXTRA_SECTION, position=top + 1)
+    position = (section.items.aggregate(top=Max("position"))["top"] or 0) + 1
+    sentiment = analysis.sentiment if analysis else Sentiment.NEUTRAL
+    item = _item_from(digest, section, article, position, [article.outlet.name], sentiment, added_by=_actor(user))
+    _reindex(digest)
+    return item
+
+
+# --- sending and exporting ---------------------------------------------------------------------
+
+
+def recipients_of(profile: DigestProfile) -> list[str]:
+    return [line.strip() for line in profile.recipients.replace(",", "\n").splitlines() if line.strip()]
+
+
+def digest_send(*, user: object, digest: Digest, now: dt.datetime | None = None) -> Digest:
+    """Sends the review as HTML e-mail to the profile's recipients and files it as sent. The
+    row lock keeps two editors pressing "send" together from sending it twice; if the mail
+    server refuses, the review stays a draft and nothing is lost."""
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().select_related("profile__unit").get(pk=digest.pk)
+        _editable(user, digest)
+        recipients = recipients_of(digest.profile)
+        if not recipients:
+            raise ValidationError(_("The profile has no recipients; add their e-mail addresses first."))
+        for address in recipients:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
+        if not digest.items.filter(removed=False).exists():
+            raise ValidationError(_("The press review is empty."))
+        subject = f"Điểm báo ngày {digest.day:%d/%m/%Y} – {digest.profile.name}"
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=digest_text(digest),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            headers={"Message-ID": f"<loa-digest-{digest.pk}@{_mail_domain()}>"},
+        )
+        message.attach_alternative(digest_html(digest), "text/html")
+        try:
+            message.send()
+        except Exception as exc:  # smtplib and socket errors alike: the user is told, the draft stays
+            logger.warning("sending press review %s failed: %s", digest.pk, exc)
+            raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc
+        digest.status = DigestStatus.SENT
+        digest.sent_at = now or timezone.now()
+        digest.sent_by = _actor(user)
+        digest.sent_to = "\n".join(recipients)
+        digest.save(update_fields=["status", "sent_at", "sent_by", "sent_to"])
+    return digest
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "loa.local"
+
+
+@dataclass
+class SectionView:
+    section: DigestSection
+    items: list[DigestItem]
+
+
+def digest_sections(digest: Digest, *, include_removed: bool = False) -> list[SectionView]:
+    items = digest.items.select_related("section").order_by("section__position", "position", "pk")
+    if not include_removed:
+        items = items.filter(removed=False)
+    grouped: dict[int, list[DigestItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.section_id].append(item)
+    return [
+        SectionView(section=section, items=grouped[section.pk])
+        for section in digest.sections.order_by("position", "pk")
+        if grouped[section.pk] or include_removed
+    ]
+
+
+def _meta(item: DigestItem) -> str:
+    when = timezone.localtime(item.published_at).strftime("%H:%M %d/%m/%Y") if item.published_at else ""
+    return " · ".join(part for part in (item.outlets, when, TONE_NAMES.get(item.sentiment, "")) if part)
+
+
+def digest_counts(digest: Digest) -> tuple[int, int]:
+    items = digest.items.filter(removed=False)
+    return items.count(), items.filter(sentiment=Sentiment.NEGATIVE).count()
+
+
+def digest_document(digest: Digest) -> PartyDocument:
+    profile = digest.profile
+    letterhead = (
+        layout_letterhead(profile.letterhead)
+        if profile.letterhead
+        else Letterhead(
+            issuer=profile.unit.short_name.upper(),
+            superior=profile.unit.parent.name.upper() if profile.unit.parent else "",
+        )
+    )
+    total, negative = digest_counts(digest)
+    start = timezone.localtime(digest.period_start)
+    end = timezone.localtime(digest.period_end)
+    blocks: list[Block] = [
+        Paragraph(
+            f"Từ {start:%H:%M} ngày {start:%d/%m/%Y} đến {end:%H:%M} ngày {end:%d/%m/%Y}: "
+            f"{total} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực.",
+            italic=True,
+        )
+    ]
+    if digest.introduction:
+        blocks.extend(Paragraph(line) for line in digest.introduction.splitlines() if line.strip())
+    number = 0
+    for index, view in enumerate(digest_sections(digest), start=1):
+        blocks.append(Heading(f"{index}. {view.section.title}"))
+        for item in view.items:
+            number += 1
+            blocks.append(
+                Item(
+                    number=number,
+                    title=item.title,
+                    url=item.url,
+                    meta=_meta(item),
+                    lead=item.lead,
+                    comment=item.comment,
+                    negative=item.sentiment == Sentiment.NEGATIVE,
+                )
+            )
+    return PartyDocument(
+        letterhead=letterhead,
+        date=digest.day,
+        doc_type="Điểm báo",
+        summary=f"ngày {digest.day:%d/%m/%Y}",
+        blocks=blocks,
+        margins=margins(),
+        title=f"Điểm báo ngày {digest.day:%d/%m/%Y}",
+    )
+
+
+def _context(digest: Digest) -> dict[str, Any]:
+    total, negative = digest_counts(digest)
+    sections = digest_sections(digest)
+    number = 0
+    numbered = []
+    for view in sections:
+        rows = []
+        for item in view.items:
+            number += 1
+            rows.append({"number": number, "item": item, "meta": _meta(item)})
+        numbered.append({"title": view.section.title, "rows": rows})
+    document = digest_document(digest)
+    return {
+        "digest": digest,
+        "document": document,
+        "sections": numbered,
+        "total": total,
+        "negative": negative,
+        "site_url": settings.LOA_SITE_URL.rstrip("/"),
+    }
+
+
+def digest_html(digest: Digest) -> str:
+    """The review as a self-contained HTML page (the e-mail's body and `--format html`). In
+    Vietnamese whatever the sender's language: it goes to the leaders as an official paper."""
+    with translation.override("vi"):
+        return render_to_string("digests/digest_email.html", _context(digest))
+
+
+def digest_text(digest: Digest) -> str:
+    with translation.override("vi"):
+        return render_to_string("digests/digest_email.txt", _context(digest))
+
+
+# --- profiles -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str, Any]) -> DigestProfile:
+    """Creates or changes a profile; the user must write for both its old and its new unit."""
+    target = profile or DigestProfile()
+    if profile is not None:
+        _require_write(user, profile)
+    for name in ("name", "unit", "letterhead", "build_at", "max_items", "recipients", "enabled"):
+        if name in data:
+            setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    _require_write(user, target)
+    for address in recipients_of(target):
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
+    target.full_clean()
+    target.save()
+    if "organisations" in data:
+        target.organisations.set(data["organisations"])
+    if "topics" in data:
+        target.topics.set(data["topics"])
+    return target

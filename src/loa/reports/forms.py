@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loa.reports.models import Letterhead
+
+
+class ReportCreateForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit reported on"), coerce=int)
+    letterhead = forms.TypedChoiceField(label=_("Issued by"), coerce=int)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        help_text=_("2026-09 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year), 2021-2025 (several years)."),
+    )
+
+
+class ReportTextForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), max_length=300)
+    assessment = forms.CharField(label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    directions = forms.CharField(
+        label=_("Directions for the next period"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class LetterheadForm(forms.ModelForm[Letterhead]):
+    class Meta:
+        model = Letterhead
+        fields = [
+            "superior",
+            "issuer",
+            "symbol",
+            "place",
+            "signature_mode",
+            "signature_body",
+            "signer_position",
+            "signer_name",
+            "recipients",
+            "term_start",
+        ]
+        widgets = {
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

@@ -1,0 +1,67 @@
+"""Report pages: preparing one, its charts on the page, writing, issuing, exports."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from loa.accounts.models import User
+from loa.reports.models import Letterhead, Report
+from tests.conftest import login
+from tests.factories import Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prepare_write_issue_and_download(tree: Tree, board: Letterhead, october: None, users: dict[str, User]) -> None:
+    staff = login(users["bloc_staff"])
+    form = staff.get(reverse("reports:create"))
+    assert "BAN TUYÊN GIÁO VÀ DÂN VẬN (BTGDV)" in form.content.decode()
+    bad = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": board.pk, "period": "quý ba"})
+    assert "unknown period" in bad.content.decode()
+    created = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": board.pk, "period": "2026-10"})
+    report = Report.objects.get()
+    assert created["Location"] == reverse("reports:detail", args=[report.pk])
+    page = staff.get(created["Location"]).content.decode()
+    assert page.count('data-testid="report-chart"') == 3
+    chart = staff.get(reverse("reports:chart", args=[report.pk, 0, 1]))
+    assert chart["Content-Type"] == "image/png"
+    assert chart.content.startswith(b"\x89PNG")
+    assert staff.get(reverse("reports:chart", args=[report.pk, 0, 9])).status_code == 404
+    staff.post(
+        reverse("reports:text", args=[report.pk]),
+        {"summary": "Tình hình báo chí tháng 10 năm 2026", "assessment": "Tích cực.", "directions": "Chủ động."},
+    )
+    report.refresh_from_db()
+    assert report.assessment == "Tích cực."
+    assert staff.post(reverse("reports:issue", args=[report.pk])).status_code == 403
+    issued = login(users["admin"]).post(reverse("reports:issue", args=[report.pk]), follow=True).content.decode()
+    assert "Đã ban hành, số 1-BC/BTGDV." in issued
+    report.refresh_from_db()
+    assert report.issued_on == timezone.localdate()
+    download = staff.get(reverse("reports:export", args=[report.pk, "docx"]))
+    assert download.content.startswith(b"PK")
+    assert 'filename="1-BC-BTGDV.docx"' in download["Content-Disposition"]
+
+
+def test_letterhead_edit(tree: Tree, board: Letterhead, users: dict[str, User]) -> None:
+    staff = login(users["bloc_staff"])
+    response = staff.post(
+        reverse("reports:letterhead_edit", args=[board.pk]),
+        {
+            "superior": "ĐẢNG ỦY KHỐI",
+            "issuer": "BAN TUYÊN GIÁO",
+            "symbol": "BTG",
+            "place": "Hà Nội",
+            "signature_mode": "T/M",
+            "signature_body": "BAN THƯỜNG VỤ",
+            "signer_position": "PHÓ BÍ THƯ",
+            "signer_name": "Lê Văn B",
+            "recipients": "Lưu VT",
+            "term_start": "2025-10-01",
+        },
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert (board.symbol, board.signature_mode) == ("BTG", "T/M")

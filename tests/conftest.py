@@ -18,6 +18,8 @@ from loa.devtools.inbox import Inbox
 from tests.factories import Tree, make_tree, make_user
 
 REQUIRE_SERVICES = os.environ.get("LOA_REQUIRE_SERVICES") == "1"
+# A day of coverage and a press review profile, used by the digest, report and browser tests.
+pytest_plugins = ["tests.digests.fixtures"]
 
 
 def service_missing(what: str) -> None:

@@ -36,6 +36,7 @@ NOT_AUDITED = {
     "alerts.alert",
     "alerts.delivery",
     "incidents.timelineentry",
+    "digests.digestsection",
 }
 
 

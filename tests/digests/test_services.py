@@ -17,7 +17,7 @@ from loa.analysis.models import ArticleAnalysis
 from loa.digests import selectors, services
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestStatus
 from loa.reports.services import document_bytes
-from tests.digests.conftest import DAY, at, covered
+from tests.digests.fixtures import DAY, at, covered
 from tests.documents import need, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from loa.accounts.models import User
 from loa.digests import services
 from loa.digests.models import Digest, DigestProfile
 from tests.conftest import login
-from tests.digests.conftest import DAY
+from tests.digests.fixtures import DAY
 
 pytestmark = pytest.mark.django_db
 

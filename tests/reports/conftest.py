@@ -10,7 +10,7 @@ from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import Organisation
 from loa.reports import services
 from loa.reports.models import Letterhead
-from tests.digests.conftest import covered
+from tests.digests.fixtures import covered
 from tests.factories import Tree
 
 VN = dt.timezone(dt.timedelta(hours=7))

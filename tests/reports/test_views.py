@@ -18,9 +18,12 @@ def test_prepare_write_issue_and_download(tree: Tree, board: Letterhead, october
     staff = login(users["bloc_staff"])
     form = staff.get(reverse("reports:create"))
     assert "BAN TUYÊN GIÁO VÀ DÂN VẬN (BTGDV)" in form.content.decode()
-    bad = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": board.pk, "period": "quý ba"})
+    assert Letterhead.objects.count() == 1  # opening the form makes no letterhead
+    bad = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": tree.board.pk, "period": "quý ba"})
     assert "unknown period" in bad.content.decode()
-    created = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": board.pk, "period": "2026-10"})
+    created = staff.post(
+        reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": tree.board.pk, "period": "2026-10"}
+    )
     report = Report.objects.get()
     assert created["Location"] == reverse("reports:detail", args=[report.pk])
     page = staff.get(created["Location"]).content.decode()

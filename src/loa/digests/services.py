@@ -204,9 +204,10 @@ def digest_build(*, profile: DigestProfile, day: dt.date, now: dt.datetime | Non
         if digest.status == DigestStatus.SENT:
             return digest
         _fill(digest, profile, start, end)
-        digest.built_at = now
+        # The profile's hour may have moved since the first build; the review says what it covers.
+        digest.period_start, digest.period_end, digest.built_at = start, end, now
         digest.search_text = _search_text(digest)
-        digest.save(update_fields=["built_at", "search_text"])
+        digest.save(update_fields=["period_start", "period_end", "built_at", "search_text"])
     return digest
 
 
@@ -451,6 +452,16 @@ def digest_counts(digest: Digest) -> tuple[int, int]:
     return items.count(), items.filter(sentiment=Sentiment.NEGATIVE).count()
 
 
+def _coverage_line(digest: Digest) -> str:
+    total, negative = digest_counts(digest)
+    start = timezone.localtime(digest.period_start)
+    end = timezone.localtime(digest.period_end)
+    return (
+        f"Từ {start:%H:%M} ngày {start:%d/%m/%Y} đến {end:%H:%M} ngày {end:%d/%m/%Y}: "
+        f"{total} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực."
+    )
+
+
 def digest_document(digest: Digest) -> PartyDocument:
     profile = digest.profile
     letterhead = (
@@ -461,16 +472,7 @@ def digest_document(digest: Digest) -> PartyDocument:
             superior=profile.unit.parent.name.upper() if profile.unit.parent else "",
         )
     )
-    total, negative = digest_counts(digest)
-    start = timezone.localtime(digest.period_start)
-    end = timezone.localtime(digest.period_end)
-    blocks: list[Block] = [
-        Paragraph(
-            f"Từ {start:%H:%M} ngày {start:%d/%m/%Y} đến {end:%H:%M} ngày {end:%d/%m/%Y}: "
-            f"{total} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực.",
-            italic=True,
-        )
-    ]
+    blocks: list[Block] = [Paragraph(_coverage_line(digest), italic=True)]
     if digest.introduction:
         blocks.extend(Paragraph(line) for line in digest.introduction.splitlines() if line.strip())
     number = 0
@@ -501,7 +503,6 @@ def digest_document(digest: Digest) -> PartyDocument:
 
 
 def _context(digest: Digest) -> dict[str, Any]:
-    total, negative = digest_counts(digest)
     sections = digest_sections(digest)
     number = 0
     numbered = []
@@ -515,9 +516,8 @@ def _context(digest: Digest) -> dict[str, Any]:
     return {
         "digest": digest,
         "document": document,
+        "coverage_line": _coverage_line(digest),
         "sections": numbered,
-        "total": total,
-        "negative": negative,
         "site_url": settings.LOA_SITE_URL.rstrip("/"),
     }
 

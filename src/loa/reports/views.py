@@ -58,20 +58,33 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, roles.WRITE):
         raise PermissionDenied
     units = list(unit_list(user=request.user))
-    for unit in units:
-        if user_can(request.user, roles.WRITE, unit) and unit.symbol:
-            services.letterhead_ensure(unit=unit)
-    letterheads = list(selectors.letterhead_list(user=request.user))
+    letterheads = {head.unit_id: head for head in selectors.letterhead_list(user=request.user)}
+    # An issuer is any unit the user writes for; its letterhead is drawn from the unit the
+    # first time it issues (on submit, so that opening the form changes nothing).
+    issuers = [unit for unit in units if user_can(request.user, roles.WRITE, unit)]
     form = ReportCreateForm(request.POST or None)
     _choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
-    _choices(form.fields["letterhead"], [(head.pk, f"{head.issuer} ({head.symbol})") for head in letterheads])
+    _choices(
+        form.fields["letterhead"],
+        [
+            (
+                unit.pk,
+                f"{letterheads[unit.pk].issuer} ({letterheads[unit.pk].symbol})"
+                if unit.pk in letterheads
+                else unit.name,
+            )
+            for unit in issuers
+        ],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             report = services.report_prepare(
                 user=request.user,
                 unit=next(unit for unit in units if unit.pk == data["unit"]),
-                letterhead=next(head for head in letterheads if head.pk == data["letterhead"]),
+                letterhead=services.letterhead_ensure(
+                    unit=next(unit for unit in issuers if unit.pk == data["letterhead"])
+                ),
                 period=data["period"],
             )
         except ValidationError as error:

@@ -165,8 +165,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "alerts.delivery",
     # The timeline is the incident's own record of who did what, and mostly coverage.
     "incidents.timelineentry",
+    # Sections are made by the build from the profile; editors act on the items, which are audited.
+    "digests.digestsection",
 )
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
+# Derived data that would only bloat each entry: a review's folded search text, a report's figures.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "search_text", "figures")
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_STORE_JSON_CHANGES = True
 

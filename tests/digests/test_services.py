@@ -204,11 +204,26 @@ def test_archive_search_ignores_diacritics_and_scope(
     assert list(selectors.digest_list(user=users["evn_staff"], query="gia dien")) == []
 
 
-def test_due_reviews_are_built_once_at_their_hour(profile: DigestProfile, day_coverage: dict[str, Any]) -> None:
+def test_due_reviews_are_built_at_their_hour_and_topped_up_until_sent(
+    profile: DigestProfile, day_coverage: dict[str, Any]
+) -> None:
     assert services.digests_build_due(now=at(6, 0)) == []
     built = services.digests_build_due(now=at(6, 45))
     assert [digest.day for digest in built] == [DAY]
-    assert services.digests_build_due(now=at(7, 0)) == []
+    assert built[0].items.count() == 2
+    # Published before the hour, stored after it: the next sweep adds it to the same review.
+    covered(
+        "EVN công bố kết quả kinh doanh",
+        when=at(6, 10),
+        domain="cafef.vn",
+        body="Tập đoàn Điện lực Việt Nam (EVN) công bố kết quả sản xuất kinh doanh mười tháng.",
+    )
+    again = services.digests_build_due(now=at(7, 0))
+    assert [digest.pk for digest in again] == [built[0].pk]
+    assert again[0].items.count() == 3
+    assert Digest.objects.count() == 1
+    services.digest_send(user=SYSTEM, digest=again[0])
+    assert services.digests_build_due(now=at(7, 30)) == []
     DigestProfile.objects.update(enabled=False)
     assert services.digests_build_due(now=at(6, 45, day=DAY + dt.timedelta(days=1))) == []
 
@@ -242,3 +257,55 @@ def test_docx_and_pdf_carry_the_party_format_and_the_items(
     text = pdf_text(pdf)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "EVN tăng giá điện từ hôm nay" in text
+
+
+def test_a_top_up_keeps_negative_first_without_undoing_the_editors_order(
+    profile: DigestProfile, day_coverage: dict[str, Any]
+) -> None:
+    digest = services.digest_build(profile=profile, day=DAY)
+    assert [item.sentiment for item in items_of(digest)] == ["negative", "positive"]
+    covered(
+        "EVN đề xuất cơ chế mua bán điện trực tiếp",
+        when=at(6, 0),
+        domain="thanhnien.vn",
+        body="Tập đoàn Điện lực Việt Nam (EVN) đề xuất cơ chế mua bán điện trực tiếp cho khách hàng lớn.",
+    )
+    covered(
+        "EVN bị xử phạt vì chậm tiến độ dự án",
+        when=at(6, 5),
+        domain="dantri.com.vn",
+        tone="negative",
+        body="Tập đoàn Điện lực Việt Nam (EVN) bị xử phạt do chậm tiến độ dự án nhiệt điện, gây thất thoát.",
+    )
+    titles = [item.title for item in items_of(services.digest_build(profile=profile, day=DAY))]
+    assert titles == [
+        "EVN tăng giá điện từ hôm nay",
+        "EVN bị xử phạt vì chậm tiến độ dự án",
+        "EVN hoàn thành đường dây 500 kV mạch 3",
+        "EVN đề xuất cơ chế mua bán điện trực tiếp",
+    ]
+
+
+def test_the_section_limit_lets_negative_items_in_before_the_others(
+    profile: DigestProfile, day_coverage: dict[str, Any]
+) -> None:
+    DigestProfile.objects.filter(pk=profile.pk).update(max_items=1)
+    profile.refresh_from_db()
+    digest = services.digest_build(profile=profile, day=DAY)
+    assert [item.title for item in items_of(digest)] == ["EVN tăng giá điện từ hôm nay"]
+    # Removing the item makes room for the next build's best remaining story.
+    services.item_set_removed(user=SYSTEM, item=items_of(digest)[0], removed=True)
+    again = services.digest_build(profile=profile, day=DAY)
+    assert [item.title for item in items_of(again)] == ["EVN hoàn thành đường dây 500 kV mạch 3"]
+    covered(
+        "EVN bị xử phạt vì chậm tiến độ dự án",
+        when=at(6, 5),
+        domain="dantri.com.vn",
+        tone="negative",
+        body="Tập đoàn Điện lực Việt Nam (EVN) bị xử phạt do chậm tiến độ dự án nhiệt điện, gây thất thoát.",
+    )
+    full = services.digest_build(profile=profile, day=DAY)
+    assert [item.title for item in items_of(full)] == [
+        "EVN bị xử phạt vì chậm tiến độ dự án",
+        "EVN hoàn thành đường dây 500 kV mạch 3",
+    ]

@@ -543,13 +543,20 @@ def _demo_alerts(units: dict[str, Unit], *, webhook_url: str) -> None:
         )
 
 
+DIGEST_TOPICS = ("Chính trị", "Kinh tế", "Pháp luật")
+
+
 def _demo_documents(units: dict[str, Unit]) -> None:
     """The board's letterhead and the bloc's morning press review, sent to the demo inbox."""
     from loa.accounts.scoping import SYSTEM
+    from loa.analysis import runtime
     from loa.analysis.models import Topic
+    from loa.analysis.services import topics_sync
     from loa.digests.services import profile_save
     from loa.reports.services import letterhead_ensure, letterhead_save
 
+    # The taxonomy is the model's; the morning review follows politics, the economy and the law.
+    topics_sync(runtime.classifier().models.topic_labels)
     board = letterhead_ensure(unit=units["duk-btg"])
     letterhead_save(
         user=SYSTEM,
@@ -574,6 +581,6 @@ def _demo_documents(units: dict[str, Unit]) -> None:
             "max_items": 10,
             "recipients": "lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
             "enabled": True,
-            "topics": list(Topic.objects.filter(enabled=True).order_by("sort_order")[:3]),
+            "topics": list(Topic.objects.filter(name__in=DIGEST_TOPICS)),
         },
     )

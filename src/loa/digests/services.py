@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 TONE_NAMES: dict[str, str] = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
 LEAD_CHARS = 600
 EXTRA_SECTION = "Tin bổ sung"
+EXTRA_POSITION = 10_000
 
 
 def _require_write(user: object, profile: DigestProfile) -> None:
@@ -109,7 +112,7 @@ def _window_articles(start: dt.datetime, end: dt.datetime) -> Q:
 
 def _organisation_groups(
     organisations: list[Organisation], start: dt.datetime, end: dt.datetime
-) -> dict[int, dict[str, _Group]]:
+) -> defaultdict[int, dict[str, _Group]]:
     rows = Mention.objects.filter(
         organisation__in=organisations, published_at__gte=start, published_at__lt=end
     ).values_list(
@@ -120,7 +123,7 @@ def _organisation_groups(
         "sentiment",
         "prominence",
     )
-    groups: dict[int, dict[str, _Group]] = defaultdict(dict)
+    groups: defaultdict[int, dict[str, _Group]] = defaultdict(dict)
     for organisation_id, article_id, original_id, story_id, sentiment, prominence in rows.iterator():
         key = _group_key(story_id, article_id, original_id)
         group = groups[organisation_id].setdefault(key, _Group(key=key, story_id=story_id))
@@ -221,29 +224,65 @@ def _fill(digest: Digest, profile: DigestProfile, start: dt.datetime, end: dt.da
 
     organisations = profile_organisations(profile)
     by_organisation = _organisation_groups(organisations, start, end)
-    plan: list[tuple[dict[str, Any], list[_Candidate]]] = []
-    for organisation in organisations:
-        candidates = _candidates(fresh(by_organisation.get(organisation.pk, {})))[: profile.max_items]
-        used.update(candidate.group.key for candidate in candidates)
-        plan.append(({"organisation": organisation, "title": organisation.short_name}, candidates))
-    for topic in profile.topics.filter(enabled=True).order_by("sort_order", "name"):
-        candidates = _candidates(fresh(_topic_groups(topic.pk, start, end)))[: profile.max_items]
-        used.update(candidate.group.key for candidate in candidates)
-        plan.append(({"topic": topic, "title": f"Chủ đề: {topic.name}"}, candidates))
-    position = (digest.sections.aggregate(top=Max("position"))["top"] or 0) + 1
-    for where, candidates in plan:
+    plan: list[tuple[dict[str, Any], Callable[[], dict[str, _Group]]]] = [
+        ({"organisation": org, "title": org.short_name}, partial(by_organisation.__getitem__, org.pk))
+        for org in organisations
+    ]
+    plan.extend(
+        ({"topic": topic, "title": f"Chủ đề: {topic.name}"}, partial(_topic_groups, topic.pk, start, end))
+        for topic in profile.topics.filter(enabled=True).order_by("sort_order", "name")
+    )
+    # In the profile's order, so a story goes to the first section that has room for it; the
+    # sections keep that order however late each one first gets an item.
+    for position, (where, groups) in enumerate(plan, start=1):
+        candidates = _candidates(fresh(groups()))
         if not candidates:
             continue
         lookup = {"organisation": where["organisation"]} if "organisation" in where else {"topic": where["topic"]}
         section = digest.sections.filter(**lookup).first()
         if section is None:
-            section = DigestSection.objects.create(digest=digest, title=where["title"], position=position, **lookup)
-            position += 1
-        next_position = (section.items.aggregate(top=Max("position"))["top"] or 0) + 1
-        for offset, candidate in enumerate(candidates):
-            _item_from(
-                digest, section, candidate.article, next_position + offset, candidate.outlets, candidate.sentiment
-            )
+            section = DigestSection(digest=digest, title=where["title"], position=position, **lookup)
+        placed = _place(digest, section, candidates, limit=profile.max_items)
+        used.update(candidate.group.key for candidate in placed)
+
+
+def _admitted(existing: list[DigestItem], candidates: list[_Candidate], limit: int) -> list[_Candidate]:
+    """What fits under the section's limit. Negative items take the room first and are still let
+    in when the section is full of others, up to the limit of negative items: a review that
+    leaves out bad news to stay short is worse than a long one."""
+    shown = [item for item in existing if not item.removed]
+    room = max(0, limit - len(shown))
+    negative_room = max(0, limit - sum(1 for item in shown if item.sentiment == Sentiment.NEGATIVE))
+    negatives = [c for c in candidates if c.sentiment == Sentiment.NEGATIVE][:negative_room]
+    others = [c for c in candidates if c.sentiment != Sentiment.NEGATIVE][: max(0, room - len(negatives))]
+    return [*negatives, *others]
+
+
+def _place(digest: Digest, section: DigestSection, candidates: list[_Candidate], *, limit: int) -> list[_Candidate]:
+    """Adds the candidates (already in order) that fit to the section, saving a new section
+    only then: new negative items after the negative ones already there, the others at the end,
+    so "negative first" holds after a top-up without undoing the order editors gave the
+    existing items. Returns what was added."""
+    new_section = section._state.adding
+    existing = [] if new_section else list(section.items.order_by("position", "pk"))
+    candidates = _admitted(existing, candidates, limit)
+    if not candidates:
+        return []
+    if new_section:
+        section.save()
+    negatives = [index for index, item in enumerate(existing) if item.sentiment == Sentiment.NEGATIVE]
+    cut = negatives[-1] + 1 if negatives else 0
+    head, tail = existing[:cut], existing[cut:]
+    new_negative = [c for c in candidates if c.sentiment == Sentiment.NEGATIVE]
+    new_other = [c for c in candidates if c.sentiment != Sentiment.NEGATIVE]
+    order: list[DigestItem | _Candidate] = [*head, *new_negative, *tail, *new_other]
+    for position, entry in enumerate(order, start=1):
+        if isinstance(entry, _Candidate):
+            _item_from(digest, section, entry.article, position, entry.outlets, entry.sentiment)
+        elif entry.position != position:
+            entry.position = position
+            entry.save(update_fields=["position"])
+    return candidates
 
 
 def _item_from(
@@ -286,12 +325,16 @@ def _reindex(digest: Digest) -> None:
 
 
 def digests_build_due(*, now: dt.datetime | None = None) -> list[Digest]:
-    """Reviews whose hour has come today and that do not exist yet."""
+    """Today's reviews whose hour has come: made when missing, topped up while still being
+    edited, since coverage published before the hour may be stored after it (a slow feed, a
+    retried fetch). A sent review is left alone."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     built = []
     for profile in DigestProfile.objects.filter(enabled=True).select_related("unit"):
-        if local.time() < profile.build_at or Digest.objects.filter(profile=profile, day=local.date()).exists():
+        if local.time() < profile.build_at:
+            continue
+        if Digest.objects.filter(profile=profile, day=local.date(), status=DigestStatus.SENT).exists():
             continue
         try:
             built.append(digest_build(profile=profile, day=local.date(), now=now))
@@ -363,8 +406,8 @@ def item_add(*, user: object, digest: Digest, article: Article, section: DigestS
     if section is None:
         section = digest.sections.filter(organisation=None, topic=None, title=EXTRA_SECTION).first()
         if section is None:
-            top = digest.sections.aggregate(top=Max("position"))["top"] or 0
-            section = DigestSection.objects.create(digest=digest, title=EXTRA_SECTION, position=top + 1)
+            # After every section the profile can make, whatever is added to the profile later.
+            section = DigestSection.objects.create(digest=digest, title=EXTRA_SECTION, position=EXTRA_POSITION)
     position = (section.items.aggregate(top=Max("position"))["top"] or 0) + 1
     sentiment = analysis.sentiment if analysis else Sentiment.NEUTRAL
     item = _item_from(digest, section, article, position, [article.outlet.name], sentiment, added_by=_actor(user))

@@ -10,7 +10,7 @@ class ReportCreateForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit reported on"), coerce=int)
     letterhead = forms.TypedChoiceField(label=_("Issued by"), coerce=int)
     period = forms.CharField(
-        label=_("Period"),
+        label=_("Reporting period"),
         max_length=20,
         help_text=_("2026-09 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year), 2021-2025 (several years)."),
     )

@@ -62,6 +62,7 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
     # An issuer is any unit the user writes for; its letterhead is drawn from the unit the
     # first time it issues (on submit, so that opening the form changes nothing).
     issuers = [unit for unit in units if user_can(request.user, roles.WRITE, unit)]
+    issuers.sort(key=lambda unit: unit.pk not in letterheads)  # those that already issue come first
     form = ReportCreateForm(request.POST or None)
     _choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
     _choices(

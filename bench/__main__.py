@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterable
 
 from bench.table import Row, print_table
 
-SCENARIOS = ["bench.text", "bench.scoping", "bench.ingest", "bench.analysis", "bench.search", "bench.alerts"]
+SCENARIOS = [
+    "bench.text",
+    "bench.scoping",
+    "bench.ingest",
+    "bench.analysis",
+    "bench.search",
+    "bench.alerts",
+    "bench.documents",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,7 +43,9 @@ def test_leap_months() -> None:
 
 def test_day_30_of_a_short_month_is_kept_on_the_29th() -> None:
     short = next(
-        month for month in range(1, 13) if to_lunar(to_solar(LunarDate(29, month, 2026)) + dt.timedelta(days=1)).day == 1
+        month
+        for month in range(1, 13)
+        if to_lunar(to_solar(LunarDate(29, month, 2026)) + dt.timedelta(days=1)).day == 1
     )
     with pytest.raises(ValueError, match="29 days"):
         to_solar(LunarDate(30, short, 2026))

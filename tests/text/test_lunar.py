@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
@@ -52,7 +52,9 @@ def test_day_30_of_a_short_month_is_kept_on_the_29th() -> None:
     assert lunar_in_year(30, short, 2026) == to_solar(LunarDate(29, short, 2026))
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+@example(dt.date(1900, 1, 1))  # negative lunation counts: the algorithm's INT is a floor
+@example(dt.date(2054, 5, 7))  # the mean lunation one ahead of a new moon that ran early
+@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2199, 12, 31)))
 def test_solar_to_lunar_and_back(day: dt.date) -> None:
     lunar = to_lunar(day)
     assert 1 <= lunar.day <= 30

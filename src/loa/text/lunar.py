@@ -29,6 +29,11 @@ class LunarDate:
         return f"{self.day}/{self.month}{' nhuận' if self.leap else ''}/{self.year} âm lịch"
 
 
+def _floor(value: float) -> int:
+    """The algorithm's INT: the floor, also for the negative counts of dates before 1900."""
+    return math.floor(value)
+
+
 def _jd_from_date(day: dt.date) -> int:
     return day.toordinal() + 1_721_425
 
@@ -63,7 +68,7 @@ def _new_moon(k: int) -> float:
 
 def _new_moon_day(k: int) -> int:
     """The local day on which the k-th new moon falls."""
-    return int(_new_moon(k) + 0.5 + TIME_ZONE / 24)
+    return _floor(_new_moon(k) + 0.5 + TIME_ZONE / 24)
 
 
 def _sun_longitude(jdn: float) -> int:
@@ -76,16 +81,16 @@ def _sun_longitude(jdn: float) -> int:
     dl = (1.914600 - 0.004817 * t - 0.000014 * t2) * math.sin(dr * m)
     dl += (0.019993 - 0.000101 * t) * math.sin(dr * 2 * m) + 0.000290 * math.sin(dr * 3 * m)
     longitude = (l0 + dl) * dr
-    longitude -= math.pi * 2 * int(longitude / (math.pi * 2))
+    longitude -= math.pi * 2 * _floor(longitude / (math.pi * 2))
     if longitude < 0:
         longitude += math.pi * 2
-    return int(longitude / math.pi * 6)
+    return _floor(longitude / math.pi * 6)
 
 
 def _lunar_month_11(year: int) -> int:
     """The day that starts the 11th lunar month (the one holding the winter solstice) of `year`."""
     off = _jd_from_date(dt.date(year, 12, 31)) - 2415021
-    k = int(off / 29.530588853)
+    k = _floor(off / 29.530588853)
     start = _new_moon_day(k)
     if _sun_longitude(start) >= 9:
         start = _new_moon_day(k - 1)
@@ -93,7 +98,7 @@ def _lunar_month_11(year: int) -> int:
 
 
 def _leap_month_offset(a11: int) -> int:
-    k = int((a11 - 2415021.076998695) / 29.530588853 + 0.5)
+    k = _floor((a11 - 2415021.076998695) / 29.530588853 + 0.5)
     last = 0
     i = 1
     arc = _sun_longitude(_new_moon_day(k + i))
@@ -108,10 +113,14 @@ def _leap_month_offset(a11: int) -> int:
 
 def to_lunar(day: dt.date) -> LunarDate:
     jd = _jd_from_date(day)
-    k = int((jd - 2415021.076998695) / 29.530588853)
+    k = _floor((jd - 2415021.076998695) / 29.530588853)
     month_start = _new_moon_day(k + 1)
     if month_start > jd:
         month_start = _new_moon_day(k)
+        # The mean lunation can put k one ahead when the true new moon runs early.
+        while month_start > jd:
+            k -= 1
+            month_start = _new_moon_day(k)
     a11 = _lunar_month_11(day.year)
     b11 = a11
     if a11 >= month_start:
@@ -121,7 +130,7 @@ def to_lunar(day: dt.date) -> LunarDate:
         lunar_year = day.year + 1
         b11 = _lunar_month_11(day.year + 1)
     lunar_day = jd - month_start + 1
-    diff = int((month_start - a11) / 29)
+    diff = _floor((month_start - a11) / 29)
     leap = False
     lunar_month = diff + 11
     if b11 - a11 > 365:
@@ -148,7 +157,7 @@ def to_solar(lunar: LunarDate) -> dt.date:
     else:
         a11 = _lunar_month_11(lunar.year)
         b11 = _lunar_month_11(lunar.year + 1)
-    k = int(0.5 + (a11 - 2415021.076998695) / 29.530588853)
+    k = _floor(0.5 + (a11 - 2415021.076998695) / 29.530588853)
     offset = lunar.month - 11
     if offset < 0:
         offset += 12

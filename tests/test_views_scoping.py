@@ -43,6 +43,9 @@ SHARED_VIEWS.update(
         "analysis:organisation": lambda o: {"pk": o["organisation"].pk},
         "analysis:stories": lambda o: {},
         "analysis:story": lambda o: {"pk": o["story"].pk},
+        "directives:list": lambda o: {},
+        "directives:detail": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
+        "directives:graph": lambda o: {},
     }
 )
 
@@ -74,6 +77,12 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "incidents:playbook_create": (_writes_bloc_wide, lambda o: {}),
     "incidents:playbook_edit": (_writes_bloc_wide, lambda o: {"pk": _named("incidents.Playbook", "Kịch bản thử")}),
     "digests:profile_create": (_writes, lambda o: {}),
+    "events:create": (_writes, lambda o: {}),
+    # A directive registered by the board is corrected by the bloc's staff.
+    "directives:correct": (
+        _writes_bloc_wide,
+        lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
+    ),
     "reports:create": (_writes, lambda o: {}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
@@ -108,6 +117,13 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "action": "remove",
     },
     "reports:text": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    "directives:import": lambda o: {},
+    "directives:link": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
+    "directives:assign": lambda o: {
+        "pk": _named("directives.Directive", "60-KL/ĐUK", "symbol"),
+        "item_pk": _named("directives.TaskItem", "60-KL/ĐUK", "directive__symbol"),
+    },
+    "directives:report": lambda o: {"pk": _named("directives.Assignment", "Nhiệm vụ EVN", "task__text")},
     "reports:refresh": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
     "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
 }
@@ -143,6 +159,11 @@ LIST_VIEWS: dict[str, ListCase] = {
     "digests:profiles": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
     "reports:list": ListCase(foreign_markers=("Báo cáo PVN",), own_markers=("Báo cáo EVN",)),
     "reports:letterheads": ListCase(foreign_markers=("TIÊU ĐỀ PVN",), own_markers=("TIÊU ĐỀ EVN",)),
+    "directives:tasks": ListCase(foreign_markers=("Nhiệm vụ PVN",), own_markers=("Nhiệm vụ EVN",)),
+    "directives:rollup": ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
+    "events:month": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
+    "events:agenda": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
+    "events:ical": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -158,6 +179,8 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "reports:detail": lambda t, u: _pair("reports.Report", "Báo cáo", "summary"),
     "reports:export": lambda t, u: _with(_pair("reports.Report", "Báo cáo", "summary"), fmt="docx"),
     "reports:chart": lambda t, u: _with(_pair("reports.Report", "Báo cáo", "summary"), section=0, chart=0),
+    "directives:assignment": lambda t, u: _pair("directives.Assignment", "Nhiệm vụ", "task__text"),
+    "directives:evidence": lambda t, u: _pair("directives.Evidence", "minh-chung", "name__startswith"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -168,6 +191,7 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "incidents:close": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
     "digests:profile_edit": lambda t, u: _pair("digests.DigestProfile", "Hồ sơ", "name"),
     "reports:letterhead_edit": lambda t, u: _pair("reports.Letterhead", "TIÊU ĐỀ", "issuer"),
+    "events:edit": lambda t, u: _pair("events.Event", "Sự kiện", "title"),
 }
 
 
@@ -223,11 +247,17 @@ def saved_queries(request: Any) -> None:
     if "tree" not in request.fixturenames:
         return
     tree = request.getfixturevalue("tree")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
     from loa.accounts.scoping import SYSTEM
     from loa.alerts.models import Alert
     from loa.alerts.services import rule_save
     from loa.analysis.services import saved_query_save
     from loa.digests.services import digest_build, profile_save
+    from loa.directives.models import Assignment, Directive, TaskItem
+    from loa.directives.services import progress_report
+    from loa.events.services import event_save
     from loa.incidents.services import incident_open, statement_save
     from loa.reports.models import Report
     from loa.reports.services import letterhead_ensure, letterhead_save
@@ -253,6 +283,23 @@ def saved_queries(request: Any) -> None:
         )
         digest = digest_build(profile=profile, day=dt.date(2026, 11, 20))
         services_item(digest, make_article(title=f"Bài {name}"))
+        soon = timezone.localdate() + dt.timedelta(days=1)
+        event_save(
+            user=SYSTEM,
+            event=None,
+            data={"title": f"Sự kiện {name}", "calendar": "solar", "day": soon.day, "month": soon.month, "unit": unit},
+        )
+    directive = Directive.objects.create(symbol="60-KL/ĐUK", doc_type="Kết luận", title="Kết luận thử", unit=tree.board)
+    for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
+        item = TaskItem.objects.create(directive=directive, number=name, text=f"Nhiệm vụ {name}")
+        assignment = Assignment.objects.create(task=item, unit=unit, deadline=dt.date(2026, 12, 31))
+        progress_report(
+            user=SYSTEM,
+            assignment=assignment,
+            progress=50,
+            text="Đang làm",
+            files=[SimpleUploadedFile(f"minh-chung {name}.pdf", b"%PDF bien ban")],
+        )
         saved = saved_query_save(name=f"Truy vấn {name}", query=name.lower(), unit=unit)
         rule = rule_save(name=f"Quy tắc {name}", unit=unit, kind="negative_prominent", saved_query=saved)
         Alert.objects.create(rule=rule, trigger_key="test", title=f"Cảnh báo {name}", severity="high")

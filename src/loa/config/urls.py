@@ -21,6 +21,8 @@ urlpatterns = [
     path("incidents/", include("loa.incidents.urls")),
     path("digests/", include("loa.digests.urls")),
     path("reports/", include("loa.reports.urls")),
+    path("directives/", include("loa.directives.urls")),
+    path("events/", include("loa.events.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

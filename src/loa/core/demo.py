@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from loa.accounts.models import Role, User
 from loa.accounts.services import password_generate, user_create
@@ -232,6 +234,8 @@ def demo_load(*, password: str | None = None, webhook_url: str = "") -> DemoResu
     _demo_analysis(units)
     _demo_alerts(units, webhook_url=webhook_url)
     _demo_documents(units)
+    _demo_calendar()
+    _demo_directives(units)
     return DemoResult(created=True, accounts=created, password=None if password else secret)
 
 
@@ -584,3 +588,80 @@ def _demo_documents(units: dict[str, Unit]) -> None:
             "topics": list(Topic.objects.filter(name__in=DIGEST_TOPICS)),
         },
     )
+
+
+# (title, kind, calendar, day, month, first year, days)
+CALENDAR = [
+    ("Tết Nguyên đán", "holiday", "lunar", 1, 1, None, 3),
+    ("Ngày thành lập Đảng Cộng sản Việt Nam", "anniversary", "solar", 3, 2, 1930, 1),
+    ("Giỗ Tổ Hùng Vương", "holiday", "lunar", 10, 3, None, 1),
+    ("Ngày Giải phóng miền Nam, thống nhất đất nước", "holiday", "solar", 30, 4, 1975, 1),
+    ("Ngày Quốc tế Lao động", "holiday", "solar", 1, 5, None, 1),
+    ("Ngày sinh Chủ tịch Hồ Chí Minh", "anniversary", "solar", 19, 5, 1890, 1),
+    ("Ngày Báo chí cách mạng Việt Nam", "anniversary", "solar", 21, 6, 1925, 1),
+    ("Ngày Thương binh – Liệt sĩ", "anniversary", "solar", 27, 7, 1947, 1),
+    ("Ngày Quốc khánh", "holiday", "solar", 2, 9, 1945, 2),
+    ("Tết Trung thu", "other", "lunar", 15, 8, None, 1),
+    ("Ngày thành lập Đảng bộ Khối Doanh nghiệp Trung ương", "anniversary", "solar", 5, 4, 2007, 1),
+    ("Ngày Nhà giáo Việt Nam", "anniversary", "solar", 20, 11, 1982, 1),
+    ("Ngày thành lập Quân đội nhân dân Việt Nam", "anniversary", "solar", 22, 12, 1944, 1),
+]
+
+
+def _demo_calendar() -> None:
+    from loa.accounts.scoping import SYSTEM
+    from loa.events.services import event_save
+
+    for title, kind, calendar, day, month, since, days in CALENDAR:
+        event_save(
+            user=SYSTEM,
+            event=None,
+            data={
+                "title": title,
+                "kind": kind,
+                "calendar": calendar,
+                "day": day,
+                "month": month,
+                "since": since,
+                "days": days,
+            },
+        )
+    event_save(
+        user=SYSTEM,
+        event=None,
+        data={
+            "title": "Hội nghị Ban Chấp hành Đảng bộ Khối cuối năm",
+            "kind": "session",
+            "calendar": "solar",
+            "day": 18,
+            "month": 12,
+            "year": timezone.localdate().year,
+            "location": "Hà Nội",
+        },
+    )
+
+
+def seed_path(name: str) -> Path | None:
+    """A source document of ../shared/seeds, when the checkout sits beside it (never copied in)."""
+    here = Path(__file__).resolve()
+    for parent in (*here.parents[3:5], Path("/work")):
+        candidate = parent / "shared" / "seeds" / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _demo_directives(units: dict[str, Unit]) -> None:
+    """Conclusion 60-KL/ĐUK (seed 000) when present, its tasks assigned to the member committees."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.directives.services import directive_import, task_assign, units_for_bodies
+
+    path = seed_path("000_ffb0d65ba92b0dfc.txt")
+    if path is None:
+        return
+    directive = directive_import(user=SYSTEM, data=path.read_bytes(), filename=path.name, unit=units["duk-btg"])
+    deadline = timezone.localdate() + dt.timedelta(days=30)
+    for offset, item in enumerate(directive.items.all()):
+        chosen = units_for_bodies(item.body_list)
+        if chosen:
+            task_assign(user=SYSTEM, task=item, units=chosen, deadline=deadline + dt.timedelta(days=15 * offset))

@@ -58,9 +58,9 @@ SECTIONS: list[NavSection] = [
     NavSection(
         _("Work management"),
         [
-            NavItem(_("Directives and tasks")),
+            NavItem(_("Directives and tasks"), "directives:list"),
             NavItem(_("Communication plans")),
-            NavItem(_("Event calendar")),
+            NavItem(_("Event calendar"), "events:month"),
             NavItem(_("Study sessions")),
             NavItem(_("Speakers and collaborators")),
             NavItem(_("Opinion reports")),

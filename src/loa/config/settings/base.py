@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "loa.incidents",
     "loa.reports",
     "loa.digests",
+    "loa.directives",
+    "loa.events",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +296,7 @@ LOA_DOCUMENT_MARGINS_MM = os.environ.get("LOA_DOCUMENT_MARGINS_MM", "20,20,30,15
 LOA_PDF_TIMEOUT_SECONDS = env.env_int("LOA_PDF_TIMEOUT_SECONDS", 120)
 # How often due press reviews are looked for (each is built once, at its profile's hour).
 LOA_DIGEST_SWEEP_SECONDS = env.env_int("LOA_DIGEST_SWEEP_SECONDS", 300)
+
+# --- directives ------------------------------------------------------------------------------
+# Units are reminded of a task this many days before its deadline (and once more when late).
+LOA_TASK_REMIND_DAYS = env.env_int("LOA_TASK_REMIND_DAYS", 7)

@@ -1,0 +1,22 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectivesConfig(AppConfig):
+    name = "loa.directives"
+    label = "directives"
+    verbose_name = _("Directives and tasks")
+
+    def ready(self) -> None:
+        from loa.scheduling import registry
+
+        # Reminders before deadlines; each assignment is reminded once per deadline.
+        registry.register(
+            "directives_remind", task_path="loa.directives.tasks.directives_remind_task", interval=timedelta(hours=1)
+        )
+        from loa.directives.selectors import report_section
+        from loa.reports import sections
+
+        sections.register("directives", order=30, provider=report_section)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loa.directives.models import Directive, LinkKind
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("Text, DOCX or PDF with a text layer."))
+    unit = forms.TypedChoiceField(label=_("Registered by"), coerce=int)
+
+
+class DirectiveForm(forms.ModelForm[Directive]):
+    class Meta:
+        model = Directive
+        fields = ["symbol", "doc_type", "issuer_code", "issuer_name", "date", "signer", "signer_position", "title"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 3}), "date": forms.DateInput(format="%d/%m/%Y")}
+
+
+class ItemForm(forms.Form):
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    number = forms.CharField(label=_("Item"), max_length=10, required=False)
+    text = forms.CharField(label=_("Task"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    bodies = forms.CharField(label=_("Addressed to"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    delete = forms.BooleanField(label=_("Remove"), required=False)
+
+
+ItemFormSet = forms.formset_factory(ItemForm, extra=2, max_num=60)
+
+
+class AssignForm(forms.Form):
+    units = forms.TypedMultipleChoiceField(label=_("Units"), coerce=int)
+    deadline = forms.DateField(label=_("Deadline"), required=False)
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Relation"), choices=LinkKind.choices)
+    target = forms.TypedChoiceField(label=_("Document"), coerce=int)

@@ -1,0 +1,369 @@
+"""Writes of directives: import from a file, correction, links; assignment of their tasks to
+units; the units' progress reports with evidence; reminders before deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.accounts import roles
+from loa.accounts.models import User
+from loa.accounts.scoping import scope_of, user_can
+from loa.directives.models import (
+    Assignment,
+    AssignmentStatus,
+    Citation,
+    Directive,
+    DirectiveLink,
+    Evidence,
+    ProgressReport,
+    TaskItem,
+)
+from loa.docformat.read import UnreadableDocument, text_of
+from loa.text.directives import ParsedDirective, parse_directive
+from loa.text.folding import fold
+from loa.units.models import Unit, UnitKind, UnitRevision
+from loa.units.selectors import active_on_q
+
+logger = logging.getLogger(__name__)
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = (".pdf", ".docx", ".xlsx", ".pptx", ".jpg", ".jpeg", ".png", ".txt", ".odt", ".ods", ".zip")
+# Names of the collective the party committees of the bloc form, wherever the text addresses them.
+COLLECTIVES = ("cac cap uy", "cap uy dang", "cac cap uy dang", "cac dang uy truc thuoc", "to chuc dang", "dang bo")
+
+
+def _actor(user: object) -> User | None:
+    return user if isinstance(user, User) else None
+
+
+def _require(user: object, capability: str, unit: Unit | None = None) -> None:
+    if not user_can(user, capability, unit):
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
+
+
+def _require_bloc_writer(user: object) -> None:
+    if not (user_can(user, roles.WRITE) and scope_of(user).all_units):
+        raise PermissionDenied(_("Only the bloc's staff assign the tasks of directives."))
+
+
+# --- import and correction ----------------------------------------------------------------------
+
+
+def directive_import(*, user: object, data: bytes, filename: str, unit: Unit) -> Directive:
+    """Registers the directive a file holds (text in any encoding, DOCX or PDF), with its
+    citations and task items as read; what could not be read is left for the correction form."""
+    _require(user, roles.WRITE, unit)
+    try:
+        text = text_of(data, filename)
+    except UnreadableDocument as exc:
+        raise ValidationError(_("The file cannot be read: %(reason)s") % {"reason": exc}) from None
+    parsed = parse_directive(text)
+    if not parsed.text.strip():
+        raise ValidationError(_("The file holds no text."))
+    return _register(user=user, parsed=parsed, unit=unit, source_name=filename[:255])
+
+
+@transaction.atomic
+def _register(*, user: object, parsed: ParsedDirective, unit: Unit, source_name: str) -> Directive:
+    if parsed.symbol and Directive.objects.filter(symbol=parsed.symbol, date=parsed.date).exists():
+        raise ValidationError(_("%(symbol)s is already registered; open it to correct it.") % {"symbol": parsed.symbol})
+    directive = Directive(
+        symbol=parsed.symbol,
+        doc_type=parsed.type_name,
+        issuer_code=parsed.issuer_code,
+        issuer_name=parsed.issuer_name[:300],
+        date=parsed.date,
+        signer=parsed.signer[:120],
+        signer_position=parsed.signer_position[:300],
+        title=parsed.title or _("(no summary found)"),
+        text=parsed.text,
+        unit=unit,
+        source_name=source_name,
+        imported_by=_actor(user),
+    )
+    directive.full_clean()
+    directive.save()
+    for reference in parsed.references:
+        Citation.objects.create(
+            directive=directive,
+            symbol=reference.symbol,
+            doc_type=reference.type or "",
+            date=reference.date,
+            issuer_name=(reference.issuer_name or "")[:300],
+        )
+    for position, item in enumerate(parsed.items):
+        text = item.text
+        if item.subitems:
+            text = "\n".join([text, *(f"– {sub.text}" for sub in item.subitems)]).strip()
+        TaskItem.objects.create(
+            directive=directive, number=item.number, text=text, bodies="\n".join(item.bodies), position=position
+        )
+    citations_resolve()
+    return directive
+
+
+def citations_resolve() -> int:
+    """Links each citation to the registered document it names (same symbol, and the same date
+    when the citation gives one), in both directions of registration."""
+    linked = 0
+    for citation in Citation.objects.filter(target=None).only("pk", "symbol", "date"):
+        candidates = Directive.objects.filter(symbol=citation.symbol)
+        if citation.date:
+            candidates = candidates.filter(Q(date=citation.date) | Q(date=None))
+        target = candidates.order_by("-date").first()
+        if target is not None and target.pk != citation.directive_id:
+            Citation.objects.filter(pk=citation.pk).update(target=target)
+            linked += 1
+    return linked
+
+
+def _editable(user: object, directive: Directive) -> None:
+    _require(user, roles.WRITE, directive.unit)
+
+
+@transaction.atomic
+def directive_correct(*, user: object, directive: Directive, fields: dict[str, Any]) -> Directive:
+    _editable(user, directive)
+    allowed = {"symbol", "doc_type", "issuer_code", "issuer_name", "date", "signer", "signer_position", "title"}
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(directive, name, value.strip() if isinstance(value, str) else value)
+    if directive.symbol:
+        from loa.text.docrefs import parse_symbol
+
+        parsed = parse_symbol(directive.symbol)
+        if parsed is None:
+            raise ValidationError(_("“%(symbol)s” is not a document number and symbol.") % {"symbol": directive.symbol})
+        directive.symbol = parsed.text
+    directive.full_clean()
+    try:
+        directive.save()
+    except IntegrityError:
+        raise ValidationError(_("Another record has this number, symbol and date.")) from None
+    Citation.objects.filter(target=directive).update(target=None)
+    citations_resolve()
+    return directive
+
+
+@dataclass
+class ItemChange:
+    number: str
+    text: str
+    bodies: str
+    item: TaskItem | None = None
+    delete: bool = False
+
+
+@transaction.atomic
+def items_correct(*, user: object, directive: Directive, changes: list[ItemChange]) -> None:
+    """Corrects, adds and removes task items; an item with assignments is not removed."""
+    _editable(user, directive)
+    for position, change in enumerate(changes):
+        if change.item is not None and change.item.directive_id != directive.pk:
+            raise ValidationError(_("That item belongs to another directive."))
+        if change.delete:
+            if change.item is not None:
+                if change.item.assignments.exists():
+                    raise ValidationError(
+                        _("Item %(number)s is assigned to units; remove its assignments first.")
+                        % {"number": change.item.number}
+                    )
+                change.item.delete()
+            continue
+        if not change.text.strip():
+            continue
+        item = change.item or TaskItem(directive=directive)
+        item.number, item.text, item.bodies, item.position = (
+            change.number.strip()[:10],
+            change.text.strip(),
+            change.bodies.strip(),
+            position,
+        )
+        item.save()
+
+
+def directive_link(*, user: object, source: Directive, target: Directive, kind: str) -> DirectiveLink:
+    _editable(user, source)
+    if source.pk == target.pk:
+        raise ValidationError(_("A document cannot replace or amend itself."))
+    link, _created = DirectiveLink.objects.get_or_create(source=source, target=target, kind=kind)
+    return link
+
+
+# --- assignment ---------------------------------------------------------------------------------
+
+
+def units_for_bodies(bodies: list[str], *, on: dt.date | None = None) -> list[Unit]:
+    """Units the bodies named in a task mean: a unit by its name, present or past (the text may
+    predate a renaming), and "các cấp ủy", "tổ chức đảng" … for every directly subordinate party
+    committee. People ("cán bộ, đảng viên") and bodies outside the tree name no unit."""
+    day = on or timezone.localdate()
+    active = Unit.objects.filter(active_on_q(day))
+    every = {unit.pk: unit for unit in Unit.objects.all()}
+    found: dict[int, Unit] = {}
+    names: dict[str, int] = {}
+    # Present names first, so a name now in use wins over the same name a merged unit once had.
+    present = {unit.pk for unit in active}
+    for unit in sorted(every.values(), key=lambda unit: unit.pk not in present):
+        for name in (unit.name, unit.short_name):
+            names.setdefault(fold(name), unit.pk)
+    for revision in UnitRevision.objects.only("unit_id", "name", "short_name"):
+        for name in (revision.name, revision.short_name):
+            names.setdefault(fold(name), revision.unit_id)
+    for body in bodies:
+        key = fold(body)
+        if key in names:
+            carrier = _current(every[names[key]], every, day)
+            if carrier is not None:
+                found.setdefault(carrier.pk, carrier)
+        elif any(key == collective or key.startswith(collective + " ") for collective in COLLECTIVES):
+            for unit in active.filter(kind=UnitKind.COMMITTEE):
+                found.setdefault(unit.pk, unit)
+    return sorted(found.values(), key=lambda unit: unit.path)
+
+
+def _current(unit: Unit, every: dict[int, Unit], day: dt.date) -> Unit | None:
+    """The unit that carries on a merged or dissolved one today (its chain of successors)."""
+    seen = set()
+    while not unit.is_active_on(day):
+        if unit.successor_id is None or unit.successor_id in seen:
+            return None
+        seen.add(unit.pk)
+        unit = every[unit.successor_id]
+    return unit
+
+
+@transaction.atomic
+def task_assign(*, user: object, task: TaskItem, units: list[Unit], deadline: dt.date | None) -> list[Assignment]:
+    """Assigns the task to each unit (once; a second call changes the deadline)."""
+    _require_bloc_writer(user)
+    if not units:
+        raise ValidationError(_("Choose at least one unit."))
+    out = []
+    for unit in units:
+        assignment, created = Assignment.objects.get_or_create(
+            task=task, unit=unit, defaults={"deadline": deadline, "assigned_by": _actor(user)}
+        )
+        if not created and assignment.deadline != deadline:
+            assignment.deadline, assignment.reminded_for = deadline, None
+            assignment.save(update_fields=["deadline", "reminded_for"])
+        out.append(assignment)
+    return out
+
+
+def assignment_remove(*, user: object, assignment: Assignment) -> None:
+    _require_bloc_writer(user)
+    if assignment.reports.exists():
+        raise ValidationError(_("The unit has already reported on this task; it is kept."))
+    assignment.delete()
+
+
+def _check_file(upload: UploadedFile[bytes]) -> None:
+    name = (upload.name or "").lower()
+    if not name.endswith(EVIDENCE_TYPES):
+        raise ValidationError(
+            _("“%(name)s”: evidence must be a document, a spreadsheet, a picture or a ZIP archive.")
+            % {"name": upload.name}
+        )
+    if (upload.size or 0) > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("“%(name)s” is larger than 20 MB.") % {"name": upload.name})
+
+
+@transaction.atomic
+def progress_report(
+    *,
+    user: object,
+    assignment: Assignment,
+    progress: int,
+    text: str,
+    files: Sequence[UploadedFile[bytes]] = (),
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """A unit reports what it did; 100 % marks its assignment done."""
+    _require(user, roles.WRITE, assignment.unit)
+    if not 0 <= progress <= 100:
+        raise ValidationError(_("Progress is a percentage from 0 to 100."))
+    if not text.strip():
+        raise ValidationError(_("Say what was done."))
+    for upload in files:
+        _check_file(upload)
+    report = ProgressReport.objects.create(
+        assignment=assignment, progress=progress, text=text.strip(), reported_by=_actor(user)
+    )
+    for upload in files:
+        Evidence.objects.create(
+            report=report,
+            file=upload,
+            name=(upload.name or "tep")[:255],
+            size=upload.size or 0,
+            content_type=upload.content_type or mimetypes.guess_type(upload.name or "")[0] or "",
+        )
+    assignment.progress = progress
+    if progress >= 100:
+        assignment.status = AssignmentStatus.DONE
+        assignment.completed_on = today or timezone.localdate()
+    else:
+        assignment.status = AssignmentStatus.IN_PROGRESS if progress > 0 else AssignmentStatus.OPEN
+        assignment.completed_on = None
+    assignment.save(update_fields=["progress", "status", "completed_on"])
+    return report
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def assignments_remind(*, today: dt.date | None = None) -> int:
+    """E-mails the writers of each unit whose task is due within `LOA_TASK_REMIND_DAYS` and not
+    done, once per deadline; a failed message is retried at the next run."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=settings.LOA_TASK_REMIND_DAYS)
+    due = (
+        Assignment.objects.exclude(status=AssignmentStatus.DONE)
+        .filter(deadline__isnull=False, deadline__lte=horizon)
+        .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("deadline")))
+        .select_related("task__directive", "unit")
+    )
+    sent = 0
+    for assignment in due:
+        recipients = [
+            account.email
+            for account in User.objects.filter(unit=assignment.unit, is_active=True).exclude(email="")
+            if roles.has_capability(account.role, roles.WRITE)
+        ]
+        if recipients:
+            directive = assignment.task.directive
+            late = assignment.deadline is not None and assignment.deadline < today
+            subject = (
+                f"{'Quá hạn' if late else 'Sắp đến hạn'}: nhiệm vụ {assignment.task.number} "
+                f"{directive.doc_type} {directive.symbol}".strip()
+            )
+            body = (
+                f"Đơn vị: {assignment.unit.name}\n"
+                f"Văn bản: {directive.doc_type} {directive.symbol} {directive.title}\n"
+                f"Nhiệm vụ {assignment.task.number}: {assignment.task.text[:500]}\n"
+                f"Hạn: {assignment.deadline:%d/%m/%Y}\n"
+                f"Tiến độ đã báo cáo: {assignment.progress}%\n\n"
+                f"{settings.LOA_SITE_URL.rstrip('/')}/directives/assignments/{assignment.pk}/"
+            )
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            except Exception as exc:  # the mail server's refusal: try again at the next run
+                logger.warning("reminder for assignment %s not sent: %s", assignment.pk, exc)
+                continue
+            sent += 1
+        Assignment.objects.filter(pk=assignment.pk).update(reminded_for=assignment.deadline)
+    return sent

@@ -1,0 +1,310 @@
+"""Directive pages: the registry with import, a directive with its tasks and their assignments,
+the correction form, links, the citation graph; a unit's tasks with progress reports and
+evidence; the roll-up per document and per unit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts import roles
+from loa.accounts.scoping import user_can
+from loa.directives import selectors, services
+from loa.directives.forms import AssignForm, DirectiveForm, ImportForm, ItemFormSet, LinkForm, ProgressForm
+from loa.directives.models import Assignment, AssignmentStatus, Directive, Evidence
+from loa.units.selectors import unit_list
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _directive(request: HttpRequest, pk: int) -> Directive:
+    directive = selectors.directive_get(user=request.user, pk=pk)
+    if directive is None:
+        raise Http404
+    return directive
+
+
+def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        raise error
+    messages.error(request, " ".join(error.messages))
+
+
+def _writable_units(request: HttpRequest) -> list[tuple[object, str]]:
+    return [(unit.pk, unit.name) for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
+
+
+@login_required
+def directive_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    form = ImportForm()
+    units = _writable_units(request)
+    _choices(form.fields["unit"], units)
+    return render(
+        request,
+        "directives/directive_list.html",
+        {
+            "directives": selectors.directive_list(user=request.user, query=query)[:300],
+            "query": query,
+            "form": form if units else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def directive_import_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    form = ImportForm(request.POST, request.FILES)
+    _choices(form.fields["unit"], _writable_units(request))
+    if not form.is_valid():
+        messages.error(request, _("Choose a file and the unit that registers it."))
+        return redirect("directives:list")
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_IMPORT_BYTES:
+        messages.error(request, _("The file is larger than 20 MB."))
+        return redirect("directives:list")
+    unit = get_object_or_404(unit_list(user=request.user), pk=form.cleaned_data["unit"])
+    try:
+        directive = services.directive_import(user=request.user, data=upload.read(), filename=upload.name, unit=unit)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("directives:list")
+    messages.success(request, _("Imported; check what was read and correct it if needed."))
+    return redirect("directives:detail", pk=directive.pk)
+
+
+@login_required
+def directive_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = _directive(request, pk)
+    view = selectors.directive_view(user=request.user, directive=directive)
+    assigns = selectors.assigns(user=request.user)
+    units = [(unit.pk, unit.name) for unit in unit_list(user=request.user)] if assigns else []
+    suggestions = (
+        {item.item.pk: [unit.pk for unit in services.units_for_bodies(item.item.body_list)] for item in view.items}
+        if assigns
+        else {}
+    )
+    link_form = LinkForm()
+    _choices(
+        link_form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user).exclude(pk=pk)]
+    )
+    return render(
+        request,
+        "directives/directive_detail.html",
+        {
+            "view": view,
+            "directive": directive,
+            "writable": selectors.directive_writable(user=request.user, directive=directive),
+            "assigns": assigns,
+            "units": units,
+            "suggestions": suggestions,
+            "link_form": link_form,
+            "links_out": directive.links_out.select_related("target"),
+            "links_in": directive.links_in.select_related("source"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def directive_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = _directive(request, pk)
+    if not selectors.directive_writable(user=request.user, directive=directive):
+        raise PermissionDenied
+    items = list(directive.items.all())
+    form = DirectiveForm(request.POST or None, instance=directive)
+    formset = ItemFormSet(
+        request.POST or None,
+        initial=[{"item": item.pk, "number": item.number, "text": item.text, "bodies": item.bodies} for item in items],
+        prefix="items",
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        by_pk = {item.pk: item for item in items}
+        changes = [
+            services.ItemChange(
+                number=data.get("number", ""),
+                text=data.get("text", ""),
+                bodies=data.get("bodies", ""),
+                item=by_pk.get(data.get("item") or 0),
+                delete=bool(data.get("delete")),
+            )
+            for data in formset.cleaned_data
+            if data
+        ]
+        try:
+            fresh = Directive.objects.get(pk=directive.pk)
+            services.directive_correct(user=request.user, directive=fresh, fields=form.cleaned_data)
+            services.items_correct(user=request.user, directive=fresh, changes=changes)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Corrections saved."))
+            return redirect("directives:detail", pk=directive.pk)
+    return render(
+        request, "directives/directive_correct.html", {"form": form, "formset": formset, "directive": directive}
+    )
+
+
+@login_required
+@require_POST
+def directive_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = _directive(request, pk)
+    if not selectors.directive_writable(user=request.user, directive=directive):
+        raise PermissionDenied
+    form = LinkForm(request.POST)
+    _choices(form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user)])
+    if form.is_valid():
+        target = get_object_or_404(selectors.directive_list(user=request.user), pk=form.cleaned_data["target"])
+        try:
+            services.directive_link(user=request.user, source=directive, target=target, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            _fail(request, error)
+    return redirect("directives:detail", pk=directive.pk)
+
+
+@login_required
+@require_POST
+def task_assign_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    if not selectors.assigns(user=request.user):
+        raise PermissionDenied
+    directive = _directive(request, pk)
+    item = get_object_or_404(directive.items, pk=item_pk)
+    units = {unit.pk: unit for unit in unit_list(user=request.user)}
+    form = AssignForm(request.POST)
+    _choices(form.fields["units"], [(pk, unit.name) for pk, unit in units.items()])
+    if not form.is_valid():
+        messages.error(request, _("Choose the units and a valid deadline."))
+        return redirect("directives:detail", pk=directive.pk)
+    try:
+        done = services.task_assign(
+            user=request.user,
+            task=item,
+            units=[units[pk] for pk in form.cleaned_data["units"]],
+            deadline=form.cleaned_data["deadline"],
+        )
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request, _("Item %(number)s assigned to %(count)s units.") % {"number": item.number, "count": len(done)}
+        )
+    return redirect(f"{directive_url(directive)}#item-{item.pk}")
+
+
+def directive_url(directive: Directive) -> str:
+    from django.urls import reverse
+
+    return reverse("directives:detail", args=[directive.pk])
+
+
+@login_required
+def assignment_list_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    assignments = selectors.assignment_list(user=request.user)
+    today = timezone.localdate()
+    if status == "overdue":
+        assignments = assignments.exclude(status=AssignmentStatus.DONE).filter(deadline__lt=today)
+    elif status in AssignmentStatus.values:
+        assignments = assignments.filter(status=status)
+    return render(
+        request,
+        "directives/assignment_list.html",
+        {
+            "assignments": assignments[:500],
+            "status": status,
+            "statuses": [("overdue", _("Overdue")), *AssignmentStatus.choices],
+            "today": today,
+        },
+    )
+
+
+def _assignment(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(selectors.assignment_list(user=request.user), pk=pk)
+
+
+@login_required
+def assignment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    return render(
+        request,
+        "directives/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "reports": assignment.reports.select_related("reported_by").prefetch_related("evidence"),
+            "form": ProgressForm(initial={"progress": assignment.progress}),
+            "can_report": user_can(request.user, roles.WRITE, assignment.unit),
+            "overdue": selectors.is_overdue(assignment, timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def progress_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if not user_can(request.user, roles.WRITE, assignment.unit):
+        raise PermissionDenied
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the progress (0–100 %) and say what was done."))
+        return redirect("directives:assignment", pk=assignment.pk)
+    try:
+        services.progress_report(
+            user=request.user,
+            assignment=assignment,
+            progress=form.cleaned_data["progress"],
+            text=form.cleaned_data["text"],
+            files=request.FILES.getlist("evidence"),
+        )
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Progress reported."))
+    return redirect("directives:assignment", pk=assignment.pk)
+
+
+@login_required
+def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("report__assignment"), pk=pk)
+    _assignment(request, evidence.report.assignment_id)  # 404 outside the reader's scope
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+
+
+@login_required
+def rollup_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directives/rollup.html",
+        {
+            "by_directive": selectors.rollup_by_directive(user=request.user),
+            "by_unit": selectors.rollup_by_unit(user=request.user),
+        },
+    )
+
+
+@login_required
+def citation_graph_view(request: HttpRequest) -> HttpResponse:
+    nodes, edges, (width, height) = selectors.citation_graph(user=request.user)
+    return render(
+        request,
+        "directives/graph.html",
+        {"nodes": nodes, "edges": edges, "width": width, "height": height},
+    )

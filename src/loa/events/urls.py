@@ -1,0 +1,12 @@
+from django.urls import path
+
+from loa.events import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.month_view, name="month"),
+    path("agenda/", views.agenda_view, name="agenda"),
+    path("lich.ics", views.ical_view, name="ical"),
+    path("new/", views.event_create_view, name="create"),
+    path("<int:pk>/", views.event_edit_view, name="edit"),
+]

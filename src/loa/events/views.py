@@ -1,0 +1,108 @@
+"""Calendar pages: the month with lunar dates, the agenda, the iCalendar feed, event forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.accounts import roles
+from loa.accounts.scoping import user_can
+from loa.events import selectors, services
+from loa.events.forms import EventForm
+from loa.events.models import Event
+from loa.units.selectors import unit_list
+
+AGENDA_DAYS = 90
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if low <= number <= high else default
+
+
+@login_required
+def month_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 1900, 2199)
+    month = _int(request.GET.get("month"), today.month, 1, 12)
+    first = dt.date(year, month, 1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "events/month.html",
+        {
+            "grid": selectors.month_grid(user=request.user, year=year, month=month),
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "today": today,
+            "can_add": user_can(request.user, roles.WRITE),
+        },
+    )
+
+
+@login_required
+def agenda_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    found = selectors.occurrences(user=request.user, start=today, end=today + dt.timedelta(days=AGENDA_DAYS))
+    return render(request, "events/agenda.html", {"occurrences": found, "today": today, "days": AGENDA_DAYS})
+
+
+@login_required
+def ical_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    first = _int(request.GET.get("from"), today.year, 1900, 2199)
+    last = _int(request.GET.get("to"), first + 1, first, first + 5)
+    found = selectors.occurrences(user=request.user, start=dt.date(first, 1, 1), end=dt.date(last, 12, 31))
+    response = HttpResponse(
+        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="loa-{first}-{last}.ics"'
+    return response
+
+
+def _form(request: HttpRequest, event: Event | None) -> HttpResponse:
+    form = EventForm(request.POST or None, instance=event)
+    form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.event_save(user=request.user, event=event, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect(f"{_month_url(saved)}")
+    return render(request, "analysis/form.html", {"form": form, "title": event.title if event else _("New event")})
+
+
+def _month_url(event: Event) -> str:
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    return reverse("events:month") + f"?year={event.year or today.year}&month={event.month}"
+
+
+@login_required
+def event_create_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    return _form(request, None)
+
+
+@login_required
+def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(selectors.event_list(user=request.user), pk=pk)
+    if not (user_can(request.user, roles.WRITE, event.unit) if event.unit else user_can(request.user, roles.WRITE)):
+        raise PermissionDenied
+    return _form(request, Event.objects.get(pk=event.pk))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Directive(models.Model):
@@ -108,7 +109,7 @@ class TaskItem(models.Model):
 class AssignmentStatus(models.TextChoices):
     OPEN = "open", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("task status", "done")
 
 
 class Assignment(models.Model):

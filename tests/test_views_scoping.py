@@ -78,6 +78,8 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "incidents:playbook_edit": (_writes_bloc_wide, lambda o: {"pk": _named("incidents.Playbook", "Kịch bản thử")}),
     "digests:profile_create": (_writes, lambda o: {}),
     "events:create": (_writes, lambda o: {}),
+    "plans:create": (_writes, lambda o: {}),
+    "plans:award_create": (_writes, lambda o: {}),
     # A directive registered by the board is corrected by the bloc's staff.
     "directives:correct": (
         _writes_bloc_wide,
@@ -118,6 +120,8 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     },
     "reports:text": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
     "directives:import": lambda o: {},
+    "plans:output": lambda o: {"pk": _named("plans.Campaign", "Chiến dịch EVN", "title")},
+    "plans:award_review": lambda o: {"pk": _named("plans.AwardEntry", "Tác phẩm EVN", "title")},
     "directives:link": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
     "directives:assign": lambda o: {
         "pk": _named("directives.Directive", "60-KL/ĐUK", "symbol"),
@@ -164,6 +168,8 @@ LIST_VIEWS: dict[str, ListCase] = {
     "events:month": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
     "events:agenda": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
     "events:ical": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
+    "plans:list": ListCase(foreign_markers=("Kế hoạch PVN",), own_markers=("Kế hoạch EVN",)),
+    "plans:awards": ListCase(foreign_markers=("Tác phẩm PVN",), own_markers=("Tác phẩm EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -181,6 +187,8 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "reports:chart": lambda t, u: _with(_pair("reports.Report", "Báo cáo", "summary"), section=0, chart=0),
     "directives:assignment": lambda t, u: _pair("directives.Assignment", "Nhiệm vụ", "task__text"),
     "directives:evidence": lambda t, u: _pair("directives.Evidence", "minh-chung", "name__startswith"),
+    "plans:detail": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
+    "plans:campaign": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -192,6 +200,10 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "digests:profile_edit": lambda t, u: _pair("digests.DigestProfile", "Hồ sơ", "name"),
     "reports:letterhead_edit": lambda t, u: _pair("reports.Letterhead", "TIÊU ĐỀ", "issuer"),
     "events:edit": lambda t, u: _pair("events.Event", "Sự kiện", "title"),
+    "plans:edit": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
+    "plans:campaign_create": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
+    "plans:campaign_edit": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
+    "plans:award_edit": lambda t, u: _pair("plans.AwardEntry", "Tác phẩm", "title"),
 }
 
 
@@ -259,6 +271,7 @@ def saved_queries(request: Any) -> None:
     from loa.directives.services import progress_report
     from loa.events.services import event_save
     from loa.incidents.services import incident_open, statement_save
+    from loa.plans.services import campaign_save, entry_save, plan_save
     from loa.reports.models import Report
     from loa.reports.services import letterhead_ensure, letterhead_save
     from tests.factories import make_article, make_playbook, make_spokesperson
@@ -288,6 +301,29 @@ def saved_queries(request: Any) -> None:
             user=SYSTEM,
             event=None,
             data={"title": f"Sự kiện {name}", "calendar": "solar", "day": soon.day, "month": soon.month, "unit": unit},
+        )
+        plan = plan_save(
+            user=SYSTEM,
+            plan=None,
+            data={"title": f"Kế hoạch {name}", "unit": unit, "first_year": 2026, "last_year": 2026, "objectives": "…"},
+        )
+        campaign_save(
+            user=SYSTEM,
+            plan=plan,
+            campaign=None,
+            data={"title": f"Chiến dịch {name}", "start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)},
+        )
+        entry_save(
+            user=SYSTEM,
+            entry=None,
+            data={
+                "year": 2026,
+                "unit": unit,
+                "title": f"Tác phẩm {name}",
+                "genre": "print",
+                "outlet": "Báo",
+                "published_on": dt.date(2026, 5, 1),
+            },
         )
     directive = Directive.objects.create(symbol="60-KL/ĐUK", doc_type="Kết luận", title="Kết luận thử", unit=tree.board)
     for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):

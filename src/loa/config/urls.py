@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("loa.reports.urls")),
     path("directives/", include("loa.directives.urls")),
     path("events/", include("loa.events.urls")),
+    path("plans/", include("loa.plans.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

@@ -59,7 +59,7 @@ SECTIONS: list[NavSection] = [
         _("Work management"),
         [
             NavItem(_("Directives and tasks"), "directives:list"),
-            NavItem(_("Communication plans")),
+            NavItem(_("Communication plans"), "plans:list"),
             NavItem(_("Event calendar"), "events:month"),
             NavItem(_("Study sessions")),
             NavItem(_("Speakers and collaborators")),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "loa.digests",
     "loa.directives",
     "loa.events",
+    "loa.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,112 @@
+"""Writes of communication plans, campaigns and their outputs, and award entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from loa.accounts import roles
+from loa.accounts.models import User
+from loa.accounts.scoping import scope_of, user_can
+from loa.articles.models import Article
+from loa.plans.models import AwardEntry, Campaign, CampaignOutput, EntryStatus, Plan
+from loa.units.models import Unit
+
+PLAN_FIELDS = (
+    "title",
+    "unit",
+    "first_year",
+    "last_year",
+    "directive",
+    "objectives",
+    "themes",
+    "audiences",
+    "channels",
+    "key_messages",
+    "owner",
+)
+CAMPAIGN_FIELDS = ("title", "event", "start", "end", "channels", "key_messages", "query", "owner")
+ENTRY_FIELDS = ("year", "unit", "title", "genre", "outlet", "published_on", "authors", "article", "url", "note")
+
+
+def _require(user: object, unit: Unit | None) -> None:
+    if unit is None or not user_can(user, roles.WRITE, unit):
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
+
+
+def _apply(target: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(target, name, value.strip() if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def plan_save(*, user: object, plan: Plan | None, data: dict[str, Any]) -> Plan:
+    target = plan or Plan()
+    if plan is not None:
+        _require(user, plan.unit)
+    _apply(target, data, PLAN_FIELDS)
+    _require(user, target.unit)
+    if target.last_year - target.first_year > 10:
+        raise ValidationError(_("A plan covers at most ten years."))
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def campaign_save(*, user: object, plan: Plan, campaign: Campaign | None, data: dict[str, Any]) -> Campaign:
+    _require(user, plan.unit)
+    target = campaign or Campaign(plan=plan)
+    if target.plan_id != plan.pk:
+        raise ValidationError(_("That campaign belongs to another plan."))
+    _apply(target, data, CAMPAIGN_FIELDS)
+    if target.start and target.end and not (plan.first_year <= target.start.year and target.end.year <= plan.last_year):
+        raise ValidationError(_("The campaign must fall within the plan's years (%(phase)s).") % {"phase": plan.phase})
+    target.full_clean()
+    target.save()
+    return target
+
+
+def output_add(*, user: object, campaign: Campaign, article: Article) -> CampaignOutput:
+    _require(user, campaign.plan.unit)
+    output, _created = CampaignOutput.objects.get_or_create(
+        campaign=campaign, article=article, defaults={"added_by": user if isinstance(user, User) else None}
+    )
+    return output
+
+
+def output_remove(*, user: object, output: CampaignOutput) -> None:
+    _require(user, output.campaign.plan.unit)
+    output.delete()
+
+
+@transaction.atomic
+def entry_save(*, user: object, entry: AwardEntry | None, data: dict[str, Any]) -> AwardEntry:
+    target = entry or AwardEntry()
+    if entry is not None:
+        _require(user, entry.unit)
+        if entry.status != EntryStatus.SUBMITTED:
+            raise ValidationError(_("The bloc has reviewed this entry; it is no longer changed."))
+    _apply(target, data, ENTRY_FIELDS)
+    _require(user, target.unit)
+    if target.published_on and target.published_on.year > target.year:
+        raise ValidationError(_("A work entered for %(year)s must be published by then.") % {"year": target.year})
+    target.full_clean()
+    target.save()
+    return target
+
+
+def entry_review(*, user: object, entry: AwardEntry, status: str, prize: str = "") -> AwardEntry:
+    """The bloc's selection: chosen for the bloc, sent on to the central award, or not."""
+    if not (user_can(user, roles.WRITE) and scope_of(user).all_units):
+        raise PermissionDenied(_("Only the bloc's staff review award entries."))
+    if status not in EntryStatus.values:
+        raise ValidationError(_("Unknown status."))
+    entry.status, entry.prize = status, prize.strip()[:60]
+    entry.save(update_fields=["status", "prize"])
+    return entry

@@ -167,3 +167,9 @@ def test_reminders_go_once_per_deadline_to_the_unit_writers(
     assert services.assignments_remind(today=dt.date(2026, 11, 25)) == 1
     assignment.refresh_from_db()
     assert assignment.reminded_for == dt.date(2026, 11, 26)
+
+
+def test_the_registry_is_searched_without_diacritics(conclusion: Directive, users: dict[str, User]) -> None:
+    for query in ("60-KL/ĐUK", "60-kl/duk", "ket luan", "ĐẨY MẠNH đổi mới", "chi thi 04"):
+        assert list(selectors.directive_list(user=users["evn_viewer"], query=query)) == [conclusion], query
+    assert list(selectors.directive_list(user=users["evn_viewer"], query="nghị quyết")) == []

@@ -27,6 +27,8 @@ class Directive(models.Model):
         help_text=_("The unit that keeps this record; every unit reads directives."),
     )
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
+    # Folded symbol, type and summary, for a search that ignores diacritics and case.
+    search_text = models.TextField(blank=True, editable=False)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from loa.accounts import roles
@@ -29,9 +29,7 @@ def directive_list(*, user: object, query: str = "") -> QuerySet[Directive]:
         item_count=Count("items", distinct=True), assignment_count=Count("items__assignments", distinct=True)
     )
     for word in fold(query).split():
-        directives = directives.filter(
-            Q(symbol__icontains=word) | Q(title__icontains=word) | Q(doc_type__icontains=word)
-        )
+        directives = directives.filter(search_text__contains=word)
     return directives if _may_read(user) else directives.none()
 
 

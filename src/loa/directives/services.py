@@ -95,6 +95,7 @@ def _register(*, user: object, parsed: ParsedDirective, unit: Unit, source_name:
         source_name=source_name,
         imported_by=_actor(user),
     )
+    directive.search_text = _search_text(directive)
     directive.full_clean()
     directive.save()
     for reference in parsed.references:
@@ -114,6 +115,10 @@ def _register(*, user: object, parsed: ParsedDirective, unit: Unit, source_name:
         )
     citations_resolve()
     return directive
+
+
+def _search_text(directive: Directive) -> str:
+    return fold(" ".join((directive.doc_type, directive.symbol, directive.issuer_name, directive.title)))
 
 
 def citations_resolve() -> int:
@@ -149,6 +154,7 @@ def directive_correct(*, user: object, directive: Directive, fields: dict[str, A
         if parsed is None:
             raise ValidationError(_("“%(symbol)s” is not a document number and symbol.") % {"symbol": directive.symbol})
         directive.symbol = parsed.text
+    directive.search_text = _search_text(directive)
     directive.full_clean()
     try:
         directive.save()

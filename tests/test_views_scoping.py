@@ -79,6 +79,9 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "digests:profile_create": (_writes, lambda o: {}),
     "events:create": (_writes, lambda o: {}),
     "plans:create": (_writes, lambda o: {}),
+    "opinion:create": (_writes, lambda o: {}),
+    # A picture of the reader's own scope (the synthesis page's markers test what it holds).
+    "opinion:chart": (lambda u: True, lambda o: {}),
     "plans:award_create": (_writes, lambda o: {}),
     # A directive registered by the board is corrected by the bloc's staff.
     "directives:correct": (
@@ -121,6 +124,7 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports:text": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
     "directives:import": lambda o: {},
     "plans:output": lambda o: {"pk": _named("plans.Campaign", "Chiến dịch EVN", "title")},
+    "opinion:submit": lambda o: {"pk": _named("opinion.OpinionReport", "Chủ đề EVN", "items__topic")},
     "plans:award_review": lambda o: {"pk": _named("plans.AwardEntry", "Tác phẩm EVN", "title")},
     "directives:link": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
     "directives:assign": lambda o: {
@@ -170,6 +174,8 @@ LIST_VIEWS: dict[str, ListCase] = {
     "events:ical": ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
     "plans:list": ListCase(foreign_markers=("Kế hoạch PVN",), own_markers=("Kế hoạch EVN",)),
     "plans:awards": ListCase(foreign_markers=("Tác phẩm PVN",), own_markers=("Tác phẩm EVN",)),
+    "opinion:list": ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
+    "opinion:synthesis": ListCase(foreign_markers=("Chủ đề PVN",), own_markers=("Chủ đề EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -189,6 +195,7 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "directives:evidence": lambda t, u: _pair("directives.Evidence", "minh-chung", "name__startswith"),
     "plans:detail": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
     "plans:campaign": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
+    "opinion:detail": lambda t, u: _pair("opinion.OpinionReport", "Chủ đề", "items__topic"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -271,6 +278,7 @@ def saved_queries(request: Any) -> None:
     from loa.directives.services import progress_report
     from loa.events.services import event_save
     from loa.incidents.services import incident_open, statement_save
+    from loa.opinion.services import Stream, report_save, report_submit
     from loa.plans.services import campaign_save, entry_save, plan_save
     from loa.reports.models import Report
     from loa.reports.services import letterhead_ensure, letterhead_save
@@ -313,6 +321,14 @@ def saved_queries(request: Any) -> None:
             campaign=None,
             data={"title": f"Chiến dịch {name}", "start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)},
         )
+        opinion = report_save(
+            user=SYSTEM,
+            unit=unit,
+            kind="monthly",
+            period="2026-10",
+            streams=[Stream(topic=f"Chủ đề {name}", tendency="agree", breadth="da_so")],
+        )
+        report_submit(user=SYSTEM, report=opinion)
         entry_save(
             user=SYSTEM,
             entry=None,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("directives/", include("loa.directives.urls")),
     path("events/", include("loa.events.urls")),
     path("plans/", include("loa.plans.urls")),
+    path("opinion/", include("loa.opinion.urls")),
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),

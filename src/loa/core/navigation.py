@@ -63,7 +63,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Event calendar"), "events:month"),
             NavItem(_("Study sessions")),
             NavItem(_("Speakers and collaborators")),
-            NavItem(_("Opinion reports")),
+            NavItem(_("Opinion reports"), "opinion:list"),
             NavItem(_("Annual evaluation")),
         ],
     ),

@@ -8,7 +8,7 @@ shows as they are.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -93,4 +93,21 @@ def tone_over_time(
         step = (len(periods) + 11) // 12
         axes.set_xticks(range(0, len(periods), step), [periods[index] for index in range(0, len(periods), step)])
     axes.tick_params(axis="x", labelrotation=45)
+    return _png(figure)
+
+
+def lines(
+    periods: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str, empty: str = "Không có số liệu"
+) -> bytes:
+    """One line per series over the periods: the weight of each opinion topic month by month."""
+    figure, axes = _figure()
+    axes.set_title(title, fontsize=10, loc="left")
+    if not periods or not series:
+        _empty(axes, empty)
+        return _png(figure)
+    for name, values in series.items():
+        axes.plot(list(periods), list(values), marker="o", linewidth=1.6, markersize=3, label=name)
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    axes.tick_params(axis="x", labelrotation=45)
+    axes.set_ylim(bottom=0)
     return _png(figure)

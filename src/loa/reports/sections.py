@@ -32,11 +32,11 @@ TOP_STORIES = 10
 
 @dataclass
 class Chart:
-    kind: str  # "bars" or "tone"
+    kind: str  # "bars", "tone" or "lines"
     title: str
     labels: list[str]
     values: list[float] = field(default_factory=list)
-    series: dict[str, list[int]] = field(default_factory=dict)
+    series: dict[str, list[float]] = field(default_factory=dict)
     unit: str = ""
 
 
@@ -188,7 +188,7 @@ def coverage_section(scope: ReportScope) -> Section:
         )
     )
     buckets = scope.period.buckets()
-    series = {tone: [0] * len(buckets) for tone in TONES}
+    series: dict[str, list[float]] = {tone: [0] * len(buckets) for tone in TONES}
     for row in analyses.values():
         when = timezone.localtime(row["article__published_at"] or row["article__created_at"]).date()
         for index, (_label, first, last) in enumerate(buckets):

@@ -181,6 +181,8 @@ def report_issue(*, user: object, report: Report, day: dt.date | None = None) ->
 
 
 def chart_png(chart: dict[str, Any]) -> bytes:
+    if chart["kind"] == "lines":
+        return charts.lines(chart["labels"], chart["series"], title=chart["title"])
     if chart["kind"] == "tone":
         return charts.tone_over_time(chart["labels"], chart["series"], title=chart["title"], names=TONE_NAMES)
     return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "loa.directives",
     "loa.events",
     "loa.plans",
+    "loa.opinion",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionConfig(AppConfig):
+    name = "loa.opinion"
+    label = "opinion"
+    verbose_name = _("Opinion reports")
+
+    def ready(self) -> None:
+        from loa.opinion.selectors import report_section
+        from loa.reports import sections
+
+        sections.register("opinion", order=40, provider=report_section)

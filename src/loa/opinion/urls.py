@@ -1,0 +1,13 @@
+from django.urls import path
+
+from loa.opinion import views
+
+app_name = "opinion"
+urlpatterns = [
+    path("", views.report_list_view, name="list"),
+    path("new/", views.report_create_view, name="create"),
+    path("<int:pk>/", views.report_detail_view, name="detail"),
+    path("<int:pk>/submit/", views.report_submit_view, name="submit"),
+    path("synthesis/", views.synthesis_view, name="synthesis"),
+    path("synthesis/chart.png", views.synthesis_chart_view, name="chart"),
+]

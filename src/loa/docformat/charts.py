@@ -105,8 +105,11 @@ def lines(
     if not periods or not series:
         _empty(axes, empty)
         return _png(figure)
+    # Positions, not the labels, on the x axis: "2026-09" would be read as a date.
+    positions = list(range(len(periods)))
     for name, values in series.items():
-        axes.plot(list(periods), list(values), marker="o", linewidth=1.6, markersize=3, label=name)
+        axes.plot(positions, list(values), marker="o", linewidth=1.6, markersize=3, label=name)
+    axes.set_xticks(positions, list(periods))
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     axes.tick_params(axis="x", labelrotation=45)
     axes.set_ylim(bottom=0)

@@ -9,7 +9,7 @@ from loa.opinion.models import Breadth, Intensity, ReportKind, Tendency
 class ReportForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
-    period = forms.CharField(label=_("Period"), max_length=7, help_text=_("YYYY-MM"))
+    period = forms.CharField(label=_("Reporting period"), max_length=7, help_text=_("YYYY-MM"))
 
 
 class StreamForm(forms.Form):

@@ -237,6 +237,7 @@ def demo_load(*, password: str | None = None, webhook_url: str = "") -> DemoResu
     _demo_calendar()
     _demo_directives(units)
     _demo_plans(units)
+    _demo_opinion(units)
     return DemoResult(created=True, accounts=created, password=None if password else secret)
 
 
@@ -728,3 +729,42 @@ def _demo_plans(units: dict[str, Unit]) -> None:
             "authors": "Nhóm phóng viên",
         },
     )
+
+
+def _demo_opinion(units: dict[str, Unit]) -> None:
+    """Three months of aggregate opinion reports from three committees, one topic rising."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.opinion.services import Stream, report_save, report_submit
+
+    today = timezone.localdate()
+    months = []
+    first = today.replace(day=1)
+    for _ in range(3):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first.strftime("%Y-%m"))
+    months.reverse()
+    for index, month in enumerate(months):
+        for offset, code in enumerate(("evn", "pvn", "vnpt")):
+            if code not in units:
+                continue
+            streams = [
+                Stream(
+                    "Sắp xếp, tinh gọn tổ chức bộ máy",
+                    "agree",
+                    "da_so",
+                    2,
+                    proposals="Sớm ban hành hướng dẫn về chế độ, chính sách.",
+                )
+            ]
+            if offset <= index:  # more committees report it each month
+                streams.append(
+                    Stream(
+                        "Giá điện, giá xăng dầu",
+                        "hesitant" if offset else "oppose",
+                        "nhieu",
+                        2,
+                        summary="Lo ngại tác động tới chi phí sinh hoạt.",
+                    )
+                )
+            report = report_save(user=SYSTEM, unit=units[code], kind="monthly", period=month, streams=streams)
+            report_submit(user=SYSTEM, report=report)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
@@ -103,3 +105,14 @@ def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:
     if account is None or not roles.has_capability(account.role, capability):
         return False
     return unit is None or scope_of(user).contains(unit)
+
+
+def require(user: object, capability: str, unit: Unit | None = None) -> None:
+    """The refusal every service gives when `user_can` says no, naming the unit."""
+    if not user_can(user, capability, unit):
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
+
+
+def acting_user(user: object) -> User | None:
+    """The account to record as the author of a change; None when Loa acts for itself."""
+    return user if isinstance(user, User) else None

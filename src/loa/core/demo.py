@@ -656,15 +656,15 @@ def seed_path(name: str) -> Path | None:
 def _demo_directives(units: dict[str, Unit]) -> None:
     """Conclusion 60-KL/ĐUK (seed 000) when present, its tasks assigned to the member committees."""
     from loa.accounts.scoping import SYSTEM
-    from loa.directives.services import directive_import, task_assign, units_for_bodies
+    from loa.directives.services import directive_import, task_assign, units_for_tasks
 
     path = seed_path("000_ffb0d65ba92b0dfc.txt")
     if path is None:
         return
     directive = directive_import(user=SYSTEM, data=path.read_bytes(), filename=path.name, unit=units["duk-btg"])
     deadline = timezone.localdate() + dt.timedelta(days=30)
-    for offset, item in enumerate(directive.items.all()):
-        chosen = units_for_bodies(item.body_list)
+    items = list(directive.items.all())
+    for offset, (item, chosen) in enumerate(zip(items, units_for_tasks([i.body_list for i in items]), strict=True)):
         if chosen:
             task_assign(user=SYSTEM, task=item, units=chosen, deadline=deadline + dt.timedelta(days=15 * offset))
 

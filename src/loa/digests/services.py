@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -32,11 +32,11 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import user_can
+from loa.accounts.scoping import acting_user, require
 from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment
 from loa.articles.models import Article
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
-from loa.docformat.layout import Block, Heading, Item, Letterhead, Paragraph, PartyDocument
+from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument
 from loa.reports.services import layout_letterhead, margins
 from loa.text.folding import fold
 
@@ -49,12 +49,7 @@ EXTRA_POSITION = 10_000
 
 
 def _require_write(user: object, profile: DigestProfile) -> None:
-    if not user_can(user, roles.WRITE, profile.unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": profile.unit.name})
-
-
-def _actor(user: object) -> User | None:
-    return user if isinstance(user, User) else None
+    require(user, roles.WRITE, profile.unit)
 
 
 def _editable(user: object, digest: Digest) -> None:
@@ -410,7 +405,7 @@ def item_add(*, user: object, digest: Digest, article: Article, section: DigestS
             section = DigestSection.objects.create(digest=digest, title=EXTRA_SECTION, position=EXTRA_POSITION)
     position = (section.items.aggregate(top=Max("position"))["top"] or 0) + 1
     sentiment = analysis.sentiment if analysis else Sentiment.NEUTRAL
-    item = _item_from(digest, section, article, position, [article.outlet.name], sentiment, added_by=_actor(user))
+    item = _item_from(digest, section, article, position, [article.outlet.name], sentiment, added_by=acting_user(user))
     _reindex(digest)
     return item
 
@@ -440,14 +435,15 @@ def digest_send(*, user: object, digest: Digest, now: dt.datetime | None = None)
         if not digest.items.filter(removed=False).exists():
             raise ValidationError(_("The press review is empty."))
         subject = f"Điểm báo ngày {digest.day:%d/%m/%Y} – {digest.profile.name}"
+        context = _context(digest)
         message = EmailMultiAlternatives(
             subject=subject,
-            body=digest_text(digest),
+            body=_render("digests/digest_email.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,
             headers={"Message-ID": f"<loa-digest-{digest.pk}@{_mail_domain()}>"},
         )
-        message.attach_alternative(digest_html(digest), "text/html")
+        message.attach_alternative(_render("digests/digest_email.html", context), "text/html")
         try:
             message.send()
         except Exception as exc:  # smtplib and socket errors alike: the user is told, the draft stays
@@ -455,7 +451,7 @@ def digest_send(*, user: object, digest: Digest, now: dt.datetime | None = None)
             raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc
         digest.status = DigestStatus.SENT
         digest.sent_at = now or timezone.now()
-        digest.sent_by = _actor(user)
+        digest.sent_by = acting_user(user)
         digest.sent_to = "\n".join(recipients)
         digest.save(update_fields=["status", "sent_at", "sent_by", "sent_to"])
     return digest
@@ -495,17 +491,20 @@ def digest_counts(digest: Digest) -> tuple[int, int]:
     return items.count(), items.filter(sentiment=Sentiment.NEGATIVE).count()
 
 
-def _coverage_line(digest: Digest) -> str:
-    total, negative = digest_counts(digest)
+def _coverage_line(digest: Digest, sections: list[SectionView]) -> str:
+    """The period and how many items, and negative ones, the review shows."""
+    items = [item for view in sections for item in view.items]
+    negative = sum(1 for item in items if item.sentiment == Sentiment.NEGATIVE)
     start = timezone.localtime(digest.period_start)
     end = timezone.localtime(digest.period_end)
     return (
         f"Từ {start:%H:%M} ngày {start:%d/%m/%Y} đến {end:%H:%M} ngày {end:%d/%m/%Y}: "
-        f"{total} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực."
+        f"{len(items)} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực."
     )
 
 
-def digest_document(digest: Digest) -> PartyDocument:
+def _document_head(digest: Digest) -> PartyDocument:
+    """The review as a party document without its body: letterhead, date line, type, summary."""
     profile = digest.profile
     letterhead = (
         layout_letterhead(profile.letterhead)
@@ -515,15 +514,28 @@ def digest_document(digest: Digest) -> PartyDocument:
             superior=profile.unit.parent.name.upper() if profile.unit.parent else "",
         )
     )
-    blocks: list[Block] = [Paragraph(_coverage_line(digest), italic=True)]
+    return PartyDocument(
+        letterhead=letterhead,
+        date=digest.day,
+        doc_type="Điểm báo",
+        summary=f"ngày {digest.day:%d/%m/%Y}",
+        margins=margins(),
+        title=f"Điểm báo ngày {digest.day:%d/%m/%Y}",
+    )
+
+
+def digest_document(digest: Digest) -> PartyDocument:
+    sections = digest_sections(digest)
+    document = _document_head(digest)
+    document.blocks.append(Paragraph(_coverage_line(digest, sections), italic=True))
     if digest.introduction:
-        blocks.extend(Paragraph(line) for line in digest.introduction.splitlines() if line.strip())
+        document.blocks.extend(Paragraph(line) for line in digest.introduction.splitlines() if line.strip())
     number = 0
-    for index, view in enumerate(digest_sections(digest), start=1):
-        blocks.append(Heading(f"{index}. {view.section.title}"))
+    for index, view in enumerate(sections, start=1):
+        document.blocks.append(Heading(f"{index}. {view.section.title}"))
         for item in view.items:
             number += 1
-            blocks.append(
+            document.blocks.append(
                 Item(
                     number=number,
                     title=item.title,
@@ -534,15 +546,7 @@ def digest_document(digest: Digest) -> PartyDocument:
                     negative=item.sentiment == Sentiment.NEGATIVE,
                 )
             )
-    return PartyDocument(
-        letterhead=letterhead,
-        date=digest.day,
-        doc_type="Điểm báo",
-        summary=f"ngày {digest.day:%d/%m/%Y}",
-        blocks=blocks,
-        margins=margins(),
-        title=f"Điểm báo ngày {digest.day:%d/%m/%Y}",
-    )
+    return document
 
 
 def _context(digest: Digest) -> dict[str, Any]:
@@ -555,26 +559,24 @@ def _context(digest: Digest) -> dict[str, Any]:
             number += 1
             rows.append({"number": number, "item": item, "meta": _meta(item)})
         numbered.append({"title": view.section.title, "rows": rows})
-    document = digest_document(digest)
     return {
         "digest": digest,
-        "document": document,
-        "coverage_line": _coverage_line(digest),
+        "document": _document_head(digest),
+        "coverage_line": _coverage_line(digest, sections),
         "sections": numbered,
         "site_url": settings.LOA_SITE_URL.rstrip("/"),
     }
 
 
+def _render(template: str, context: dict[str, Any]) -> str:
+    # In Vietnamese whatever the sender's language: it goes to the leaders as an official paper.
+    with translation.override("vi"):
+        return render_to_string(template, context)
+
+
 def digest_html(digest: Digest) -> str:
-    """The review as a self-contained HTML page (the e-mail's body and `--format html`). In
-    Vietnamese whatever the sender's language: it goes to the leaders as an official paper."""
-    with translation.override("vi"):
-        return render_to_string("digests/digest_email.html", _context(digest))
-
-
-def digest_text(digest: Digest) -> str:
-    with translation.override("vi"):
-        return render_to_string("digests/digest_email.txt", _context(digest))
+    """The review as a self-contained HTML page (the e-mail's body and `--format html`)."""
+    return _render("digests/digest_email.html", _context(digest))
 
 
 # --- profiles -----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from csp.decorators import csp_update
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from loa.accounts.scoping import user_can
 from loa.analysis.selectors import organisation_list, topic_list
 from loa.articles.models import Article
 from loa.articles.selectors import article_list
+from loa.core.web import fail, set_choices
 from loa.digests import selectors, services
 from loa.digests.forms import AddForm, BuildForm, CommentForm, IntroductionForm, ProfileForm
 from loa.digests.models import Digest, DigestProfile, DigestStatus
@@ -38,11 +38,6 @@ CONTENT_TYPES = {
 }
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
 def _digest(request: HttpRequest, pk: int, *, write: bool = False) -> Digest:
     """The review if the user may see it; with `write`, only for writers of its unit (403 for
     readers, who may see it but not change it)."""
@@ -54,12 +49,6 @@ def _digest(request: HttpRequest, pk: int, *, write: bool = False) -> Digest:
     return digest
 
 
-def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
-    messages.error(request, " ".join(error.messages))
-
-
 @login_required
 def digest_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
@@ -69,7 +58,7 @@ def digest_list_view(request: HttpRequest) -> HttpResponse:
     profiles = list(selectors.profile_list(user=request.user).filter(enabled=True))
     writable = [profile for profile in profiles if user_can(request.user, roles.WRITE, profile.unit)]
     build_form = BuildForm(initial={"day": timezone.localdate()})
-    _choices(build_form.fields["profile"], [(profile.pk, profile.name) for profile in writable])
+    set_choices(build_form.fields["profile"], [(profile.pk, profile.name) for profile in writable])
     return render(
         request,
         "digests/digest_list.html",
@@ -91,7 +80,7 @@ def digest_build_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     profiles = {profile.pk: profile for profile in selectors.profile_list(user=request.user)}
     form = BuildForm(request.POST)
-    _choices(form.fields["profile"], [(pk, profile.name) for pk, profile in profiles.items()])
+    set_choices(form.fields["profile"], [(pk, profile.name) for pk, profile in profiles.items()])
     if not form.is_valid():
         messages.error(request, _("Choose a profile and a date."))
         return redirect("digests:list")
@@ -113,7 +102,7 @@ def digest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     sections = services.digest_sections(digest, include_removed=writable)
     total, negative = services.digest_counts(digest)
     add_form = AddForm()
-    _choices(
+    set_choices(
         add_form.fields["section"],
         [
             ("", _("Additional items")),
@@ -145,7 +134,7 @@ def digest_introduction_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.digest_set_introduction(user=request.user, digest=digest, text=form.cleaned_data["introduction"])
         except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("Introduction saved."))
     return redirect("digests:detail", pk=digest.pk)
@@ -172,7 +161,7 @@ def item_action_view(request: HttpRequest, pk: int, item_pk: int, action: str) -
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect(f"{digest_url(digest)}#item-{item.pk}")
 
 
@@ -195,7 +184,7 @@ def _find_article(request: HttpRequest, text: str) -> Article | None:
 def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     digest = _digest(request, pk, write=True)
     form = AddForm(request.POST)
-    _choices(form.fields["section"], [("", ""), *((s.pk, s.title) for s in digest.sections.all())])
+    set_choices(form.fields["section"], [("", ""), *((s.pk, s.title) for s in digest.sections.all())])
     if not form.is_valid():
         messages.error(request, _("Give the article's address or number."))
         return redirect("digests:detail", pk=digest.pk)
@@ -207,7 +196,7 @@ def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = services.item_add(user=request.user, digest=digest, article=article, section=section)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect("digests:detail", pk=digest.pk)
     messages.success(request, _("Article added."))
     return redirect(f"{digest_url(digest)}#item-{item.pk}")
@@ -230,7 +219,7 @@ def digest_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         digest = services.digest_send(user=request.user, digest=digest)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(
             request,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import acting_user, require, scope_of, user_can
 from loa.directives.models import (
     Assignment,
     AssignmentStatus,
@@ -36,7 +36,6 @@ from loa.docformat.read import UnreadableDocument, text_of
 from loa.text.directives import ParsedDirective, parse_directive
 from loa.text.folding import fold
 from loa.units.models import Unit, UnitKind, UnitRevision
-from loa.units.selectors import active_on_q
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +43,6 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = (".pdf", ".docx", ".xlsx", ".pptx", ".jpg", ".jpeg", ".png", ".txt", ".odt", ".ods", ".zip")
 # Names of the collective the party committees of the bloc form, wherever the text addresses them.
 COLLECTIVES = ("cac cap uy", "cap uy dang", "cac cap uy dang", "cac dang uy truc thuoc", "to chuc dang", "dang bo")
-
-
-def _actor(user: object) -> User | None:
-    return user if isinstance(user, User) else None
-
-
-def _require(user: object, capability: str, unit: Unit | None = None) -> None:
-    if not user_can(user, capability, unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
 
 
 def _require_bloc_writer(user: object) -> None:
@@ -66,7 +56,7 @@ def _require_bloc_writer(user: object) -> None:
 def directive_import(*, user: object, data: bytes, filename: str, unit: Unit) -> Directive:
     """Registers the directive a file holds (text in any encoding, DOCX or PDF), with its
     citations and task items as read; what could not be read is left for the correction form."""
-    _require(user, roles.WRITE, unit)
+    require(user, roles.WRITE, unit)
     try:
         text = text_of(data, filename)
     except UnreadableDocument as exc:
@@ -93,7 +83,7 @@ def _register(*, user: object, parsed: ParsedDirective, unit: Unit, source_name:
         text=parsed.text,
         unit=unit,
         source_name=source_name,
-        imported_by=_actor(user),
+        imported_by=acting_user(user),
     )
     directive.search_text = _search_text(directive)
     directive.full_clean()
@@ -137,7 +127,7 @@ def citations_resolve() -> int:
 
 
 def _editable(user: object, directive: Directive) -> None:
-    _require(user, roles.WRITE, directive.unit)
+    require(user, roles.WRITE, directive.unit)
 
 
 @transaction.atomic
@@ -217,29 +207,37 @@ def units_for_bodies(bodies: list[str], *, on: dt.date | None = None) -> list[Un
     """Units the bodies named in a task mean: a unit by its name, present or past (the text may
     predate a renaming), and "các cấp ủy", "tổ chức đảng" … for every directly subordinate party
     committee. People ("cán bộ, đảng viên") and bodies outside the tree name no unit."""
+    return units_for_tasks([bodies], on=on)[0]
+
+
+def units_for_tasks(body_lists: list[list[str]], *, on: dt.date | None = None) -> list[list[Unit]]:
+    """`units_for_bodies` for several tasks, reading the unit tree and its names once."""
     day = on or timezone.localdate()
-    active = Unit.objects.filter(active_on_q(day))
     every = {unit.pk: unit for unit in Unit.objects.all()}
-    found: dict[int, Unit] = {}
+    present = {pk for pk, unit in every.items() if unit.is_active_on(day)}
+    committees = [every[pk] for pk in present if every[pk].kind == UnitKind.COMMITTEE]
     names: dict[str, int] = {}
     # Present names first, so a name now in use wins over the same name a merged unit once had.
-    present = {unit.pk for unit in active}
     for unit in sorted(every.values(), key=lambda unit: unit.pk not in present):
         for name in (unit.name, unit.short_name):
             names.setdefault(fold(name), unit.pk)
     for revision in UnitRevision.objects.only("unit_id", "name", "short_name"):
         for name in (revision.name, revision.short_name):
             names.setdefault(fold(name), revision.unit_id)
-    for body in bodies:
-        key = fold(body)
-        if key in names:
-            carrier = _current(every[names[key]], every, day)
-            if carrier is not None:
-                found.setdefault(carrier.pk, carrier)
-        elif any(key == collective or key.startswith(collective + " ") for collective in COLLECTIVES):
-            for unit in active.filter(kind=UnitKind.COMMITTEE):
-                found.setdefault(unit.pk, unit)
-    return sorted(found.values(), key=lambda unit: unit.path)
+    out = []
+    for bodies in body_lists:
+        found: dict[int, Unit] = {}
+        for body in bodies:
+            key = fold(body)
+            if key in names:
+                carrier = _current(every[names[key]], every, day)
+                if carrier is not None:
+                    found.setdefault(carrier.pk, carrier)
+            elif any(key == collective or key.startswith(collective + " ") for collective in COLLECTIVES):
+                for unit in committees:
+                    found.setdefault(unit.pk, unit)
+        out.append(sorted(found.values(), key=lambda unit: unit.path))
+    return out
 
 
 def _current(unit: Unit, every: dict[int, Unit], day: dt.date) -> Unit | None:
@@ -262,7 +260,7 @@ def task_assign(*, user: object, task: TaskItem, units: list[Unit], deadline: dt
     out = []
     for unit in units:
         assignment, created = Assignment.objects.get_or_create(
-            task=task, unit=unit, defaults={"deadline": deadline, "assigned_by": _actor(user)}
+            task=task, unit=unit, defaults={"deadline": deadline, "assigned_by": acting_user(user)}
         )
         if not created and assignment.deadline != deadline:
             assignment.deadline, assignment.reminded_for = deadline, None
@@ -300,7 +298,7 @@ def progress_report(
     today: dt.date | None = None,
 ) -> ProgressReport:
     """A unit reports what it did; 100 % marks its assignment done."""
-    _require(user, roles.WRITE, assignment.unit)
+    require(user, roles.WRITE, assignment.unit)
     if not 0 <= progress <= 100:
         raise ValidationError(_("Progress is a percentage from 0 to 100."))
     if not text.strip():
@@ -308,7 +306,7 @@ def progress_report(
     for upload in files:
         _check_file(upload)
     report = ProgressReport.objects.create(
-        assignment=assignment, progress=progress, text=text.strip(), reported_by=_actor(user)
+        assignment=assignment, progress=progress, text=text.strip(), reported_by=acting_user(user)
     )
     for upload in files:
         Evidence.objects.create(

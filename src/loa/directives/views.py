@@ -4,7 +4,6 @@ evidence; the roll-up per document and per unit."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import fail, set_choices
 from loa.directives import selectors, services
 from loa.directives.forms import AssignForm, DirectiveForm, ImportForm, ItemFormSet, LinkForm, ProgressForm
 from loa.directives.models import Assignment, AssignmentStatus, Directive, Evidence
@@ -24,22 +24,11 @@ from loa.units.selectors import unit_list
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
 def _directive(request: HttpRequest, pk: int) -> Directive:
     directive = selectors.directive_get(user=request.user, pk=pk)
     if directive is None:
         raise Http404
     return directive
-
-
-def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
-    messages.error(request, " ".join(error.messages))
 
 
 def _writable_units(request: HttpRequest) -> list[tuple[object, str]]:
@@ -51,7 +40,7 @@ def directive_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     form = ImportForm()
     units = _writable_units(request)
-    _choices(form.fields["unit"], units)
+    set_choices(form.fields["unit"], units)
     return render(
         request,
         "directives/directive_list.html",
@@ -69,7 +58,7 @@ def directive_import_view(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, roles.WRITE):
         raise PermissionDenied
     form = ImportForm(request.POST, request.FILES)
-    _choices(form.fields["unit"], _writable_units(request))
+    set_choices(form.fields["unit"], _writable_units(request))
     if not form.is_valid():
         messages.error(request, _("Choose a file and the unit that registers it."))
         return redirect("directives:list")
@@ -81,7 +70,7 @@ def directive_import_view(request: HttpRequest) -> HttpResponse:
     try:
         directive = services.directive_import(user=request.user, data=upload.read(), filename=upload.name, unit=unit)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect("directives:list")
     messages.success(request, _("Imported; check what was read and correct it if needed."))
     return redirect("directives:detail", pk=directive.pk)
@@ -94,12 +83,17 @@ def directive_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     assigns = selectors.assigns(user=request.user)
     units = [(unit.pk, unit.name) for unit in unit_list(user=request.user)] if assigns else []
     suggestions = (
-        {item.item.pk: [unit.pk for unit in services.units_for_bodies(item.item.body_list)] for item in view.items}
+        {
+            row.item.pk: [unit.pk for unit in units]
+            for row, units in zip(
+                view.items, services.units_for_tasks([row.item.body_list for row in view.items]), strict=True
+            )
+        }
         if assigns
         else {}
     )
     link_form = LinkForm()
-    _choices(
+    set_choices(
         link_form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user).exclude(pk=pk)]
     )
     return render(
@@ -166,13 +160,13 @@ def directive_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.directive_writable(user=request.user, directive=directive):
         raise PermissionDenied
     form = LinkForm(request.POST)
-    _choices(form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user)])
+    set_choices(form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user)])
     if form.is_valid():
         target = get_object_or_404(selectors.directive_list(user=request.user), pk=form.cleaned_data["target"])
         try:
             services.directive_link(user=request.user, source=directive, target=target, kind=form.cleaned_data["kind"])
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
     return redirect("directives:detail", pk=directive.pk)
 
 
@@ -185,7 +179,7 @@ def task_assign_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
     item = get_object_or_404(directive.items, pk=item_pk)
     units = {unit.pk: unit for unit in unit_list(user=request.user)}
     form = AssignForm(request.POST)
-    _choices(form.fields["units"], [(pk, unit.name) for pk, unit in units.items()])
+    set_choices(form.fields["units"], [(pk, unit.name) for pk, unit in units.items()])
     if not form.is_valid():
         messages.error(request, _("Choose the units and a valid deadline."))
         return redirect("directives:detail", pk=directive.pk)
@@ -197,7 +191,7 @@ def task_assign_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
             deadline=form.cleaned_data["deadline"],
         )
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(
             request, _("Item %(number)s assigned to %(count)s units.") % {"number": item.number, "count": len(done)}
@@ -271,7 +265,7 @@ def progress_report_view(request: HttpRequest, pk: int) -> HttpResponse:
             files=request.FILES.getlist("evidence"),
         )
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Progress reported."))
     return redirect("directives:assignment", pk=assignment.pk)

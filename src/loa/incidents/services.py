@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import acting_user, require, scope_of, user_can
 from loa.alerts.models import Alert, AlertStatus, Severity
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Sentiment, Story
 from loa.articles.models import Article
@@ -49,20 +49,11 @@ LOOKBACK = dt.timedelta(days=7)
 EARLIER_COVERAGE = 200
 
 
-def _require(user: object, capability: str, unit: Unit) -> None:
-    if not user_can(user, capability, unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name})
-
-
-def _actor(user: object) -> User | None:
-    return user if isinstance(user, User) else None
-
-
 def _log(
     incident: Incident, kind: str, text: str, *, user: object = None, at: dt.datetime | None = None
 ) -> TimelineEntry:
     return TimelineEntry.objects.create(
-        incident=incident, at=at or timezone.now(), kind=kind, text=text, user=_actor(user)
+        incident=incident, at=at or timezone.now(), kind=kind, text=text, user=acting_user(user)
     )
 
 
@@ -137,9 +128,9 @@ def spokesperson_save(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
 ) -> Spokesperson:
-    _require(user, roles.WRITE, unit)
+    require(user, roles.WRITE, unit)
     if spokesperson is not None:
-        _require(user, roles.WRITE, spokesperson.unit)
+        require(user, roles.WRITE, spokesperson.unit)
     chosen = sorted(set(channels))
     unknown = [c for c in chosen if c not in StatementChannel.values]
     if unknown or not chosen:
@@ -200,7 +191,7 @@ def incident_open(
     alert: Alert | None = None,
     now: dt.datetime | None = None,
 ) -> Incident:
-    _require(user, roles.WRITE, unit)
+    require(user, roles.WRITE, unit)
     now = now or timezone.now()
     if not title.strip():
         raise ValidationError(_("An incident needs a title."))
@@ -213,7 +204,7 @@ def incident_open(
         playbook=playbook,
         alert=alert,
         opened_at=now,
-        opened_by=_actor(user),
+        opened_by=acting_user(user),
         first_response_due=now + dt.timedelta(hours=playbook.first_response_hours) if playbook else None,
     )
     related = list(stories)
@@ -273,7 +264,7 @@ def incident_open_from_alert(
     if alert.status == AlertStatus.OPEN:
         from loa.alerts.services import alert_acknowledge
 
-        alert_acknowledge(alert=alert, user=_actor(user))
+        alert_acknowledge(alert=alert, user=acting_user(user))
     return incident
 
 
@@ -337,7 +328,7 @@ def incidents_attach_coverage(*, articles: Sequence[Article]) -> int:
 
 @transaction.atomic
 def incident_add_story(*, user: object, incident: Incident, story: Story) -> Incident:
-    _require(user, roles.WRITE, incident.unit)
+    require(user, roles.WRITE, incident.unit)
     incident.stories.add(story)
     _log(incident, TimelineKind.NOTE, _("Now following the story “%(title)s”.") % {"title": story.title}, user=user)
     story_articles = Article.objects.filter(analysis__story=story).select_related("outlet").order_by("-created_at")
@@ -349,7 +340,7 @@ def incident_add_story(*, user: object, incident: Incident, story: Story) -> Inc
 
 
 def _writable(user: object, incident: Incident) -> None:
-    _require(user, roles.WRITE, incident.unit)
+    require(user, roles.WRITE, incident.unit)
     if incident.status == IncidentStatus.CLOSED:
         raise ValidationError(_("The incident is closed."))
 
@@ -380,7 +371,7 @@ def step_assign(
 def step_done(*, user: object, step: IncidentStep, done: bool = True) -> IncidentStep:
     _writable(user, step.incident)
     if done and step.done_at is None:
-        step.done_at, step.done_by = timezone.now(), _actor(user)
+        step.done_at, step.done_by = timezone.now(), acting_user(user)
         _log(step.incident, TimelineKind.STEP, _("Done: %(step)s") % {"step": step.title}, user=user, at=step.done_at)
     elif not done and step.done_at is not None:
         step.done_at, step.done_by = None, None
@@ -424,7 +415,7 @@ def statement_save(
     problem = spokesperson_may_speak(spokesperson, incident=incident, channel=channel, on=timezone.localdate())
     if problem:
         raise ValidationError(problem)
-    target = statement or Statement(incident=incident, drafted_by=_actor(user))
+    target = statement or Statement(incident=incident, drafted_by=acting_user(user))
     target.title, target.body, target.channel, target.spokesperson = title.strip(), body.strip(), channel, spokesperson
     target.status, target.reviewed_by, target.reviewed_at = StatementStatus.DRAFT, None, None
     target.save()
@@ -442,7 +433,7 @@ def statement_review(*, user: object, statement: Statement) -> Statement:
         raise ValidationError(_("Somebody other than the author reviews a statement."))
     statement.status, statement.reviewed_by, statement.reviewed_at = (
         StatementStatus.REVIEWED,
-        _actor(user),
+        acting_user(user),
         timezone.now(),
     )
     statement.save(update_fields=["status", "reviewed_by", "reviewed_at"])
@@ -457,7 +448,7 @@ def statement_review(*, user: object, statement: Statement) -> Statement:
 
 @transaction.atomic
 def statement_approve(*, user: object, statement: Statement) -> Statement:
-    _require(user, roles.APPROVE, statement.incident.unit)
+    require(user, roles.APPROVE, statement.incident.unit)
     if statement.incident.status == IncidentStatus.CLOSED:
         raise ValidationError(_("The incident is closed."))
     if statement.status != StatementStatus.REVIEWED:
@@ -469,7 +460,7 @@ def statement_approve(*, user: object, statement: Statement) -> Statement:
         raise ValidationError(problem)
     statement.status, statement.approved_by, statement.approved_at = (
         StatementStatus.APPROVED,
-        _actor(user),
+        acting_user(user),
         timezone.now(),
     )
     statement.save(update_fields=["status", "approved_by", "approved_at"])

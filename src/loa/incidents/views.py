@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from loa.accounts import roles
 from loa.accounts.scoping import user_can
 from loa.alerts.selectors import alert_list
 from loa.analysis.selectors import organisation_list, story_get
+from loa.core.web import fail, set_choices
 from loa.incidents import selectors, services
 from loa.incidents.forms import (
     CloseForm,
@@ -41,19 +41,8 @@ from loa.units.selectors import unit_list
 PAGE_SIZE = 50
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
 def _incident(request: HttpRequest, pk: int) -> Incident:
     return get_object_or_404(selectors.incident_list(user=request.user), pk=pk)
-
-
-def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
-    messages.error(request, " ".join(error.messages))
 
 
 # --- incidents -------------------------------------------------------------------------------
@@ -83,11 +72,11 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, roles.WRITE):
         raise PermissionDenied
     form = IncidentForm(request.POST or None)
-    _choices(form.fields["unit"], [(u.pk, u.name) for u in unit_list(user=request.user)])
+    set_choices(form.fields["unit"], [(u.pk, u.name) for u in unit_list(user=request.user)])
     playbooks = list(selectors.playbook_list(user=request.user, enabled_only=True))
-    _choices(form.fields["playbook"], [("", _("No playbook")), *((p.pk, p.name) for p in playbooks)])
+    set_choices(form.fields["playbook"], [("", _("No playbook")), *((p.pk, p.name) for p in playbooks)])
     organisations = list(organisation_list(user=request.user).filter(enabled=True))
-    _choices(form.fields["organisation"], [("", "—"), *((o.pk, o.short_name) for o in organisations)])
+    set_choices(form.fields["organisation"], [("", "—"), *((o.pk, o.short_name) for o in organisations)])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = get_object_or_404(unit_list(user=request.user), pk=data["unit"])
@@ -149,7 +138,7 @@ def _action(request: HttpRequest, pk: int, run: Callable[[Incident], object], do
     try:
         run(incident)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, done)
     return redirect("incidents:detail", pk=incident.pk)
@@ -215,7 +204,7 @@ def step_owner_view(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse
         raise PermissionDenied
     people = selectors.step_owner_choices(user=request.user, incident=incident)
     form = StepOwnerForm(request.POST)
-    _choices(form.fields["owner"], [("", "—"), *((p.pk, p.get_full_name()) for p in people)])
+    set_choices(form.fields["owner"], [("", "—"), *((p.pk, p.get_full_name()) for p in people)])
     if not form.is_valid():
         messages.error(request, _("Choose someone who works for this unit or above it."))
         return redirect("incidents:detail", pk=incident.pk)
@@ -244,7 +233,7 @@ def statement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         }
     form = StatementForm(request.POST or None, initial=initial)
     people = services.spokespersons_for(incident=incident)
-    _choices(form.fields["spokesperson"], [(p.pk, f"{p.name} · {p.position}") for p in people])
+    set_choices(form.fields["spokesperson"], [(p.pk, f"{p.name} · {p.position}") for p in people])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spokesperson = next((p for p in people if p.pk == data["spokesperson"]), None)
@@ -426,7 +415,7 @@ def _spokesperson_form(request: HttpRequest, person: Spokesperson | None) -> Htt
             "valid_to": person.valid_to,
         }
     form = SpokespersonForm(request.POST or None, initial=initial)
-    _choices(form.fields["unit"], [(u.pk, u.name) for u in unit_list(user=request.user)])
+    set_choices(form.fields["unit"], [(u.pk, u.name) for u in unit_list(user=request.user)])
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["unit"] = get_object_or_404(unit_list(user=request.user), pk=data["unit"])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.models import User
-from loa.accounts.scoping import user_can
+from loa.accounts.scoping import acting_user, require
 from loa.opinion.models import OpinionItem, OpinionReport, ReportKind
 from loa.text.normalization import normalize
 from loa.units.models import Unit
@@ -45,8 +44,7 @@ def _no_names(text: str) -> None:
 def report_save(
     *, user: object, unit: Unit, kind: str, period: str, streams: list[Stream], report: OpinionReport | None = None
 ) -> OpinionReport:
-    if not user_can(user, roles.WRITE, unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name})
+    require(user, roles.WRITE, unit)
     if not _PERIOD.match(period):
         raise ValidationError(_("Write the period as YYYY-MM."))
     if kind not in ReportKind.values:
@@ -87,10 +85,9 @@ def report_save(
 
 
 def report_submit(*, user: object, report: OpinionReport) -> OpinionReport:
-    if not user_can(user, roles.WRITE, report.unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": report.unit.name})
+    require(user, roles.WRITE, report.unit)
     if report.submitted_at is None:
         report.submitted_at = timezone.now()
-        report.submitted_by = user if isinstance(user, User) else None
+        report.submitted_by = acting_user(user)
         report.save(update_fields=["submitted_at", "submitted_by"])
     return report

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import set_choices
 from loa.docformat.charts import lines
 from loa.opinion import selectors, services
 from loa.opinion.forms import ReportForm, StreamFormSet
@@ -47,7 +48,7 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied
     form = ReportForm(request.POST or None, initial={"period": timezone.localdate().strftime("%Y-%m")})
-    form.fields["unit"].choices = [(unit.pk, unit.name) for unit in units]  # type: ignore[attr-defined]
+    set_choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
     formset = StreamFormSet(request.POST or None, prefix="streams")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         streams = [

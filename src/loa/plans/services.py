@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.models import User
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import acting_user, require, scope_of, user_can
 from loa.articles.models import Article
 from loa.plans.models import AwardEntry, Campaign, CampaignOutput, EntryStatus, Plan
 from loa.units.models import Unit
@@ -33,8 +32,9 @@ ENTRY_FIELDS = ("year", "unit", "title", "genre", "outlet", "published_on", "aut
 
 
 def _require(user: object, unit: Unit | None) -> None:
-    if unit is None or not user_can(user, roles.WRITE, unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
+    if unit is None:
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": "—"})
+    require(user, roles.WRITE, unit)
 
 
 def _apply(target: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -75,7 +75,7 @@ def campaign_save(*, user: object, plan: Plan, campaign: Campaign | None, data: 
 def output_add(*, user: object, campaign: Campaign, article: Article) -> CampaignOutput:
     _require(user, campaign.plan.unit)
     output, _created = CampaignOutput.objects.get_or_create(
-        campaign=campaign, article=article, defaults={"added_by": user if isinstance(user, User) else None}
+        campaign=campaign, article=article, defaults={"added_by": acting_user(user)}
     )
     return output
 

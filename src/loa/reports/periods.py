@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 class PeriodError(ValueError):
@@ -84,7 +84,7 @@ def parse_period(text: str) -> Period:
         _year_ok(year, text)
         first = 3 * (quarter - 1) + 1
         return Period(
-            "quarter", dt.date(year, first, 1), _month_end(year, first + 2), f"quý {ROMAN[quarter]} năm {year}"
+            "quarter", dt.date(year, first, 1), _month_end(year, first + 2), f"quý {ROMAN[quarter - 1]} năm {year}"
         )
     if match := re.fullmatch(r"(\d{4})-?H([12])", value):
         year, half = int(match.group(1)), int(match.group(2))

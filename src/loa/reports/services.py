@@ -6,14 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.models import User
-from loa.accounts.scoping import user_can
+from loa.accounts.scoping import acting_user, require
 from loa.docformat import charts
 from loa.docformat.convert import docx_to_pdf
 from loa.docformat.docx import render_docx
@@ -31,21 +30,12 @@ from loa.docformat.layout import (
     Letterhead as LetterheadLayout,
 )
 from loa.reports.models import DocumentCounter, Letterhead, Report, ReportStatus
-from loa.reports.periods import Period, PeriodError, parse_period
+from loa.reports.periods import ROMAN, Period, PeriodError, parse_period
 from loa.reports.sections import TONE_NAMES, ReportScope, collect
 from loa.units.models import Unit
 
 REPORT_TYPE = "BC"
 CHART_WIDTH_MM = 150
-
-
-def _require(user: object, capability: str, unit: Unit) -> None:
-    if not user_can(user, capability, unit):
-        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name})
-
-
-def _actor(user: object) -> User | None:
-    return user if isinstance(user, User) else None
 
 
 def margins() -> Margins:
@@ -79,7 +69,7 @@ def letterhead_ensure(*, unit: Unit) -> Letterhead:
 
 
 def letterhead_save(*, user: object, letterhead: Letterhead, **fields: Any) -> Letterhead:
-    _require(user, roles.WRITE, letterhead.unit)
+    require(user, roles.WRITE, letterhead.unit)
     for name, value in fields.items():
         setattr(letterhead, name, value.strip() if isinstance(value, str) else value)
     letterhead.full_clean()
@@ -113,8 +103,8 @@ def report_prepare(
     *, user: object, unit: Unit, letterhead: Letterhead, period: str, now: dt.datetime | None = None
 ) -> Report:
     """A draft report of `unit` for `period` with its figures taken now."""
-    _require(user, roles.WRITE, unit)
-    _require(user, roles.WRITE, letterhead.unit)
+    require(user, roles.WRITE, unit)
+    require(user, roles.WRITE, letterhead.unit)
     span = _period(period)
     now = now or timezone.now()
     if span.start > timezone.localdate(now):
@@ -129,7 +119,7 @@ def report_prepare(
         summary=f"Tình hình thông tin, tuyên truyền {span.label}",
         figures={"sections": collect(ReportScope(unit=unit, period=span))},
         prepared_at=now,
-        created_by=_actor(user),
+        created_by=acting_user(user),
     )
     report.full_clean()
     report.save()
@@ -149,7 +139,7 @@ def report_refresh(*, user: object, report: Report, now: dt.datetime | None = No
 
 
 def _editable(user: object, report: Report) -> None:
-    _require(user, roles.WRITE, report.unit)
+    require(user, roles.WRITE, report.unit)
     if report.status == ReportStatus.ISSUED:
         raise ValidationError(_("An issued report is not changed any more."))
 
@@ -169,7 +159,7 @@ def report_issue(*, user: object, report: Report, day: dt.date | None = None) ->
     """Gives the report its number (per type, for the issuer's term) and its date; approving
     leaders issue."""
     report = Report.objects.select_for_update().select_related("letterhead").get(pk=report.pk)
-    _require(user, roles.APPROVE, report.unit)
+    require(user, roles.APPROVE, report.unit)
     if report.status == ReportStatus.ISSUED:
         raise ValidationError(_("This report has already been issued as %(symbol)s.") % {"symbol": report.symbol})
     report.number = document_number_next(letterhead=report.letterhead, doc_type=REPORT_TYPE)
@@ -190,9 +180,6 @@ def chart_png(chart: dict[str, Any]) -> bytes:
 
 def _paragraphs(text: str) -> list[Block]:
     return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
-
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 def report_document(report: Report) -> PartyDocument:

@@ -3,7 +3,6 @@ issuing it with a number, exports; the letterheads."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import fail, set_choices
 from loa.docformat.convert import ConversionError
 from loa.reports import selectors, services
 from loa.reports.forms import LetterheadForm, ReportCreateForm, ReportTextForm
@@ -26,22 +26,11 @@ CONTENT_TYPES = {
 }
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
 def _report(request: HttpRequest, pk: int, *, capability: str | None = None) -> Report:
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk)
     if capability is not None and not user_can(request.user, capability, report.unit):
         raise PermissionDenied
     return report
-
-
-def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
-    messages.error(request, " ".join(error.messages))
 
 
 @login_required
@@ -64,8 +53,8 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
     issuers = [unit for unit in units if user_can(request.user, roles.WRITE, unit)]
     issuers.sort(key=lambda unit: unit.pk not in letterheads)  # those that already issue come first
     form = ReportCreateForm(request.POST or None)
-    _choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
-    _choices(
+    set_choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
+    set_choices(
         form.fields["letterhead"],
         [
             (
@@ -125,7 +114,7 @@ def report_text_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_update(user=request.user, report=report, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Report saved."))
     return redirect("reports:detail", pk=report.pk)
@@ -138,7 +127,7 @@ def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_refresh(user=request.user, report=report)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Figures taken again."))
     return redirect("reports:detail", pk=report.pk)
@@ -151,7 +140,7 @@ def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         report = services.report_issue(user=request.user, report=report)
     except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Issued as %(symbol)s.") % {"symbol": report.symbol})
     return redirect("reports:detail", pk=report.pk)

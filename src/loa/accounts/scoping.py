@@ -116,3 +116,8 @@ def require(user: object, capability: str, unit: Unit | None = None) -> None:
 def acting_user(user: object) -> User | None:
     """The account to record as the author of a change; None when Loa acts for itself."""
     return user if isinstance(user, User) else None
+
+
+def writes_bloc_wide(user: object) -> bool:
+    """Whether the user writes for the whole bloc (its library, registry and selections)."""
+    return user_can(user, roles.WRITE) and scope_of(user).all_units

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.accounts.scoping import scope_filter, scope_of, user_can, writes_bloc_wide
 from loa.analysis.models import (
     ArticleAnalysis,
     ArticleTopic,
@@ -40,7 +40,7 @@ def organisation_list(*, user: object) -> QuerySet[Organisation]:
 def organisation_editable(*, user: object, organisation: Organisation | None) -> bool:
     """Bloc-wide organisations are for bloc staff; a unit's organisation for its own staff too."""
     if organisation is None or organisation.unit is None:
-        return user_can(user, roles.WRITE) and scope_of(user).all_units
+        return writes_bloc_wide(user)
     return user_can(user, roles.WRITE, organisation.unit)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.accounts.scoping import scope_filter, scope_of, user_can, writes_bloc_wide
 from loa.directives.models import Assignment, AssignmentStatus, Citation, Directive, TaskItem
 from loa.text.folding import fold
 
@@ -42,7 +42,7 @@ def directive_writable(*, user: object, directive: Directive) -> bool:
 
 
 def assigns(*, user: object) -> bool:
-    return user_can(user, roles.WRITE) and scope_of(user).all_units
+    return writes_bloc_wide(user)
 
 
 def assignment_list(*, user: object) -> QuerySet[Assignment]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import acting_user, require, scope_of, user_can
+from loa.accounts.scoping import acting_user, require, writes_bloc_wide
 from loa.directives.models import (
     Assignment,
     AssignmentStatus,
@@ -46,7 +46,7 @@ COLLECTIVES = ("cac cap uy", "cap uy dang", "cac cap uy dang", "cac dang uy truc
 
 
 def _require_bloc_writer(user: object) -> None:
-    if not (user_can(user, roles.WRITE) and scope_of(user).all_units):
+    if not (writes_bloc_wide(user)):
         raise PermissionDenied(_("Only the bloc's staff assign the tasks of directives."))
 
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.events.models import CalendarKind, Event
 from loa.events.selectors import Occurrence
 from loa.text.lunar import LunarDate, to_solar
@@ -22,7 +22,7 @@ FIELDS = ("title", "kind", "calendar", "day", "month", "year", "days", "since", 
 
 def _may_edit(user: object, unit: Any) -> bool:
     if unit is None:
-        return user_can(user, roles.WRITE) and scope_of(user).all_units
+        return writes_bloc_wide(user)
     return user_can(user, roles.WRITE, unit)
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import acting_user, require, scope_of, user_can
+from loa.accounts.scoping import acting_user, require, scope_of, writes_bloc_wide
 from loa.alerts.models import Alert, AlertStatus, Severity
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Sentiment, Story
 from loa.articles.models import Article
@@ -70,7 +70,7 @@ class StepSpec:
 
 def playbook_editable(*, user: object) -> bool:
     """The library serves the whole bloc, so the propaganda board (bloc-wide writers) keeps it."""
-    return user_can(user, roles.WRITE) and user_can(user, roles.SEE_ALL_UNITS)
+    return writes_bloc_wide(user)
 
 
 @transaction.atomic

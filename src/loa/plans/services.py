@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import acting_user, require, scope_of, user_can
+from loa.accounts.scoping import acting_user, require, writes_bloc_wide
 from loa.articles.models import Article
 from loa.plans.models import AwardEntry, Campaign, CampaignOutput, EntryStatus, Plan
 from loa.units.models import Unit
@@ -103,7 +103,7 @@ def entry_save(*, user: object, entry: AwardEntry | None, data: dict[str, Any]) 
 
 def entry_review(*, user: object, entry: AwardEntry, status: str, prize: str = "") -> AwardEntry:
     """The bloc's selection: chosen for the bloc, sent on to the central award, or not."""
-    if not (user_can(user, roles.WRITE) and scope_of(user).all_units):
+    if not (writes_bloc_wide(user)):
         raise PermissionDenied(_("Only the bloc's staff review award entries."))
     if status not in EntryStatus.values:
         raise ValidationError(_("Unknown status."))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.articles.selectors import article_list
 from loa.directives.selectors import directive_list
 from loa.events.selectors import event_list
@@ -156,7 +156,7 @@ def output_view(request: HttpRequest, pk: int) -> HttpResponse:
 def award_list_view(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     entries = selectors.entry_list(user=request.user, year=int(year) if year.isdigit() else None)
-    reviews = user_can(request.user, roles.WRITE) and scope_of(request.user).all_units
+    reviews = writes_bloc_wide(request.user)
     return render(
         request,
         "plans/award_list.html",
@@ -208,7 +208,7 @@ def award_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def award_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not (user_can(request.user, roles.WRITE) and scope_of(request.user).all_units):
+    if not (writes_bloc_wide(request.user)):
         raise PermissionDenied
     entry = get_object_or_404(selectors.entry_list(user=request.user), pk=pk)
     form = ReviewForm(request.POST)

@@ -89,6 +89,10 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
         lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
     ),
     "reports:create": (_writes, lambda o: {}),
+    "people:create": (_writes, lambda o: {}),
+    "people:course_create": (_writes, lambda o: {}),
+    "study:create": (_writes, lambda o: {}),
+    "evaluation:create": (_writes, lambda o: {}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -133,6 +137,18 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     },
     "directives:report": lambda o: {"pk": _named("directives.Assignment", "Nhiệm vụ EVN", "task__text")},
     "reports:refresh": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    "people:erase": lambda o: {"pk": _named("people.Person", "Báo cáo viên EVN", "full_name")},
+    "people:enrol": lambda o: {"pk": _named("people.Course", "Lớp EVN", "title")},
+    "people:attendance": lambda o: {"pk": _named("people.Course", "Lớp EVN", "title")},
+    "people:certificates": lambda o: {"pk": _named("people.Course", "Lớp EVN", "title")},
+    "study:generate": lambda o: {"pk": _named("study.StudyPlan", "Học tập EVN", "title")},
+    "study:schedule": lambda o: {"pk": _named("study.StudySession", "Học tập EVN", "plan__title")},
+    "study:attendance": lambda o: {"pk": _named("study.StudySession", "Học tập EVN", "plan__title")},
+    "study:makeup": lambda o: {"pk": _named("study.StudySession", "Học tập EVN", "plan__title")},
+    "evaluation:decide": lambda o: {"pk": _named("evaluation.Round", "Đợt EVN", "title")},
+    "evaluation:self": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
+    "evaluation:appraise": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
+    "evaluation:refresh": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
 }
 
@@ -176,6 +192,11 @@ LIST_VIEWS: dict[str, ListCase] = {
     "plans:awards": ListCase(foreign_markers=("Tác phẩm PVN",), own_markers=("Tác phẩm EVN",)),
     "opinion:list": ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
     "opinion:synthesis": ListCase(foreign_markers=("Chủ đề PVN",), own_markers=("Chủ đề EVN",)),
+    "people:list": ListCase(foreign_markers=("Báo cáo viên PVN",), own_markers=("Báo cáo viên EVN",)),
+    "people:courses": ListCase(foreign_markers=("Lớp PVN",), own_markers=("Lớp EVN",)),
+    "study:list": ListCase(foreign_markers=("Học tập PVN",), own_markers=("Học tập EVN",)),
+    "study:audiences": ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
+    "evaluation:list": ListCase(foreign_markers=("Đợt PVN",), own_markers=("Đợt EVN",)),
 }
 
 # name → (object in the EVN subtree, object outside it) as URL kwargs
@@ -196,6 +217,13 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "plans:detail": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
     "plans:campaign": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
     "opinion:detail": lambda t, u: _pair("opinion.OpinionReport", "Chủ đề", "items__topic"),
+    "people:detail": lambda t, u: _pair("people.Person", "Báo cáo viên", "full_name"),
+    "people:sheet": lambda t, u: _pair("people.Person", "Báo cáo viên", "full_name"),
+    "people:course": lambda t, u: _pair("people.Course", "Lớp", "title"),
+    "study:detail": lambda t, u: _pair("study.StudyPlan", "Học tập", "title"),
+    "study:session": lambda t, u: _pair("study.StudySession", "Học tập", "plan__title"),
+    "evaluation:round": lambda t, u: _pair("evaluation.Round", "Đợt", "title"),
+    "evaluation:detail": lambda t, u: _pair("evaluation.Evaluation", "Đợt", "round__title"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -211,6 +239,10 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "plans:campaign_create": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
     "plans:campaign_edit": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
     "plans:award_edit": lambda t, u: _pair("plans.AwardEntry", "Tác phẩm", "title"),
+    "people:edit": lambda t, u: _pair("people.Person", "Báo cáo viên", "full_name"),
+    "people:course_edit": lambda t, u: _pair("people.Course", "Lớp", "title"),
+    "study:edit": lambda t, u: _pair("study.StudyPlan", "Học tập", "title"),
+    "study:audience_edit": lambda t, u: ({"pk": t.evn.pk}, {"pk": t.pvn.pk}),
 }
 
 
@@ -329,6 +361,7 @@ def saved_queries(request: Any) -> None:
             streams=[Stream(topic=f"Chủ đề {name}", tendency="agree", breadth="da_so")],
         )
         report_submit(user=SYSTEM, report=opinion)
+        roster_and_study(name, unit)
         entry_save(
             user=SYSTEM,
             entry=None,
@@ -365,6 +398,48 @@ def saved_queries(request: Any) -> None:
             channel="release",
             spokesperson=person,
         )
+
+
+def roster_and_study(name: str, unit: Any) -> None:
+    """A speaker and a course, a laid-out study plan and an evaluation round of the unit."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from loa.accounts.scoping import SYSTEM
+    from loa.evaluation.services import CriterionSpec, round_open
+    from loa.people.services import course_save, enrol, person_save
+    from loa.study.services import audiences_save, plan_generate, plan_save
+
+    today = timezone.localdate()
+    person = person_save(
+        user=SYSTEM,
+        person=None,
+        data={
+            "unit": unit,
+            "kind": "speaker",
+            "full_name": f"Báo cáo viên {name}",
+            "consent_on": today - dt.timedelta(days=30),
+            "consent_note": "Phiếu đồng ý",
+        },
+    )
+    course = course_save(
+        user=SYSTEM,
+        course=None,
+        data={"unit": unit, "title": f"Lớp {name}", "starts_on": dt.date(2026, 3, 1), "ends_on": dt.date(2026, 3, 2)},
+    )
+    enrol(user=SYSTEM, course=course, people=[person])
+    audiences_save(user=SYSTEM, unit=unit, headcounts={"key_cadres": 5})
+    plan = plan_save(
+        user=SYSTEM, plan=None, data={"title": f"Học tập {name}", "unit": unit, "complete_by": dt.date(2026, 12, 31)}
+    )
+    plan_generate(user=SYSTEM, plan=plan)
+    round_open(
+        user=SYSTEM,
+        unit=unit,
+        data={"year": 2026, "title": f"Đợt {name}"},
+        criteria=[CriterionSpec("Toàn bộ", Decimal(100))],
+    )
 
 
 def services_item(digest: Any, article: Any) -> None:

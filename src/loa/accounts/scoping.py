@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
@@ -95,6 +95,21 @@ def scope_filter(
     lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
     filtered = queryset.filter(**{lookup: scope.prefix})
     return filtered.distinct() if distinct else filtered
+
+
+def scope_and_above(queryset: QuerySet[M], user: object, *, unit_field: str) -> QuerySet[M]:
+    """Rows of units in scope and of the units above the reader's own: what a committee plans
+    or holds concerns the units below it (a congress, a study plan)."""
+    scope = scope_of(user)
+    if scope.all_units:
+        return queryset
+    if scope.prefix is None:
+        return queryset.none()
+    parts = scope.prefix.strip("/").split("/")
+    above = ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
+    return queryset.filter(
+        Q(**{f"{unit_field}__path__startswith": scope.prefix}) | Q(**{f"{unit_field}__path__in": above})
+    )
 
 
 def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:

@@ -61,10 +61,10 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Directives and tasks"), "directives:list"),
             NavItem(_("Communication plans"), "plans:list"),
             NavItem(_("Event calendar"), "events:month"),
-            NavItem(_("Study sessions")),
-            NavItem(_("Speakers and collaborators")),
+            NavItem(_("Study sessions"), "study:list"),
+            NavItem(_("Speakers and collaborators"), "people:list"),
             NavItem(_("Opinion reports"), "opinion:list"),
-            NavItem(_("Annual evaluation")),
+            NavItem(_("Annual evaluation"), "evaluation:list"),
         ],
     ),
     NavSection(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from loa.accounts.scoping import scope_filter, scope_of
+from loa.accounts.scoping import scope_and_above, scope_of
 from loa.events.models import CalendarKind, Event
 from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
 
@@ -17,16 +17,10 @@ from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
 def event_list(*, user: object) -> QuerySet[Event]:
     """The bloc's events, those of the reader's units and those of the units above them (a
     committee's congress concerns its cells too)."""
-    scope = scope_of(user)
-    if scope.empty:
+    if scope_of(user).empty:
         return Event.objects.none()
-    mine = scope_filter(Event.objects.filter(unit__isnull=False), user, unit_field="unit")
-    visible = Q(unit__isnull=True) | Q(pk__in=mine.values("pk"))
-    if scope.prefix:
-        parts = scope.prefix.strip("/").split("/")
-        above = ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
-        visible |= Q(unit__path__in=above)
-    return Event.objects.filter(visible).select_related("unit")
+    mine = scope_and_above(Event.objects.filter(unit__isnull=False), user, unit_field="unit")
+    return Event.objects.filter(Q(unit__isnull=True) | Q(pk__in=mine.values("pk"))).select_related("unit")
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "loa.events",
     "loa.plans",
     "loa.opinion",
+    "loa.people",
+    "loa.study",
+    "loa.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +305,5 @@ LOA_DIGEST_SWEEP_SECONDS = env.env_int("LOA_DIGEST_SWEEP_SECONDS", 300)
 # --- directives ------------------------------------------------------------------------------
 # Units are reminded of a task this many days before its deadline (and once more when late).
 LOA_TASK_REMIND_DAYS = env.env_int("LOA_TASK_REMIND_DAYS", 7)
+# How long a roster record is kept after consent unless set otherwise (personal data, kept no longer than needed).
+LOA_PEOPLE_RETENTION_YEARS = env.env_int("LOA_PEOPLE_RETENTION_YEARS", 5)

@@ -1,0 +1,207 @@
+"""Evaluation pages: rounds with their ranking, a unit's evaluation with the evidence from Loa's
+records, its self-assessment and the appraisal, and the decision."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts import roles
+from loa.accounts.scoping import user_can
+from loa.evaluation import selectors, services
+from loa.evaluation.forms import CriterionFormSet, RoundForm
+from loa.evaluation.models import Evaluation, Round, Status
+from loa.units.selectors import unit_list
+
+
+def _round(request: HttpRequest, pk: int) -> Round:
+    return get_object_or_404(selectors.round_list(user=request.user), pk=pk)
+
+
+def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    return get_object_or_404(selectors.evaluation_list(user=request.user), pk=pk)
+
+
+@login_required
+def round_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {
+            "rounds": selectors.round_list(user=request.user),
+            "evaluations": selectors.evaluation_list(user=request.user).order_by("-round__year", "unit__path")[:200],
+            "can_add": user_can(request.user, roles.WRITE),
+        },
+    )
+
+
+@login_required
+def round_create_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    form = RoundForm(
+        request.POST or None,
+        initial={"year": year, "title": f"Đánh giá, xếp loại công tác tuyên truyền năm {year}"},
+    )
+    writable = [unit.pk for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
+    form.fields["unit"].queryset = unit_list(user=request.user).filter(pk__in=writable)  # type: ignore[attr-defined]
+    initial = [
+        {"title": spec.title, "max_points": spec.max_points, "source": spec.source}
+        for spec in services.DEFAULT_CRITERIA
+    ]
+    formset = CriterionFormSet(request.POST or None, prefix="criteria", initial=initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        criteria = [
+            services.CriterionSpec(row["title"], row["max_points"], row.get("source") or "")
+            for row in formset.cleaned_data
+            if row and row.get("title", "").strip() and row.get("max_points") is not None
+        ]
+        try:
+            saved = services.round_open(
+                user=request.user, unit=form.cleaned_data["unit"], data=form.cleaned_data, criteria=criteria
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Round opened; each unit can now assess itself."))
+            return redirect("evaluation:round", pk=saved.pk)
+    return render(request, "evaluation/round_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    evaluations = selectors.evaluation_list(user=request.user).filter(round=round_).prefetch_related("commendations")
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "round": round_,
+            "criteria": round_.criteria.all(),
+            "evaluations": evaluations,
+            "can_decide": round_.decided_at is None and user_can(request.user, roles.APPROVE, round_.unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not user_can(request.user, roles.APPROVE, round_.unit):
+        raise PermissionDenied
+    try:
+        services.round_decide(user=request.user, round_=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Grades decided."))
+    return redirect("evaluation:round", pk=round_.pk)
+
+
+@login_required
+def evaluation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    decided = evaluation.round.decided_at is not None
+    return render(
+        request,
+        "evaluation/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "scores": evaluation.scores.select_related("criterion"),
+            "can_self": evaluation.status in (Status.DRAFT, Status.SELF)
+            and user_can(request.user, roles.WRITE, evaluation.unit),
+            "can_appraise": not decided
+            and evaluation.status in (Status.SELF, Status.APPRAISED)
+            and user_can(request.user, roles.WRITE, evaluation.round.unit),
+            "commendations": evaluation.commendations.all(),
+        },
+    )
+
+
+def _points(request: HttpRequest, evaluation: Evaluation) -> dict[int, Decimal]:
+    points = {}
+    for score in evaluation.scores.all():
+        raw = request.POST.get(f"points_{score.pk}", "").strip().replace(",", ".")
+        if raw:
+            try:
+                points[score.pk] = Decimal(raw)
+            except InvalidOperation as error:
+                raise ValidationError(_("Points are numbers, like 18 or 18,5.")) from error
+    return points
+
+
+def _whole(value: str | None) -> int:
+    value = (value or "0").strip() or "0"
+    if not value.isdigit():
+        raise ValidationError(_("Counts are whole numbers."))
+    return int(value)
+
+
+@login_required
+@require_POST
+def self_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if not user_can(request.user, roles.WRITE, evaluation.unit):
+        raise PermissionDenied
+    try:
+        services.self_assess(
+            user=request.user,
+            evaluation=evaluation,
+            points=_points(request, evaluation),
+            tasks_exceeded=_whole(request.POST.get("tasks_exceeded")),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Self-assessment sent for appraisal."))
+    return redirect("evaluation:detail", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def appraise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if not user_can(request.user, roles.WRITE, evaluation.round.unit):
+        raise PermissionDenied
+    try:
+        services.appraise(
+            user=request.user,
+            evaluation=evaluation,
+            points=_points(request, evaluation),
+            tasks_exceeded=_whole(request.POST.get("tasks_exceeded")),
+            disciplined_subordinate=request.POST.get("disciplined_subordinate") == "on",
+            shortcomings_fixed=request.POST.get("shortcomings_fixed") == "on",
+            disqualified=request.POST.get("disqualified") == "on",
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Appraisal saved."))
+    return redirect("evaluation:detail", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if not user_can(request.user, roles.WRITE, evaluation.unit):
+        raise PermissionDenied
+    try:
+        services.evidence_refresh(user=request.user, evaluation=evaluation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Evidence read again from the records."))
+    return redirect("evaluation:detail", pk=evaluation.pk)

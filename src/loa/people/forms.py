@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loa.people.models import Course, Person, PersonKind
+
+
+class PersonForm(forms.ModelForm[Person]):
+    retain_until = forms.DateField(
+        label=_("Keep until"),
+        required=False,
+        help_text=_("Empty: five years after consent (LOA_PEOPLE_RETENTION_YEARS)."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "unit",
+            "kind",
+            "full_name",
+            "position",
+            "email",
+            "phone",
+            "expertise",
+            "consent_on",
+            "consent_note",
+            "retain_until",
+            "active",
+        ]
+
+
+class PersonFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *PersonKind.choices], required=False)
+    q = forms.CharField(label=_("Name or field"), required=False, max_length=100)
+
+
+class CourseForm(forms.ModelForm[Course]):
+    class Meta:
+        model = Course
+        fields = ["title", "unit", "topic", "starts_on", "ends_on", "hours", "place"]
+
+
+class EnrolForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )

@@ -1,0 +1,241 @@
+"""Roster and training pages. Looking at a person is logged (auditlog ACCESS), so that who saw
+whose data can be answered."""
+
+from __future__ import annotations
+
+import json
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts import roles
+from loa.accounts.scoping import user_can
+from loa.people import selectors, services
+from loa.people.forms import CourseForm, EnrolForm, PersonFilterForm, PersonForm
+from loa.people.models import Course, Person
+from loa.units.selectors import unit_list
+
+
+def _person(request: HttpRequest, pk: int, *, write: bool = False) -> Person:
+    person = get_object_or_404(selectors.person_list(user=request.user, include_erased=True), pk=pk)
+    if write and not user_can(request.user, roles.WRITE, person.unit):
+        raise PermissionDenied
+    return person
+
+
+def _course(request: HttpRequest, pk: int, *, write: bool = False) -> Course:
+    course = get_object_or_404(selectors.course_list(user=request.user), pk=pk)
+    if write and not user_can(request.user, roles.WRITE, course.unit):
+        raise PermissionDenied
+    return course
+
+
+def _writable_units(request: HttpRequest) -> list[int]:
+    return [unit.pk for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
+
+
+@login_required
+def person_list_view(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None)
+    kind = query = ""
+    if form.is_valid():
+        kind, query = form.cleaned_data["kind"], form.cleaned_data["q"]
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "people": selectors.person_list(user=request.user, kind=kind, query=query)[:500],
+            "can_add": user_can(request.user, roles.WRITE),
+        },
+    )
+
+
+def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
+    form = PersonForm(request.POST or None, instance=person)
+    form.fields["unit"].queryset = unit_list(user=request.user).filter(  # type: ignore[attr-defined]
+        pk__in=_writable_units(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.person_save(
+                user=request.user, person=Person.objects.get(pk=person.pk) if person else None, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", pk=saved.pk)
+    title = person.full_name if person else _("New person on the roster")
+    return render(request, "analysis/form.html", {"form": form, "title": title})
+
+
+@login_required
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    return _person_form(request, None)
+
+
+@login_required
+def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk, write=True)
+    if person.erased_at is not None:
+        raise PermissionDenied
+    return _person_form(request, person)
+
+
+@login_required
+def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    accessed.send(sender=Person, instance=person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "enrolments": person.enrolments.select_related("course"),
+            "writable": person.erased_at is None and user_can(request.user, roles.WRITE, person.unit),
+            "overdue": person.retain_until < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def person_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What Loa holds on the person, to hand over when they ask (their right of access)."""
+    person = _person(request, pk)
+    accessed.send(sender=Person, instance=person)
+    body = json.dumps(selectors.person_sheet(person=person), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-ca-nhan-{person.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def person_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk, write=True)
+    services.person_erase(user=request.user, person=person)
+    messages.success(request, _("The person's data was erased; their training stays counted."))
+    return redirect("people:list")
+
+
+@login_required
+def course_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/course_list.html",
+        {"courses": selectors.course_list(user=request.user)[:300], "can_add": user_can(request.user, roles.WRITE)},
+    )
+
+
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    form = CourseForm(request.POST or None, instance=course)
+    form.fields["unit"].queryset = unit_list(user=request.user).filter(  # type: ignore[attr-defined]
+        pk__in=_writable_units(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.course_save(
+                user=request.user, course=Course.objects.get(pk=course.pk) if course else None, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:course", pk=saved.pk)
+    return render(request, "analysis/form.html", {"form": form, "title": course.title if course else _("New course")})
+
+
+@login_required
+def course_create_view(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    return _course_form(request, None)
+
+
+@login_required
+def course_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _course_form(request, _course(request, pk, write=True))
+
+
+def _enrol_form(request: HttpRequest, course: Course, data: QueryDict | None = None) -> EnrolForm:
+    form = EnrolForm(data)
+    enrolled = course.enrolments.values("person")
+    # The organiser enrols people it can see: its own subtree's roster.
+    candidates = selectors.person_list(user=request.user).filter(active=True).exclude(pk__in=enrolled)
+    form.fields["people"].queryset = candidates.filter(unit__path__startswith=course.unit.path)  # type: ignore[attr-defined]
+    return form
+
+
+@login_required
+def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk)
+    writable = user_can(request.user, roles.WRITE, course.unit)
+    today = timezone.localdate()
+    return render(
+        request,
+        "people/course_detail.html",
+        {
+            "course": course,
+            # People outside the reader's scope (enrolled by a unit above) appear without a name.
+            "enrolments": course.enrolments.select_related("person__unit"),
+            "visible": set(selectors.person_list(user=request.user).values_list("pk", flat=True)),
+            "writable": writable,
+            "enrol_form": _enrol_form(request, course) if writable else None,
+            "can_record": writable and course.starts_on <= today,
+            "can_certify": writable and course.ends_on <= today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, write=True)
+    form = _enrol_form(request, course, request.POST)
+    if form.is_valid():
+        try:
+            added = services.enrol(user=request.user, course=course, people=form.cleaned_data["people"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(count)d enrolled.") % {"count": added})
+    else:
+        messages.error(request, _("Choose the people to enrol."))
+    return redirect("people:course", pk=course.pk)
+
+
+@login_required
+@require_POST
+def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, write=True)
+    present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+    try:
+        services.attendance_record(user=request.user, course=course, present=present)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Attendance recorded."))
+    return redirect("people:course", pk=course.pk)
+
+
+@login_required
+@require_POST
+def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, write=True)
+    try:
+        issued = services.certificates_issue(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)d certificates issued.") % {"count": len(issued)})
+    return redirect("people:course", pk=course.pk)

@@ -64,7 +64,7 @@ class Course(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     hours = models.PositiveSmallIntegerField(_("hours"), default=8)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("venue"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

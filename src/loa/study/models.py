@@ -91,7 +91,7 @@ class StudySession(models.Model):
         "self", verbose_name=_("make-up of"), on_delete=models.CASCADE, null=True, blank=True, related_name="makeups"
     )
     scheduled_on = models.DateField(_("scheduled on"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("venue"), max_length=200, blank=True)
     speaker = models.ForeignKey(
         "people.Person",
         verbose_name=_("speaker"),

@@ -82,6 +82,8 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "opinion:create": (_writes, lambda o: {}),
     # A picture of the reader's own scope (the synthesis page's markers test what it holds).
     "opinion:chart": (lambda u: True, lambda o: {}),
+    # The reader's own synthesis as a document; its scope is tested in tests/opinion.
+    "opinion:export_docx": (lambda u: True, lambda o: {}),
     "plans:award_create": (_writes, lambda o: {}),
     # A directive registered by the board is corrected by the bloc's staff.
     "directives:correct": (
@@ -192,6 +194,7 @@ LIST_VIEWS: dict[str, ListCase] = {
     "plans:awards": ListCase(foreign_markers=("Tác phẩm PVN",), own_markers=("Tác phẩm EVN",)),
     "opinion:list": ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
     "opinion:synthesis": ListCase(foreign_markers=("Chủ đề PVN",), own_markers=("Chủ đề EVN",)),
+    "opinion:export_csv": ListCase(foreign_markers=("Chủ đề PVN",), own_markers=("Chủ đề EVN",)),
     "people:list": ListCase(foreign_markers=("Báo cáo viên PVN",), own_markers=("Báo cáo viên EVN",)),
     "people:courses": ListCase(foreign_markers=("Lớp PVN",), own_markers=("Lớp EVN",)),
     "study:list": ListCase(foreign_markers=("Học tập PVN",), own_markers=("Học tập EVN",)),

@@ -178,3 +178,29 @@ def test_the_periodic_report_gets_an_opinion_section(tree: Tree) -> None:
     assert section["tables"][0]["rows"][0][:3] == ["Giá điện", "1", "phản đối"]
     assert section["charts"][0]["kind"] == "lines"
     assert document_bytes(report_document(prepared), "docx").startswith(b"PK")
+
+
+def test_the_synthesis_is_exported_within_the_readers_scope(tree: Tree, users: dict[str, User]) -> None:
+    from loa.docformat.read import text_of_docx
+
+    for unit, topic, periods in ((tree.evn, "Giá điện", ("2026-09", "2026-10")), (tree.pvn, "Giá xăng", ("2026-10",))):
+        for period in periods:
+            report = services.report_save(
+                user=SYSTEM, unit=unit, kind="monthly", period=period, streams=[Stream(topic, "oppose", "nhieu")]
+            )
+            services.report_submit(user=SYSTEM, report=report)
+    response = login(users["evn_viewer"]).get(reverse("opinion:export_csv"))
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffKỳ,Chủ đề")
+    lines = text.splitlines()[1:]
+    assert [line.split(",")[:3] for line in lines] == [["2026-09", "Giá điện", "1"], ["2026-10", "Giá điện", "1"]]
+    assert "phản đối" in lines[0]
+    assert "Giá xăng" not in text
+    bloc_csv = login(users["bloc_staff"]).get(reverse("opinion:export_csv") + "?from=2026-10").content.decode()
+    assert "Giá xăng" in bloc_csv and "2026-09" not in bloc_csv  # noqa: PT018
+    docx = login(users["evn_viewer"]).get(reverse("opinion:export_docx"))
+    assert docx["Content-Disposition"].endswith('.docx"')
+    body = text_of_docx(docx.content)
+    assert "tổng hợp tình hình dư luận xã hội từ tháng 9/2026 đến tháng 10/2026" in body
+    assert "Giá điện" in body and "Giá xăng" not in body  # noqa: PT018
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in body

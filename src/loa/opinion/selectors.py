@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from loa.accounts.scoping import scope_filter
+from loa.docformat.layout import Block, Image, Paragraph, PartyDocument, Table
 from loa.opinion.models import OpinionItem, OpinionReport
 from loa.opinion.synthesis import Report, Synthesis, synthesise
+from loa.units.models import Unit
 
 if TYPE_CHECKING:
     from loa.reports.sections import ReportScope, Section
@@ -40,6 +44,73 @@ def synthesis(*, user: object, first: str = "", last: str = "") -> Synthesis:
             intensity=item.intensity,
         )
         for item in items
+    )
+
+
+@dataclass(frozen=True)
+class SynthesisRow:
+    topic: str
+    units: int  # units reporting the topic in the latest period
+    weight: float
+    leaning: str  # agree / oppose / hesitant / mixed / none
+    forecast: float
+    rising: bool
+
+
+def synthesis_rows(result: Synthesis) -> list[SynthesisRow]:
+    """The latest period topic by topic, heaviest first: what the page, the CSV and the document show."""
+    latest = result.periods[-1] if result.periods else ""
+    rows = []
+    for topic, series in result.topics.items():
+        cell = series.get(latest)
+        rows.append(
+            SynthesisRow(
+                topic=topic,
+                units=len(cell.units) if cell else 0,
+                weight=round(cell.weight, 2) if cell else 0.0,
+                leaning=cell.leaning if cell else "none",
+                forecast=result.forecast[topic],
+                rising=topic in result.rising,
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.weight, row.topic))
+
+
+def _month(period: str) -> str:
+    year, month = period.split("-")
+    return f"tháng {int(month)}/{year}"
+
+
+def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyDocument:
+    """The synthesis as an unnumbered draft report on the unit's letterhead, for staff to finish
+    and issue (numbered reports go through the reports app, which has an opinion section too)."""
+    from loa.reports.services import layout_letterhead, letterhead_ensure, margins
+
+    span = f"từ {_month(result.periods[0])} đến {_month(result.periods[-1])}" if result.periods else ""
+    rows = synthesis_rows(result)
+    units = {u for cells in result.topics.values() for cell in cells.values() for u in cell.units}
+    blocks: list[Block] = [
+        Paragraph(
+            f"Tổng hợp báo cáo tình hình tư tưởng, dư luận xã hội của {len(units)} đơn vị {span}, "
+            f"gồm {len(rows)} luồng dư luận."
+            + (f" Dự báo tiếp tục được quan tâm: {', '.join(result.rising)}." if result.rising else "")
+        ),
+        Image(chart, 160, "Diễn biến các luồng dư luận"),
+        Table(
+            ["Chủ đề", "Số đơn vị phản ánh", "Trọng số", "Xu hướng chính", "Dự báo kỳ tới"],
+            [
+                [row.topic, str(row.units), f"{row.weight:.2f}", LEANINGS[row.leaning], f"{row.forecast:.2f}"]
+                for row in rows
+            ],
+        ),
+    ]
+    return PartyDocument(
+        letterhead=layout_letterhead(letterhead_ensure(unit=unit)),
+        date=timezone.localdate(),
+        doc_type="Báo cáo",
+        summary=f"tổng hợp tình hình dư luận xã hội {span}",
+        blocks=blocks,
+        margins=margins(),
     )
 
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/submit/", views.report_submit_view, name="submit"),
     path("synthesis/", views.synthesis_view, name="synthesis"),
     path("synthesis/chart.png", views.synthesis_chart_view, name="chart"),
+    path("synthesis.csv", views.synthesis_csv_view, name="export_csv"),
+    path("synthesis.docx", views.synthesis_docx_view, name="export_docx"),
 ]

@@ -3,13 +3,13 @@ reader's units with its trend chart and rising topics."""
 
 from __future__ import annotations
 
+import csv
 import re
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,12 @@ from loa.accounts import roles
 from loa.accounts.scoping import user_can
 from loa.core.web import set_choices
 from loa.docformat.charts import lines
+from loa.docformat.docx import render_docx
 from loa.opinion import selectors, services
 from loa.opinion.forms import ReportForm, StreamFormSet
 from loa.opinion.models import Breadth, Tendency
 from loa.opinion.synthesis import Synthesis
+from loa.units.models import Unit
 from loa.units.selectors import unit_list
 
 _PERIOD = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
@@ -112,27 +114,13 @@ def _synthesis(request: HttpRequest) -> tuple[Synthesis, str, str]:
 @login_required
 def synthesis_view(request: HttpRequest) -> HttpResponse:
     result, first, last = _synthesis(request)
-    rows: list[dict[str, Any]] = []
     latest = result.periods[-1] if result.periods else ""
-    for topic, series in result.topics.items():
-        cell = series.get(latest)
-        rows.append(
-            {
-                "topic": topic,
-                "units": len(cell.units) if cell else 0,
-                "weight": round(cell.weight, 2) if cell else 0,
-                "leaning": cell.leaning if cell else "none",
-                "forecast": result.forecast[topic],
-                "rising": topic in result.rising,
-            }
-        )
-    rows.sort(key=lambda row: (-float(row["weight"]), str(row["topic"])))
     return render(
         request,
         "opinion/synthesis.html",
         {
             "result": result,
-            "rows": rows,
+            "rows": selectors.synthesis_rows(result),
             "latest": latest,
             "first": first,
             "last": last,
@@ -142,16 +130,62 @@ def synthesis_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def synthesis_chart_view(request: HttpRequest) -> HttpResponse:
-    result, _first, _last = _synthesis(request)
+def _chart(result: Synthesis) -> bytes:
     periods = result.periods
     topics = sorted(
         result.topics.items(),
         key=lambda pair: -sum(cell.weight for cell in pair[1].values()),
     )[:TOPICS_ON_CHART]
     series = {topic: [round(cells[p].weight, 2) if p in cells else 0.0 for p in periods] for topic, cells in topics}
-    png = lines(periods, series, title="Diễn biến các luồng dư luận (trọng số theo mức độ, phạm vi)")
-    response = HttpResponse(png, content_type="image/png")
+    return lines(periods, series, title="Diễn biến các luồng dư luận (trọng số theo mức độ, phạm vi)")
+
+
+@login_required
+def synthesis_chart_view(request: HttpRequest) -> HttpResponse:
+    result, _first, _last = _synthesis(request)
+    response = HttpResponse(_chart(result), content_type="image/png")
     response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@login_required
+def synthesis_csv_view(request: HttpRequest) -> HttpResponse:
+    """The synthesis as CSV for spreadsheets: every topic in every period, with the forecast."""
+    result, _first, _last = _synthesis(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tong-hop-du-luan.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with its byte-order mark
+    writer = csv.writer(response)
+    writer.writerow(["Kỳ", "Chủ đề", "Số đơn vị phản ánh", "Trọng số", "Xu hướng chính", "Dự báo kỳ tới", "Tăng"])
+    for topic, cells in sorted(result.topics.items()):
+        for period in result.periods:
+            cell = cells.get(period)
+            if cell is None:
+                continue
+            writer.writerow(
+                [
+                    period,
+                    topic,
+                    len(cell.units),
+                    f"{cell.weight:.2f}",
+                    selectors.LEANINGS[cell.leaning],
+                    f"{result.forecast[topic]:.2f}" if period == result.periods[-1] else "",
+                    "x" if period == result.periods[-1] and topic in result.rising else "",
+                ]
+            )
+    return response
+
+
+@login_required
+def synthesis_docx_view(request: HttpRequest) -> HttpResponse:
+    result, _first, _last = _synthesis(request)
+    unit = getattr(request.user, "unit", None) or Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    if unit is None:
+        raise Http404
+    document = selectors.synthesis_document(result=result, unit=unit, chart=_chart(result))
+    response = HttpResponse(
+        render_docx(document),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = 'attachment; filename="tong-hop-du-luan.docx"'
     return response

@@ -31,3 +31,20 @@ def test_demo_loads_once_with_alerts_playbooks_and_spokespersons() -> None:
     again = demo_load(password="mật-khẩu-demo-đủ-dài-42")
     assert not again.created
     assert Playbook.objects.count() == 3
+
+
+def test_demo_has_a_trained_roster_a_laid_out_study_plan_and_an_evaluation_round() -> None:
+    from loa.evaluation.models import Evaluation, Status
+    from loa.people.models import Enrolment, Person
+    from loa.study.models import StudyPlan
+
+    demo_load(password="mật-khẩu-demo-đủ-dài-42")
+    assert Person.objects.filter(kind="speaker").count() >= 3
+    certified = Enrolment.objects.exclude(certificate_no="")
+    assert certified.count() >= 3
+    assert all(e.certificate_no.endswith("/GCN-BTGDV") for e in certified)
+    plan = StudyPlan.objects.get()
+    assert plan.sessions.filter(held_on__isnull=False).count() == 1
+    assert plan.sessions.count() > 5
+    statuses = set(Evaluation.objects.values_list("status", flat=True))
+    assert statuses == {Status.DRAFT, Status.SELF}

@@ -175,3 +175,49 @@ def test_units_see_the_sessions_they_hold_or_attend(tree: Tree, users: dict[str,
 def test_without_audiences_nothing_is_laid_out(tree: Tree) -> None:
     with pytest.raises(ValidationError, match="No unit"):
         services.plan_generate(user=SYSTEM, plan=make_plan(tree))
+
+
+def test_the_periodic_report_gets_a_study_and_training_section(tree: Tree) -> None:
+    from loa.people import services as people
+    from loa.reports.services import letterhead_ensure, report_prepare
+
+    audiences(tree)
+    plan = services.plan_generate(user=SYSTEM, plan=make_plan(tree))
+    members = session(plan, tree.evn_a, "members")
+    services.attendance_record(user=SYSTEM, session=members, held_on=TODAY, counts={tree.evn_a.pk: (30, 28)})
+    makeup = services.makeup_create(user=SYSTEM, session=members)
+    services.attendance_record(user=SYSTEM, session=makeup, held_on=TODAY, counts={tree.evn_a.pk: (8, None)})
+    speaker = people.person_save(
+        user=SYSTEM,
+        person=None,
+        data={
+            "unit": tree.evn,
+            "kind": "speaker",
+            "full_name": "Trần Văn An",
+            "consent_on": TODAY,
+            "consent_note": "x",
+        },
+    )
+    course = people.course_save(
+        user=SYSTEM, course=None, data={"unit": tree.evn, "title": "Lớp", "starts_on": TODAY, "ends_on": TODAY}
+    )
+    people.enrol(user=SYSTEM, course=course, people=[speaker])
+    people.attendance_record(user=SYSTEM, course=course, present={course.enrolments.get().pk})
+    prepared = report_prepare(
+        user=SYSTEM,
+        unit=tree.evn,
+        letterhead=letterhead_ensure(unit=tree.evn),
+        period=TODAY.strftime("%Y-%m"),
+        now=timezone.now(),
+    )
+    section = next(s for s in prepared.figures["sections"] if s["key"] == "study")
+    assert section["tables"][0]["rows"] == [["Nghị quyết Đại hội XIV của Đảng", "1", "1", "38/40", "95%"]]
+    assert "1 lớp bồi dưỡng; 1 báo cáo viên" in section["paragraphs"][1]
+    pvn = report_prepare(
+        user=SYSTEM,
+        unit=tree.pvn,
+        letterhead=letterhead_ensure(unit=tree.pvn),
+        period=TODAY.strftime("%Y-%m"),
+        now=timezone.now(),
+    )
+    assert "study" not in {s["key"] for s in pvn.figures["sections"]}

@@ -238,6 +238,9 @@ def demo_load(*, password: str | None = None, webhook_url: str = "") -> DemoResu
     _demo_directives(units)
     _demo_plans(units)
     _demo_opinion(units)
+    _demo_people(units)
+    _demo_study(units)
+    _demo_evaluation(units)
     return DemoResult(created=True, accounts=created, password=None if password else secret)
 
 
@@ -768,3 +771,116 @@ def _demo_opinion(units: dict[str, Unit]) -> None:
                 )
             report = report_save(user=SYSTEM, unit=units[code], kind="monthly", period=month, streams=streams)
             report_submit(user=SYSTEM, report=report)
+
+
+def _demo_people(units: dict[str, Unit]) -> None:
+    """Speakers, propagandists and a press contact who consented; a finished course with certificates."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.people.services import attendance_record, certificates_issue, course_save, enrol, person_save
+
+    today = timezone.localdate()
+    roster = [
+        ("duk-btg", "speaker", "Nguyễn Minh Tâm", "Trưởng ban Tuyên giáo và Dân vận", "lý luận chính trị, nghị quyết"),
+        ("duk-btg", "press", "Lê Thu Hà", "Phóng viên Ban Thời sự, Báo Thử", "doanh nghiệp nhà nước"),
+        ("evn", "speaker", "Trần Quốc Việt", "Phó Bí thư Đảng ủy EVN", "năng lượng, giá điện"),
+        ("evn", "collaborator", "Phạm Thị Lan", "Chuyên viên Ban Truyền thông", "truyền thông số"),
+        ("evn-npc", "propagandist", "Đỗ Văn Hải", "Bí thư Đoàn Thanh niên", "an toàn điện"),
+        ("pvn", "speaker", "Hoàng Anh Dũng", "Trưởng ban Tuyên giáo Đảng ủy PVN", "dầu khí, chuyển đổi năng lượng"),
+    ]
+    people = []
+    for code, kind, name, position, fields in roster:
+        if code not in units:
+            continue
+        people.append(
+            person_save(
+                user=SYSTEM,
+                person=None,
+                data={
+                    "unit": units[code],
+                    "kind": kind,
+                    "full_name": name,
+                    "position": position,
+                    "expertise": fields,
+                    "consent_on": today - dt.timedelta(days=120),
+                    "consent_note": "Phiếu đồng ý cung cấp và xử lý dữ liệu cá nhân, ký khi nhận nhiệm vụ",
+                },
+            )
+        )
+    course = course_save(
+        user=SYSTEM,
+        course=None,
+        data={
+            "unit": units["duk-btg"],
+            "title": "Bồi dưỡng kỹ năng cho báo cáo viên, cộng tác viên",
+            "topic": "Nắm bắt dư luận, xử lý khủng hoảng truyền thông",
+            "starts_on": today - dt.timedelta(days=30),
+            "ends_on": today - dt.timedelta(days=29),
+            "hours": 16,
+            "place": "Hội trường Đảng ủy Khối",
+        },
+    )
+    trainees = [person for person in people if person.kind != "press"]
+    enrol(user=SYSTEM, course=course, people=trainees)
+    present = set(course.enrolments.exclude(person=trainees[-1]).values_list("pk", flat=True))
+    attendance_record(user=SYSTEM, course=course, present=present)
+    certificates_issue(user=SYSTEM, course=course)
+
+
+def _demo_study(units: dict[str, Unit]) -> None:
+    """Audiences of every party organisation, a resolution laid out for study, one session held."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.study.services import LEVEL_OF_KIND, attendance_record, audiences_save, plan_generate, plan_save
+
+    sizes = {"bloc": (15, 0, 0), "upper": (25, 0, 6), "grassroots": (20, 180, 12), "cell": (3, 14, 1)}
+    for unit in units.values():
+        level = LEVEL_OF_KIND.get(unit.kind)
+        if level is None:
+            continue
+        cadres, members, new = sizes[level]
+        audiences_save(
+            user=SYSTEM,
+            unit=unit,
+            headcounts={"key_cadres": cadres, "members": members, "new_members": new, "candidates": new // 2},
+        )
+    today = timezone.localdate()
+    plan = plan_save(
+        user=SYSTEM,
+        plan=None,
+        data={
+            "title": "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
+            "unit": units["duk"],
+            "complete_by": today + dt.timedelta(days=45),
+        },
+    )
+    plan_generate(user=SYSTEM, plan=plan)
+    held = plan.sessions.filter(group="key_cadres", organiser=units["duk"]).first()
+    if held is not None:
+        counts: dict[int, tuple[int, int | None]] = {
+            row.unit_id: (row.expected - 1 if row.expected > 3 else row.expected, None) for row in held.attendees.all()
+        }
+        attendance_record(user=SYSTEM, session=held, held_on=today - dt.timedelta(days=7), counts=counts)
+
+
+def _demo_evaluation(units: dict[str, Unit]) -> None:
+    """This year's round opened by the bloc; EVN has assessed itself from the evidence."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.evaluation.services import DEFAULT_CRITERIA, round_open, self_assess
+
+    year = timezone.localdate().year
+    round_ = round_open(
+        user=SYSTEM,
+        unit=units["duk"],
+        data={
+            "year": year,
+            "title": f"Đánh giá, xếp loại công tác thông tin, tuyên truyền năm {year}",
+            "commendation": "Giấy khen của Ban Thường vụ Đảng ủy Khối",
+        },
+        criteria=DEFAULT_CRITERIA,
+    )
+    evaluation = round_.evaluations.filter(unit=units["evn"]).first()
+    if evaluation is not None:
+        points = {
+            score.pk: score.suggested if score.suggested is not None else score.criterion.max_points * 9 / 10
+            for score in evaluation.scores.select_related("criterion")
+        }
+        self_assess(user=SYSTEM, evaluation=evaluation, points=points, tasks_exceeded=0, comment="Bản tự đánh giá mẫu.")

@@ -6,3 +6,9 @@ class StudyConfig(AppConfig):
     name = "loa.study"
     label = "study"
     verbose_name = _("Study sessions")
+
+    def ready(self) -> None:
+        from loa.reports import sections
+        from loa.study.selectors import report_section
+
+        sections.register("study", order=50, provider=report_section)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from loa.accounts.scoping import scope_and_above, scope_filter
 from loa.study.models import Audience, SessionUnit, StudyPlan, StudySession
 from loa.units.models import Unit
+
+if TYPE_CHECKING:
+    from loa.reports.sections import ReportScope, Section
 
 
 def plan_list(*, user: object) -> QuerySet[StudyPlan]:
@@ -97,3 +101,52 @@ def study_figures(*, unit: Unit, first: dt.date, last: dt.date) -> StudyFigures:
     expected = rows.filter(session__makeup_of__isnull=True).aggregate(total=Sum("expected"))["total"] or 0
     attended = rows.aggregate(total=Sum("attended"))["total"] or 0
     return StudyFigures(sessions_held=held, expected=expected, attended=attended)
+
+
+def report_section(scope: ReportScope) -> Section | None:
+    """The periodic report's section on study and training in the unit's subtree: sessions held
+    in the period with attendance per plan, make-ups, and the courses with people certified."""
+    from loa.people.selectors import training_figures
+    from loa.reports.sections import Section, TableData
+
+    first, last = scope.period.start, scope.period.end
+    sessions = StudySession.objects.filter(
+        organiser__path__startswith=scope.unit.path, held_on__gte=first, held_on__lte=last
+    ).select_related("plan")
+    training = training_figures(unit=scope.unit, first=first, last=last)
+    if not sessions.exists() and not training.courses:
+        return None
+    section = Section(key="study", title="HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT; BỒI DƯỠNG ĐỘI NGŨ")
+    rows = []
+    for plan in StudyPlan.objects.filter(pk__in=sessions.values("plan")).order_by("complete_by", "title"):
+        held = sessions.filter(plan=plan)
+        counts = SessionUnit.objects.filter(session__in=held, unit__path__startswith=scope.unit.path)
+        expected = counts.filter(session__makeup_of__isnull=True).aggregate(total=Sum("expected"))["total"] or 0
+        attended = counts.aggregate(total=Sum("attended"))["total"] or 0
+        rows.append(
+            [
+                plan.title,
+                str(held.filter(makeup_of__isnull=True).count()),
+                str(held.filter(makeup_of__isnull=False).count()),
+                f"{attended}/{expected}",
+                f"{round(100 * attended / expected)}%" if expected else "—",
+            ]
+        )
+    if rows:
+        section.paragraphs.append(
+            f"Trong {scope.period.label}, các cấp ủy tổ chức {sessions.count()} buổi học tập, quán triệt "
+            f"{len(rows)} văn bản."
+        )
+        section.tables.append(
+            TableData(
+                title="Kết quả học tập, quán triệt",
+                header=["Văn bản", "Buổi học", "Buổi học bù", "Tham dự/triệu tập", "Tỷ lệ"],
+                rows=rows,
+            )
+        )
+    if training.courses:
+        section.paragraphs.append(
+            f"Tổ chức {training.courses} lớp bồi dưỡng; {training.trained} báo cáo viên, tuyên truyền viên, "
+            f"cộng tác viên tham dự, {training.certificates} người được cấp giấy chứng nhận."
+        )
+    return section

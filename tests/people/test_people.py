@@ -174,3 +174,19 @@ def test_inactive_people_are_not_enrolled(tree: Tree) -> None:
 def test_a_course_cannot_end_before_it_starts(tree: Tree) -> None:
     with pytest.raises(ValidationError):
         course(tree.evn, start=TODAY, end=TODAY - dt.timedelta(days=1))
+
+
+def test_a_unit_enrols_only_people_it_can_see_and_the_bloc_anyone(tree: Tree, users: dict[str, User]) -> None:
+    evn_person = person(tree.evn_a, "Nguyễn Thị Hoa")
+    pvn_person = person(tree.pvn, "Trần Văn Dầu")
+    evn_course = course(tree.evn, start=TODAY, end=TODAY)
+    with pytest.raises(PermissionDenied):
+        services.enrol(user=users["evn_staff"], course=evn_course, people=[pvn_person])
+    assert services.enrol(user=users["evn_staff"], course=evn_course, people=[evn_person]) == 1
+    bloc_course = course(tree.board, start=TODAY, end=TODAY, title="Lớp của Ban Tuyên giáo")
+    assert services.enrol(user=users["bloc_staff"], course=bloc_course, people=[evn_person, pvn_person]) == 2
+    page = login(users["bloc_staff"]).get(reverse("people:course", args=[bloc_course.pk])).content.decode()
+    assert "Nguyễn Thị Hoa" in page and "Trần Văn Dầu" in page  # noqa: PT018
+    # A unit's own course offers only the people of its subtree to enrol.
+    form_page = login(users["evn_staff"]).get(reverse("people:course", args=[evn_course.pk])).content.decode()
+    assert "Trần Văn Dầu" not in form_page

@@ -31,17 +31,20 @@ def demo_env(tmp_path: Path, fresh_database_url: str) -> dict[str, str]:
     assert run("manage", "migrate", "--noinput", "-v", "0", env=env).returncode == 0
     assert run("demo", env=env).returncode == 0
     now = dt.datetime.now(VN)
+    # Today's review covers the 24 hours before 06:30 (the demo profile's hour); before that hour
+    # the window still runs up to now. Anchor the articles inside it whatever the time of day.
+    anchor = min(now, now.replace(hour=6, minute=30, second=0, microsecond=0))
     rows = [
         {
             "url": f"https://vnexpress.net/evn-{n}.html",
             "title": title,
             "text": f"Tập đoàn Điện lực Việt Nam (EVN) {text} " * 3,
-            "published": (now - dt.timedelta(hours=hours)).isoformat(),
+            "published": (anchor - dt.timedelta(hours=hours)).isoformat(),
         }
         for n, (title, text, hours) in enumerate(
             [
-                ("EVN bị phản ánh hóa đơn tiền điện tăng vọt", "bị người dân phản ánh hóa đơn tăng bất thường.", 20),
-                ("EVN khánh thành trạm biến áp 500 kV", "khánh thành trạm biến áp, bảo đảm cấp điện.", 30),
+                ("EVN bị phản ánh hóa đơn tiền điện tăng vọt", "bị người dân phản ánh hóa đơn tăng bất thường.", 1),
+                ("EVN khánh thành trạm biến áp 500 kV", "khánh thành trạm biến áp, bảo đảm cấp điện.", 10),
             ]
         )
     ]

@@ -172,6 +172,30 @@ def test_units_see_the_sessions_they_hold_or_attend(tree: Tree, users: dict[str,
     assert pvn_plan not in selectors.plan_list(user=evn)
 
 
+def test_a_session_has_an_active_speaker_the_organiser_can_see(tree: Tree, users: dict[str, User]) -> None:
+    from loa.people.services import person_save
+
+    audiences(tree)
+    plan = services.plan_generate(user=SYSTEM, plan=make_plan(tree))
+    members = session(plan, tree.evn_a, "members")
+
+    def speaker(unit: Unit, kind: str = "speaker") -> Any:
+        data = {"unit": unit, "kind": kind, "full_name": f"Người {unit.pk} {kind}", "consent_on": TODAY}
+        return person_save(user=SYSTEM, person=None, data={**data, "consent_note": "Phiếu đồng ý"})
+
+    staff = users["evn_a_staff"]
+    with pytest.raises(PermissionDenied):
+        services.session_schedule(user=staff, session=members, scheduled_on=TODAY, place="", speaker=speaker(tree.pvn))
+    with pytest.raises(ValidationError, match="active speaker"):
+        services.session_schedule(
+            user=staff, session=members, scheduled_on=TODAY, place="", speaker=speaker(tree.evn_a, "press")
+        )
+    own = speaker(tree.evn_a)
+    services.session_schedule(user=staff, session=members, scheduled_on=TODAY, place="Hội trường", speaker=own)
+    members.refresh_from_db()
+    assert (members.speaker, members.place) == (own, "Hội trường")
+
+
 def test_without_audiences_nothing_is_laid_out(tree: Tree) -> None:
     with pytest.raises(ValidationError, match="No unit"):
         services.plan_generate(user=SYSTEM, plan=make_plan(tree))

@@ -9,13 +9,13 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import require
+from loa.accounts.scoping import require, scope_of
 from loa.people.models import Course, Enrolment, Person
 from loa.text.normalization import normalize
 
@@ -137,8 +137,11 @@ def course_save(*, user: object, course: Course | None, data: dict[str, Any]) ->
 def enrol(*, user: object, course: Course, people: Iterable[Person]) -> int:
     """Adds people to a course; those already in it are left as they are."""
     require(user, roles.WRITE, course.unit)
+    scope = scope_of(user)
     added = 0
     for person in people:
+        if not scope.contains(person.unit):
+            raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": person.unit.name})
         if person.erased_at is not None or not person.active:
             raise ValidationError(_("%(name)s is not active on the roster.") % {"name": person.full_name})
         _enrolment, created = Enrolment.objects.get_or_create(course=course, person=person)

@@ -170,9 +170,9 @@ def course_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _enrol_form(request: HttpRequest, course: Course, data: QueryDict | None = None) -> EnrolForm:
     form = EnrolForm(data)
     enrolled = course.enrolments.values("person")
-    # The organiser enrols people it can see: its own subtree's roster.
+    # Anyone on the roster the organiser's staff can see: a bloc board trains the committees' people.
     candidates = selectors.person_list(user=request.user).filter(active=True).exclude(pk__in=enrolled)
-    form.fields["people"].queryset = candidates.filter(unit__path__startswith=course.unit.path)  # type: ignore[attr-defined]
+    form.fields["people"].queryset = candidates  # type: ignore[attr-defined]
     return form
 
 

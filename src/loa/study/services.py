@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import require
+from loa.accounts.scoping import require, scope_of
 from loa.people.models import Person, PersonKind
 from loa.study import planner
 from loa.study.models import DEFAULT_RULES, Audience, AudienceGroup, Level, SessionUnit, StudyPlan, StudySession
@@ -135,6 +135,8 @@ def session_schedule(
     require(user, roles.WRITE, session.organiser)
     if speaker is not None and (speaker.kind != PersonKind.SPEAKER or speaker.erased_at or not speaker.active):
         raise ValidationError(_("The speaker must be an active speaker on the roster."))
+    if speaker is not None and not scope_of(user).contains(speaker.unit):
+        raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": speaker.unit.name})
     session.scheduled_on, session.place, session.speaker = scheduled_on, normalize(place).strip(), speaker
     session.save(update_fields=["scheduled_on", "place", "speaker"])
     return session

@@ -63,13 +63,13 @@ def records(tree: Tree) -> None:
     study.plan_generate(user=SYSTEM, plan=plan)
     members = plan.sessions.get(group="members")
     study.attendance_record(user=SYSTEM, session=members, held_on=TODAY, counts={tree.evn_a.pk: (15, 15)})
-    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+    for name, kind in (("Nguyễn Văn An", "speaker"), ("Trần Thị Bình", "speaker"), ("Lê Văn Báo", "press")):
         people.person_save(
             user=SYSTEM,
             person=None,
             data={
                 "unit": tree.evn,
-                "kind": "speaker",
+                "kind": kind,
                 "full_name": name,
                 "consent_on": TODAY,
                 "consent_note": "Phiếu đồng ý",
@@ -100,7 +100,7 @@ def records(tree: Tree) -> None:
 
 
 def people_list(tree: Tree) -> list[Person]:
-    return list(Person.objects.filter(unit=tree.evn))
+    return list(Person.objects.filter(unit=tree.evn).exclude(kind="press"))
 
 
 def points(evaluation: Evaluation, *, each: Decimal | None = None, total: Decimal | None = None) -> dict[int, Decimal]:

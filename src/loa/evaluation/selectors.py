@@ -71,7 +71,7 @@ def evidence_for(*, unit: Unit, year: int) -> Evidence:
     from loa.directives.models import Assignment, AssignmentStatus
     from loa.incidents.models import Incident
     from loa.opinion.models import OpinionReport, ReportKind
-    from loa.people.models import Person
+    from loa.people.models import Person, PersonKind
     from loa.people.selectors import training_figures
     from loa.study.selectors import study_figures
 
@@ -96,7 +96,8 @@ def evidence_for(*, unit: Unit, year: int) -> Evidence:
         sessions_held=study.sessions_held,
         study_expected=study.expected,
         study_attended=study.attended,
-        roster=Person.objects.filter(**subtree, erased_at__isnull=True).count(),
+        # Press contacts are journalists outside the unit: not trained by it, not counted.
+        roster=Person.objects.filter(**subtree, erased_at__isnull=True).exclude(kind=PersonKind.PRESS).count(),
         trained=training.trained,
         certificates=training.certificates,
         opinion_reports=months,

@@ -245,3 +245,26 @@ def test_the_periodic_report_gets_a_study_and_training_section(tree: Tree) -> No
         now=timezone.now(),
     )
     assert "study" not in {s["key"] for s in pvn.figures["sections"]}
+
+
+def test_the_attendance_form_asks_for_every_unit(tree: Tree, users: dict[str, User]) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    audiences(tree)
+    plan = services.plan_generate(user=SYSTEM, plan=make_plan(tree))
+    new_members = session(plan, tree.evn, "new_members")
+    url = reverse("study:attendance", args=[new_members.pk])
+    client = login(users["evn_staff"])
+    data = {"held_on": TODAY.isoformat(), f"attended_{tree.evn.pk}": "4"}
+    client.post(url, data)
+    new_members.refresh_from_db()
+    assert new_members.held_on is None  # evn_a's box was empty: nothing recorded
+    client.post(url, {**data, f"attended_{tree.evn_a.pk}": "3", f"reports_{tree.evn_a.pk}": "2"})
+    new_members.refresh_from_db()
+    assert new_members.held_on == TODAY
+    assert {r.unit_id: (r.attended, r.learning_reports) for r in new_members.attendees.all()} == {
+        tree.evn.pk: (4, None),
+        tree.evn_a.pk: (3, 2),
+    }

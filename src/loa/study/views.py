@@ -191,9 +191,11 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("study:session", pk=session.pk)
     try:
         counts = {}
-        for row in session.attendees.all():
+        for row in session.attendees.select_related("unit"):
             attended = _count(request.POST.get(f"attended_{row.unit_id}"))
-            counts[row.unit_id] = (attended or 0, _count(request.POST.get(f"reports_{row.unit_id}")))
+            if attended is None:  # an empty box is not a zero: ask rather than record nobody
+                raise ValidationError(_("Give how many of %(unit)s attended.") % {"unit": row.unit.short_name})
+            counts[row.unit_id] = (attended, _count(request.POST.get(f"reports_{row.unit_id}")))
         services.attendance_record(user=request.user, session=session, held_on=held_on, counts=counts)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -84,7 +84,8 @@ def _month(period: str) -> str:
 def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyDocument:
     """The synthesis as an unnumbered draft report on the unit's letterhead, for staff to finish
     and issue (numbered reports go through the reports app, which has an opinion section too)."""
-    from loa.reports.services import layout_letterhead, letterhead_ensure, margins
+    from loa.reports.models import Letterhead
+    from loa.reports.services import layout_letterhead, letterhead_draft, margins
 
     span = f"từ {_month(result.periods[0])} đến {_month(result.periods[-1])}" if result.periods else ""
     rows = synthesis_rows(result)
@@ -105,7 +106,8 @@ def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyD
         ),
     ]
     return PartyDocument(
-        letterhead=layout_letterhead(letterhead_ensure(unit=unit)),
+        # A read does not create the unit's letterhead; a draft one stands in until staff make it.
+        letterhead=layout_letterhead(Letterhead.objects.filter(unit=unit).first() or letterhead_draft(unit=unit)),
         date=timezone.localdate(),
         doc_type="Báo cáo",
         summary=f"tổng hợp tình hình dư luận xã hội {span}",

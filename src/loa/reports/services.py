@@ -45,20 +45,24 @@ def margins() -> Margins:
 # --- letterheads and numbers --------------------------------------------------------------------
 
 
+def letterhead_draft(*, unit: Unit) -> Letterhead:
+    """An unsaved first letterhead drawn from the unit tree: parent above, short name, symbol."""
+    return Letterhead(
+        unit=unit,
+        superior=unit.parent.name.upper() if unit.parent else "",
+        issuer=(unit.short_name or unit.name).upper(),
+        symbol=unit.symbol or unit.code.upper(),
+        term_start=unit.valid_from,
+    )
+
+
 def letterhead_ensure(*, unit: Unit) -> Letterhead:
     """The unit's letterhead; a first one is drawn from the unit tree (parent above, the unit's
     short name, its symbol) for staff to correct."""
     existing = Letterhead.objects.filter(unit=unit).first()
     if existing is not None:
         return existing
-    superior = unit.parent.name.upper() if unit.parent else ""
-    letterhead = Letterhead(
-        unit=unit,
-        superior=superior,
-        issuer=(unit.short_name or unit.name).upper(),
-        symbol=unit.symbol or unit.code.upper(),
-        term_start=unit.valid_from,
-    )
+    letterhead = letterhead_draft(unit=unit)
     letterhead.full_clean()
     try:
         with transaction.atomic():

@@ -182,6 +182,7 @@ def test_the_periodic_report_gets_an_opinion_section(tree: Tree) -> None:
 
 def test_the_synthesis_is_exported_within_the_readers_scope(tree: Tree, users: dict[str, User]) -> None:
     from loa.docformat.read import text_of_docx
+    from loa.reports.models import Letterhead
 
     for unit, topic, periods in ((tree.evn, "Giá điện", ("2026-09", "2026-10")), (tree.pvn, "Giá xăng", ("2026-10",))):
         for period in periods:
@@ -204,3 +205,5 @@ def test_the_synthesis_is_exported_within_the_readers_scope(tree: Tree, users: d
     assert "tổng hợp tình hình dư luận xã hội từ tháng 9/2026 đến tháng 10/2026" in body
     assert "Giá điện" in body and "Giá xăng" not in body  # noqa: PT018
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in body
+    assert "ĐẢNG ỦY KHỐI THỬ NGHIỆM" in body  # the draft letterhead: the unit's parent above it
+    assert not Letterhead.objects.exists()  # a viewer's export writes nothing

@@ -24,6 +24,7 @@ SCENARIOS = [
     "bench.search",
     "bench.alerts",
     "bench.documents",
+    "bench.study",
 ]
 
 

@@ -268,3 +268,10 @@ def test_the_attendance_form_asks_for_every_unit(tree: Tree, users: dict[str, Us
         tree.evn.pk: (4, None),
         tree.evn_a.pk: (3, 2),
     }
+
+
+def test_the_planners_groups_and_levels_are_the_models_choices() -> None:
+    from loa.study.models import AudienceGroup, Level
+
+    assert set(planner.DEFAULT_RULES) == set(AudienceGroup.values)
+    assert set(planner.DEFAULT_RULES.values()) <= set(Level.values) == set(planner.LEVELS)

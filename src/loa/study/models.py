@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loa.study import planner
+
 
 class AudienceGroup(models.TextChoices):
     KEY_CADRES = "key_cadres", _("key cadres")
@@ -25,14 +27,7 @@ class Level(models.TextChoices):
     CELL = "cell", _("party cell")
 
 
-# The usual practice: key cadres study at a conference of the bloc committee, new members and
-# candidates in classes of the committees directly under it, party members at their grassroots.
-DEFAULT_RULES = {
-    AudienceGroup.KEY_CADRES.value: Level.BLOC.value,
-    AudienceGroup.MEMBERS.value: Level.GRASSROOTS.value,
-    AudienceGroup.NEW_MEMBERS.value: Level.UPPER.value,
-    AudienceGroup.CANDIDATES.value: Level.UPPER.value,
-}
+DEFAULT_RULES = planner.DEFAULT_RULES
 
 
 class Audience(models.Model):

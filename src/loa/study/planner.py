@@ -21,6 +21,11 @@ from dataclasses import dataclass, field
 # grassroots committees (cơ sở), and the party cells, which organise only what no one above does.
 LEVELS = ("bloc", "upper", "grassroots", "cell")
 
+# The usual practice: key cadres study at a conference of the bloc committee, new members and
+# outstanding non-members in classes of the committees directly under it, party members at
+# their grassroots committee. Each study plan keeps its own copy to change.
+DEFAULT_RULES = {"key_cadres": "bloc", "members": "grassroots", "new_members": "upper", "candidates": "upper"}
+
 
 @dataclass(frozen=True)
 class Node:

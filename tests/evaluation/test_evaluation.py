@@ -103,6 +103,28 @@ def people_list(tree: Tree) -> list[Person]:
     return list(Person.objects.filter(unit=tree.evn).exclude(kind="press"))
 
 
+def appraise(
+    user: object,
+    evaluation: Evaluation,
+    given: dict[int, Decimal],
+    *,
+    exceeded: int = 0,
+    shortcomings_fixed: bool = True,
+    comment: str = "",
+) -> Evaluation:
+    """The committee's appraisal with no disciplined subordinate and no disqualifying condition."""
+    return services.appraise(
+        user=user,
+        evaluation=evaluation,
+        points=given,
+        tasks_exceeded=exceeded,
+        disciplined_subordinate=False,
+        shortcomings_fixed=shortcomings_fixed,
+        disqualified=False,
+        comment=comment,
+    )
+
+
 def points(evaluation: Evaluation, *, each: Decimal | None = None, total: Decimal | None = None) -> dict[int, Decimal]:
     """Points for every criterion: `each` as a share of its maximum, or spread to reach `total`."""
     scores = list(evaluation.scores.select_related("criterion"))
@@ -161,16 +183,7 @@ def test_an_evaluation_runs_from_self_assessment_to_decision(tree: Tree, users: 
     with pytest.raises(PermissionDenied):
         services.self_assess(user=users["pvn_staff"], evaluation=evn, points=points(evn), tasks_exceeded=0, comment="")
     with pytest.raises(ValidationError, match="not assessed itself"):
-        services.appraise(
-            user=users["bloc_staff"],
-            evaluation=evn,
-            points=points(evn),
-            tasks_exceeded=0,
-            disciplined_subordinate=False,
-            shortcomings_fixed=True,
-            disqualified=False,
-            comment="",
-        )
+        appraise(users["bloc_staff"], evn, points(evn))
     too_many = points(evn)
     too_many[next(iter(too_many))] = Decimal(21)
     with pytest.raises(ValidationError, match="between 0 and 20"):
@@ -181,39 +194,12 @@ def test_an_evaluation_runs_from_self_assessment_to_decision(tree: Tree, users: 
     assert (evn.status, evn.self_points) == (Status.SELF, Decimal(100))
     services.self_assess(user=users["pvn_staff"], evaluation=pvn, points=points(pvn), tasks_exceeded=0, comment="")
     with pytest.raises(PermissionDenied):
-        services.appraise(
-            user=users["evn_staff"],
-            evaluation=evn,
-            points=points(evn),
-            tasks_exceeded=0,
-            disciplined_subordinate=False,
-            shortcomings_fixed=True,
-            disqualified=False,
-            comment="",
-        )
-    evn = services.appraise(
-        user=users["bloc_staff"],
-        evaluation=evn,
-        points=points(evn, total=Decimal(95)),
-        tasks_exceeded=0,
-        disciplined_subordinate=False,
-        shortcomings_fixed=True,
-        disqualified=False,
-        comment="Thẩm định",
-    )
+        appraise(users["evn_staff"], evn, points(evn))
+    evn = appraise(users["bloc_staff"], evn, points(evn, total=Decimal(95)), comment="Thẩm định")
     assert (evn.points, evn.proposed, evn.reasons) == (Decimal("95.00"), "excellent", [])
     with pytest.raises(ValidationError, match="Not appraised yet: Đảng ủy Tập đoàn Dầu khí"):
         services.round_decide(user=users["admin"], round_=round_)
-    pvn = services.appraise(
-        user=users["bloc_staff"],
-        evaluation=pvn,
-        points=points(pvn, total=Decimal(92)),
-        tasks_exceeded=0,
-        disciplined_subordinate=False,
-        shortcomings_fixed=False,
-        disqualified=False,
-        comment="",
-    )
+    pvn = appraise(users["bloc_staff"], pvn, points(pvn, total=Decimal(92)), shortcomings_fixed=False)
     assert pvn.proposed == "good"
     assert pvn.reasons == ["chưa khắc phục hết hạn chế đã chỉ ra"]
     with pytest.raises(ValidationError, match="self-assessment is closed"):
@@ -237,16 +223,7 @@ def test_the_cap_on_excellent_keeps_the_best(tree: Tree) -> None:
         services.self_assess(
             user=SYSTEM, evaluation=evaluation, points=points(evaluation), tasks_exceeded=0, comment=""
         )
-        services.appraise(
-            user=SYSTEM,
-            evaluation=evaluation,
-            points=points(evaluation, total=Decimal(total)),
-            tasks_exceeded=0,
-            disciplined_subordinate=False,
-            shortcomings_fixed=True,
-            disqualified=False,
-            comment="",
-        )
+        appraise(SYSTEM, evaluation, points(evaluation, total=Decimal(total)))
     services.round_decide(user=SYSTEM, round_=round_)
     decided = {e.unit: e for e in round_.evaluations.all()}
     # Two rated good or better: 20% of two rounds down, but at least one may be excellent.
@@ -262,16 +239,7 @@ def test_tasks_from_the_register_limit_the_grade(tree: Tree) -> None:
     services.self_assess(user=SYSTEM, evaluation=evn, points=points(evn), tasks_exceeded=1, comment="")
     with pytest.raises(ValidationError, match="0 to 2"):
         services.self_assess(user=SYSTEM, evaluation=evn, points=points(evn), tasks_exceeded=3, comment="")
-    evn = services.appraise(
-        user=SYSTEM,
-        evaluation=evn,
-        points=points(evn),
-        tasks_exceeded=1,
-        disciplined_subordinate=False,
-        shortcomings_fixed=True,
-        disqualified=False,
-        comment="",
-    )
+    evn = appraise(SYSTEM, evn, points(evn), exceeded=1)
     # 100 points, but one of two tasks was late: neither excellent nor good; done allows 20% behind.
     assert evn.proposed == "not_done"
     assert "chưa hoàn thành đúng hạn tất cả nhiệm vụ" in evn.reasons
@@ -284,3 +252,11 @@ def test_units_see_their_own_evaluation_and_the_committee_sees_all(tree: Tree, u
     assert round_ in selectors.round_list(user=users["evn_staff"])
     assert {e.unit for e in selectors.evaluation_list(user=users["evn_staff"])} == {tree.evn}
     assert {e.unit for e in selectors.evaluation_list(user=users["bloc_staff"])} == {tree.evn, tree.pvn}
+
+
+def test_a_committee_without_party_organisations_under_it_opens_no_round(tree: Tree) -> None:
+    with pytest.raises(ValidationError, match="no party organisation under it"):
+        services.round_open(
+            user=SYSTEM, unit=tree.evn_b, data={"year": YEAR, "title": "Chi bộ"}, criteria=services.DEFAULT_CRITERIA
+        )
+    assert not Round.objects.exists()

@@ -19,7 +19,7 @@ from loa.core.web import fail, set_choices
 from loa.directives import selectors, services
 from loa.directives.forms import AssignForm, DirectiveForm, ImportForm, ItemFormSet, LinkForm, ProgressForm
 from loa.directives.models import Assignment, AssignmentStatus, Directive, Evidence
-from loa.units.selectors import unit_list
+from loa.units.selectors import unit_list, writable_unit_list
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -32,7 +32,7 @@ def _directive(request: HttpRequest, pk: int) -> Directive:
 
 
 def _writable_units(request: HttpRequest) -> list[tuple[object, str]]:
-    return [(unit.pk, unit.name) for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
+    return [(unit.pk, unit.name) for unit in writable_unit_list(user=request.user)]
 
 
 @login_required

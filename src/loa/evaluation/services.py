@@ -82,6 +82,9 @@ def round_open(*, user: object, unit: Unit, data: dict[str, Any], criteria: list
     if not round_.done < round_.good < round_.excellent <= SCALE:
         raise ValidationError(_("Thresholds must rise: done < good < excellent ≤ 100."))
     round_.full_clean()
+    units = Unit.objects.filter(parent=unit, kind__in=EVALUATED_KINDS).filter(active_on_q(timezone.localdate()))
+    if not units.exists():
+        raise ValidationError(_("%(unit)s has no party organisation under it to evaluate.") % {"unit": unit.name})
     round_.save()
     rows = Criterion.objects.bulk_create(
         Criterion(
@@ -93,10 +96,6 @@ def round_open(*, user: object, unit: Unit, data: dict[str, Any], criteria: list
         )
         for index, spec in enumerate(criteria, start=1)
     )
-    day = timezone.localdate()
-    units = Unit.objects.filter(parent=unit, kind__in=EVALUATED_KINDS).filter(active_on_q(day))
-    if not units.exists():
-        raise ValidationError(_("%(unit)s has no party organisation under it to evaluate.") % {"unit": unit.name})
     for evaluated in units:
         evaluation = Evaluation.objects.create(round=round_, unit=evaluated)
         Score.objects.bulk_create(Score(evaluation=evaluation, criterion=criterion) for criterion in rows)

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import fail, whole_number
 from loa.evaluation import selectors, services
 from loa.evaluation.forms import CriterionFormSet, RoundForm
 from loa.evaluation.models import Evaluation, Round, Status
-from loa.units.selectors import unit_list
+from loa.units.selectors import writable_unit_list
 
 
 def _round(request: HttpRequest, pk: int) -> Round:
@@ -52,8 +53,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"year": year, "title": f"Đánh giá, xếp loại công tác tuyên truyền năm {year}"},
     )
-    writable = [unit.pk for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
-    form.fields["unit"].queryset = unit_list(user=request.user).filter(pk__in=writable)  # type: ignore[attr-defined]
+    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
     initial = [
         {"title": spec.title, "max_points": spec.max_points, "source": spec.source}
         for spec in services.DEFAULT_CRITERIA
@@ -102,7 +102,7 @@ def round_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.round_decide(user=request.user, round_=round_)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Grades decided."))
     return redirect("evaluation:round", pk=round_.pk)
@@ -140,13 +140,6 @@ def _points(request: HttpRequest, evaluation: Evaluation) -> dict[int, Decimal]:
     return points
 
 
-def _whole(value: str | None) -> int:
-    value = (value or "0").strip() or "0"
-    if not value.isdigit():
-        raise ValidationError(_("Counts are whole numbers."))
-    return int(value)
-
-
 @login_required
 @require_POST
 def self_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -158,11 +151,11 @@ def self_assess_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             evaluation=evaluation,
             points=_points(request, evaluation),
-            tasks_exceeded=_whole(request.POST.get("tasks_exceeded")),
+            tasks_exceeded=whole_number(request.POST.get("tasks_exceeded")) or 0,
             comment=request.POST.get("comment", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Self-assessment sent for appraisal."))
     return redirect("evaluation:detail", pk=evaluation.pk)
@@ -179,14 +172,14 @@ def appraise_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             evaluation=evaluation,
             points=_points(request, evaluation),
-            tasks_exceeded=_whole(request.POST.get("tasks_exceeded")),
+            tasks_exceeded=whole_number(request.POST.get("tasks_exceeded")) or 0,
             disciplined_subordinate=request.POST.get("disciplined_subordinate") == "on",
             shortcomings_fixed=request.POST.get("shortcomings_fixed") == "on",
             disqualified=request.POST.get("disqualified") == "on",
             comment=request.POST.get("comment", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Appraisal saved."))
     return redirect("evaluation:detail", pk=evaluation.pk)
@@ -201,7 +194,7 @@ def refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.evidence_refresh(user=request.user, evaluation=evaluation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Evidence read again from the records."))
     return redirect("evaluation:detail", pk=evaluation.pk)

@@ -25,7 +25,7 @@ from loa.opinion.forms import ReportForm, StreamFormSet
 from loa.opinion.models import Breadth, Tendency
 from loa.opinion.synthesis import Synthesis
 from loa.units.models import Unit
-from loa.units.selectors import unit_list
+from loa.units.selectors import writable_unit_list
 
 _PERIOD = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
 TOPICS_ON_CHART = 6
@@ -46,7 +46,7 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_create_view(request: HttpRequest) -> HttpResponse:
-    units = [unit for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
+    units = list(writable_unit_list(user=request.user))
     if not units:
         raise PermissionDenied
     form = ReportForm(request.POST or None, initial={"period": timezone.localdate().strftime("%Y-%m")})

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import fail
 from loa.people import selectors, services
 from loa.people.forms import CourseForm, EnrolForm, PersonFilterForm, PersonForm
 from loa.people.models import Course, Person
-from loa.units.selectors import unit_list
+from loa.units.selectors import writable_unit_list
 
 
 def _person(request: HttpRequest, pk: int, *, write: bool = False) -> Person:
@@ -35,10 +36,6 @@ def _course(request: HttpRequest, pk: int, *, write: bool = False) -> Course:
     if write and not user_can(request.user, roles.WRITE, course.unit):
         raise PermissionDenied
     return course
-
-
-def _writable_units(request: HttpRequest) -> list[int]:
-    return [unit.pk for unit in unit_list(user=request.user) if user_can(request.user, roles.WRITE, unit)]
 
 
 @login_required
@@ -60,9 +57,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person)
-    form.fields["unit"].queryset = unit_list(user=request.user).filter(  # type: ignore[attr-defined]
-        pk__in=_writable_units(request)
-    )
+    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.person_save(
@@ -139,9 +134,7 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
 
 def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     form = CourseForm(request.POST or None, instance=course)
-    form.fields["unit"].queryset = unit_list(user=request.user).filter(  # type: ignore[attr-defined]
-        pk__in=_writable_units(request)
-    )
+    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.course_save(
@@ -188,7 +181,11 @@ def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             # People outside the reader's scope (enrolled by a unit above) appear without a name.
             "enrolments": course.enrolments.select_related("person__unit"),
-            "visible": set(selectors.person_list(user=request.user).values_list("pk", flat=True)),
+            "visible": set(
+                selectors.person_list(user=request.user)
+                .filter(pk__in=course.enrolments.values("person"))
+                .values_list("pk", flat=True)
+            ),
             "writable": writable,
             "enrol_form": _enrol_form(request, course) if writable else None,
             "can_record": writable and course.starts_on <= today,
@@ -206,7 +203,7 @@ def enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             added = services.enrol(user=request.user, course=course, people=form.cleaned_data["people"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            fail(request, error)
         else:
             messages.success(request, _("%(count)d enrolled.") % {"count": added})
     else:
@@ -222,7 +219,7 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.attendance_record(user=request.user, course=course, present=present)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Attendance recorded."))
     return redirect("people:course", pk=course.pk)
@@ -235,7 +232,7 @@ def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issued = services.certificates_issue(user=request.user, course=course)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("%(count)d certificates issued.") % {"count": len(issued)})
     return redirect("people:course", pk=course.pk)

@@ -86,8 +86,9 @@ def plan_nodes(*, root: Unit, on: dt.date) -> tuple[list[planner.Node], dict[int
                 )
             continue
         parent = unit.parent_id if unit.pk != root.pk else None
-        while parent is not None and (parent not in units or units[parent].kind not in LEVEL_OF_KIND):
-            parent = units[parent].parent_id if parent in units and parent != root.pk else None
+        # Up past boards to the nearest party organisation; the root is one, so the walk stops there.
+        while parent is not None and parent in units and units[parent].kind not in LEVEL_OF_KIND:
+            parent = units[parent].parent_id
         nodes.append(
             planner.Node(
                 id=unit.pk, parent=parent, level=LEVEL_OF_KIND[unit.kind], groups=frozenset(counts.get(unit.pk, {}))

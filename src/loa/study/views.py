@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.web import fail, whole_number
 from loa.directives.selectors import directive_list
 from loa.people.models import PersonKind
 from loa.people.selectors import person_list
@@ -23,7 +24,7 @@ from loa.study import selectors, services
 from loa.study.forms import AudienceForm, PlanForm, ScheduleForm
 from loa.study.models import AudienceGroup, Level, StudyPlan, StudySession
 from loa.study.services import LEVEL_OF_KIND
-from loa.units.selectors import unit_list
+from loa.units.selectors import unit_list, writable_unit_list
 
 
 def _plan(request: HttpRequest, pk: int, *, write: bool = False) -> StudyPlan:
@@ -51,12 +52,8 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
-    writable = [
-        unit.pk
-        for unit in unit_list(user=request.user)
-        if unit.kind in LEVEL_OF_KIND and user_can(request.user, roles.WRITE, unit)
-    ]
-    form.fields["unit"].queryset = unit_list(user=request.user).filter(pk__in=writable)  # type: ignore[attr-defined]
+    organisers = writable_unit_list(user=request.user).filter(kind__in=list(LEVEL_OF_KIND))
+    form.fields["unit"].queryset = organisers  # type: ignore[attr-defined]
     form.fields["directive"].queryset = directive_list(user=request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +111,7 @@ def plan_generate_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_generate(user=request.user, plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Sessions laid out: every group of every unit in exactly one session."))
     return redirect("study:detail", pk=plan.pk)
@@ -163,21 +160,12 @@ def session_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
                 speaker=form.cleaned_data["speaker"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            fail(request, error)
         else:
             messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Check the date and the speaker."))
     return redirect("study:session", pk=session.pk)
-
-
-def _count(value: str | None) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ValidationError(_("Counts are whole numbers."))
-    return int(value)
 
 
 @login_required
@@ -192,13 +180,13 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         counts = {}
         for row in session.attendees.select_related("unit"):
-            attended = _count(request.POST.get(f"attended_{row.unit_id}"))
+            attended = whole_number(request.POST.get(f"attended_{row.unit_id}"))
             if attended is None:  # an empty box is not a zero: ask rather than record nobody
                 raise ValidationError(_("Give how many of %(unit)s attended.") % {"unit": row.unit.short_name})
-            counts[row.unit_id] = (attended, _count(request.POST.get(f"reports_{row.unit_id}")))
+            counts[row.unit_id] = (attended, whole_number(request.POST.get(f"reports_{row.unit_id}")))
         services.attendance_record(user=request.user, session=session, held_on=held_on, counts=counts)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
     else:
         messages.success(request, _("Attendance recorded."))
     return redirect("study:session", pk=session.pk)
@@ -211,7 +199,7 @@ def makeup_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         makeup = services.makeup_create(user=request.user, session=session)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        fail(request, error)
         return redirect("study:session", pk=session.pk)
     messages.success(request, _("Make-up session planned for those who missed it."))
     return redirect("study:session", pk=makeup.pk)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from loa.accounts.scoping import scope_filter
+from loa.accounts import roles
+from loa.accounts.scoping import scope_filter, user_can
 from loa.units.models import Unit, UnitRevision
 
 
@@ -24,6 +25,14 @@ def unit_list(*, user: object, on: dt.date | None = None, include_inactive: bool
     if not include_inactive:
         units = units.filter(active_on_q(on or timezone.localdate()))
     return units.select_related("parent", "successor")
+
+
+def writable_unit_list(*, user: object) -> QuerySet[Unit]:
+    """The active units the user writes for: all of their scope when their role writes at all
+    (scope and capability are the two halves of `user_can`), none otherwise."""
+    if not user_can(user, roles.WRITE):
+        return Unit.objects.none()
+    return unit_list(user=user)
 
 
 @dataclass(frozen=True)

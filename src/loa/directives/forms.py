@@ -40,5 +40,6 @@ class ProgressForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Relation"), choices=LinkKind.choices)
+    # No kind is preselected: a relation sent as it comes would record "replaces" by accident.
+    kind = forms.ChoiceField(label=_("Relation"), choices=[("", _("— choose the relation —")), *LinkKind.choices])
     target = forms.TypedChoiceField(label=_("Document"), coerce=int)

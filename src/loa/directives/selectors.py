@@ -173,10 +173,44 @@ class Node:
     y: int = 0
 
 
+NODE_HALF_WIDTH = 75
+NODE_HALF_HEIGHT = 13
+
+
 @dataclass
 class Edge:
+    """A citation drawn as a line between the borders of the two boxes: the arrow head sits at
+    the end of the line, so a line ending at the target's centre would hide it under the box."""
+
     source: Node
     target: Node
+
+    def _clip(self, start: Node, end: Node) -> tuple[float, float]:
+        """Where the segment from `start`'s centre to `end`'s centre leaves `start`'s box."""
+        dx, dy = end.x - start.x, end.y - start.y
+        if dx == 0 and dy == 0:
+            return float(start.x), float(start.y)
+        scale = min(
+            NODE_HALF_WIDTH / abs(dx) if dx else float("inf"),
+            NODE_HALF_HEIGHT / abs(dy) if dy else float("inf"),
+        )
+        return round(start.x + dx * scale, 1), round(start.y + dy * scale, 1)
+
+    @property
+    def x1(self) -> float:
+        return self._clip(self.source, self.target)[0]
+
+    @property
+    def y1(self) -> float:
+        return self._clip(self.source, self.target)[1]
+
+    @property
+    def x2(self) -> float:
+        return self._clip(self.target, self.source)[0]
+
+    @property
+    def y2(self) -> float:
+        return self._clip(self.target, self.source)[1]
 
 
 def _level(symbol: str) -> int:

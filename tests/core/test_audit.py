@@ -8,6 +8,7 @@ import pytest
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -97,10 +98,85 @@ def test_passwords_never_reach_the_audit_log(users: dict[str, User]) -> None:
 
 
 def test_audit_page_lists_changes_for_bloc_staff(tree: Tree, users: dict[str, User]) -> None:
-    body = login(users["bloc_staff"]).get(reverse("core:audit"), {"model": "units.unit"}).content.decode()
+    body = login(users["bloc_staff"]).get(reverse("core:audit"), {"module": "units"}).content.decode()
     assert "Đảng ủy Tập đoàn Dầu khí" in body
     assert login(users["evn_staff"]).get(reverse("core:audit")).status_code == 403
 
 
 def test_anonymous_audit_request_goes_to_login(client: Client) -> None:
     assert client.get(reverse("core:audit")).status_code == 302
+
+
+def test_background_task_results_are_not_changes(tree: Tree, users: dict[str, User]) -> None:
+    """A queued job's result row is machine state: no entry is written for it, and entries an
+    older configuration wrote for such rows are not shown among the changes people made."""
+    from django_tasks_db.models import DBTaskResult
+
+    from loa.scheduling.tasks import housekeeping_task
+
+    housekeeping_task.using(backend="database").enqueue()
+    result = DBTaskResult.objects.get()
+    assert not LogEntry.objects.get_for_object(result).exists()
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(DBTaskResult),
+        object_pk=str(result.pk),
+        object_repr="loa.scheduling.tasks.housekeeping_task",
+        action=LogEntry.Action.CREATE,
+    )
+    body = login(users["bloc_staff"]).get(reverse("core:audit")).content.decode()
+    assert "housekeeping_task" not in body
+    assert "Đảng ủy Tập đoàn Dầu khí" in body
+
+
+def test_audit_log_filters_by_person_unit_module_and_day(tree: Tree, users: dict[str, User]) -> None:
+    from django.utils import timezone
+
+    from loa.core.filters import AuditFilterForm
+    from loa.core.selectors import AuditFilter, audit_entries
+
+    LogEntry.objects.all().delete()
+    evn_staff, pvn_staff, bloc = users["evn_staff"], users["pvn_staff"], users["bloc_staff"]
+    unit_type = ContentType.objects.get_for_model(Unit)
+    user_type = ContentType.objects.get_for_model(User)
+    today = timezone.localdate()
+    for name, actor, content_type, days_ago in [
+        ("evn-unit", evn_staff, unit_type, 0),
+        ("evna-user", users["evn_a_staff"], user_type, 1),
+        ("pvn-unit", pvn_staff, unit_type, 3),
+        ("bloc-user", bloc, user_type, 10),
+    ]:
+        entry = LogEntry.objects.create(
+            content_type=content_type, object_pk="1", object_repr=name, action=LogEntry.Action.UPDATE, actor=actor
+        )
+        # Midday Vietnam time, so the day a change falls on does not depend on the hour the test runs.
+        when = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(12)))
+        LogEntry.objects.filter(pk=entry.pk).update(timestamp=when)
+
+    def shown(**filters: object) -> set[str]:
+        entries = audit_entries(user=bloc, filters=AuditFilter(**filters))  # type: ignore[arg-type]
+        return set(entries.values_list("object_repr", flat=True))
+
+    assert shown(actor=evn_staff) == {"evn-unit"}
+    # A unit covers the people of the units below it.
+    assert shown(unit=tree.evn) == {"evn-unit", "evna-user"}
+    assert shown(module="units") == {"evn-unit", "pvn-unit"}
+    assert shown(date_from=today - dt.timedelta(days=3), date_to=today - dt.timedelta(days=1)) == {
+        "evna-user",
+        "pvn-unit",
+    }
+    assert shown(date_from=today) == {"evn-unit"}
+
+    # The page offers the modules by their Vietnamese names, not `units.unit`.
+    client = login(bloc)
+    page = client.get(reverse("core:audit"), {"module": "units", "actor": evn_staff.pk}).content.decode()
+    assert '<option value="units" selected>Đơn vị</option>' in page
+    assert "evn-unit" in page
+    assert "pvn-unit" not in page
+    start = (today - dt.timedelta(days=3)).strftime("%d/%m/%Y")
+    page = client.get(reverse("core:audit"), {"date_from": start}).content.decode()
+    assert "pvn-unit" in page
+    assert "bloc-user" not in page
+    form = AuditFilterForm({"date_from": start, "date_to": today.strftime("%d/%m/%Y")}, user=bloc)
+    assert form.is_valid(), form.errors
+    backwards = AuditFilterForm({"date_from": today.strftime("%d/%m/%Y"), "date_to": start}, user=bloc)
+    assert not backwards.is_valid()

@@ -2,34 +2,92 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import QuerySet
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from loa.accounts import roles
+from loa.accounts.models import User
 from loa.accounts.scoping import scope_of, user_can
+from loa.units.models import Unit
 from loa.units.selectors import unit_list
 
 
-def audit_entries(*, user: object, model: str = "") -> QuerySet[LogEntry]:
-    """The audit trail, for roles allowed to read it; `model` is an `app_label.model` filter."""
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the change log is narrowed to: who made the change, the unit they work in (and
+    the units below it), the module whose data changed, and the days (Vietnam time)."""
+
+    actor: User | None = None
+    unit: Unit | None = None
+    module: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _machine_records() -> Q:
+    """Rows of the models the audit settings leave out (background task results, sessions…).
+
+    Their entries are not changes people made; entries written before a model was left out
+    (the task results were audited under a wrong app label) are hidden the same way, so the
+    setting is the one list of what the log does not show."""
+    excluded = Q(pk__in=[])
+    for name in settings.AUDITLOG_EXCLUDE_TRACKING_MODELS:
+        if "." in name:
+            app_label, model_name = name.split(".", 1)
+            excluded |= Q(content_type__app_label=app_label, content_type__model=model_name)
+        else:
+            excluded |= Q(content_type__app_label=name)
+    return excluded
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_entries(*, user: object, filters: AuditFilter | None = None) -> QuerySet[LogEntry]:
+    """The change log, for roles allowed to read it: human changes only, newest first."""
     everything: QuerySet[LogEntry] = LogEntry.objects.all()
     if not user_can(user, roles.READ_AUDIT):
         return everything.none()
-    entries = everything.select_related("actor", "content_type").order_by("-timestamp", "-id")
-    if model and "." in model:
-        app_label, model_name = model.split(".", 1)
-        entries = entries.filter(content_type__app_label=app_label, content_type__model=model_name)
+    entries = everything.exclude(_machine_records()).select_related("actor", "content_type")
+    entries = entries.order_by("-timestamp", "-id")
+    if filters is None:
+        return entries
+    if filters.actor is not None:
+        entries = entries.filter(actor=filters.actor)
+    if filters.unit is not None:
+        entries = entries.filter(actor__unit__path__startswith=filters.unit.path)
+    if filters.module:
+        entries = entries.filter(content_type__app_label=filters.module)
+    if filters.date_from is not None:
+        entries = entries.filter(timestamp__gte=_day_start(filters.date_from))
+    if filters.date_to is not None:
+        entries = entries.filter(timestamp__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     return entries
+
+
+def audit_modules() -> list[tuple[str, str]]:
+    """The modules whose data the log records, as (app label, name in the reader's language),
+    in the order of the settings' apps."""
+    audited = {model._meta.app_label for model in apps.get_models() if auditlog.contains(model)}
+    return [(config.label, str(config.verbose_name)) for config in apps.get_app_configs() if config.label in audited]
 
 
 @dataclass(frozen=True)
 class AuditRow:
     entry: LogEntry
     changes: list[tuple[str, str, str]]
+    module: str
+    data_type: str
 
 
 def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
@@ -45,7 +103,9 @@ def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
             if field is None or not isinstance(values, list | tuple) or len(values) != 2:
                 continue
             changes.append((str(field.verbose_name), _shown(values[0]), _shown(values[1])))
-        rows.append(AuditRow(entry=entry, changes=changes))
+        module = apps.get_app_config(entry.content_type.app_label).verbose_name if model else ""
+        data_type = model._meta.verbose_name if model else entry.content_type.model
+        rows.append(AuditRow(entry=entry, changes=changes, module=str(module), data_type=str(data_type)))
     return rows
 
 

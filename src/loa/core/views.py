@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from loa import __version__
 from loa.accounts import roles
 from loa.accounts.decorators import capability_required
+from loa.core.filters import AuditFilterForm
 from loa.core.selectors import audit_entries, audit_rows, home_summary
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @capability_required(roles.READ_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    model = request.GET.get("model", "")
-    page = Paginator(audit_entries(user=request.user, model=model), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "rows": audit_rows(page), "model": model})
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    entries = audit_entries(user=request.user, filters=form.audit_filter() if form.is_bound else None)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "rows": audit_rows(page), "form": form, "extra_query": query.urlencode()}
+    return render(request, "core/audit_log.html", context)

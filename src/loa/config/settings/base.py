@@ -153,7 +153,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin.logentry",
     "auditlog.logentry",
     "axes",
-    "django_tasks_db",
+    # Background task results (the app label of django_tasks_db): machine records, not changes.
+    "django_tasks_database",
     "contenttypes",
     "scheduling.periodicjob",
     # Machine-made records of the monitoring pipeline, not changes people make.

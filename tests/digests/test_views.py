@@ -43,11 +43,50 @@ def test_editor_path_through_the_pages(digest: Digest, users: dict[str, User], d
     missing = client.get(reverse("digests:detail", args=[digest.pk])).content.decode()
     assert "Không có bài đã lưu nào có địa chỉ hoặc số đó." in missing
     assert client.post(reverse("digests:item", args=[digest.pk, first.pk, "explode"])).status_code == 404
-    sent = client.post(reverse("digests:send", args=[digest.pk]), follow=True).content.decode()
+    recipients = services.recipients_of(digest.profile)
+    sent = client.post(
+        reverse("digests:send", args=[digest.pk]), {"confirm": "yes", "recipient": recipients}, follow=True
+    ).content.decode()
     assert "Đã gửi điểm báo tới 2 nơi nhận." in sent
     digest.refresh_from_db()
     assert digest.status == "sent"
     assert 'data-testid="send-form"' not in client.get(reverse("digests:detail", args=[digest.pk])).content.decode()
+
+
+def test_sending_lists_the_recipients_and_asks_first(
+    digest: Digest, users: dict[str, User], mailoutbox: list[Any]
+) -> None:
+    client = login(users["bloc_staff"])
+    url = reverse("digests:send", args=[digest.pk])
+    recipients = services.recipients_of(digest.profile)
+    assert len(recipients) == 2
+    assert client.get(url).status_code == 405
+    asked = client.post(url)  # the "Send" button of the review's page
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    for address in recipients:
+        assert f"<li>{address}</li>" in page
+    assert f"Điểm báo ngày 20/11/2026 – {digest.profile.name}" in page
+    assert "2 tin, bài" in page
+    assert client.post(url, {"recipient": recipients}).status_code == 200  # not confirmed: asks again
+    digest.refresh_from_db()
+    assert digest.status == "draft"
+    assert mailoutbox == []
+
+    # The list changed after the editor saw it: nothing goes out, the page shows the new list.
+    DigestProfile.objects.filter(pk=digest.profile_id).update(recipients="\n".join([*recipients, "moi@duk.vn"]))
+    changed = client.post(url, {"confirm": "yes", "recipient": recipients}).content.decode()
+    assert 'data-testid="recipients-changed"' in changed
+    assert "<li>moi@duk.vn</li>" in changed
+    digest.refresh_from_db()
+    assert digest.status == "draft"
+    assert mailoutbox == []
+
+    done = client.post(url, {"confirm": "yes", "recipient": [*recipients, "moi@duk.vn"]})
+    assert done["Location"] == reverse("digests:detail", args=[digest.pk])
+    digest.refresh_from_db()
+    assert digest.status == "sent"
+    assert mailoutbox[0].to == [*recipients, "moi@duk.vn"]
 
 
 def test_preview_and_exports(digest: Digest, users: dict[str, User]) -> None:

@@ -112,7 +112,18 @@ def test_erasure_keeps_training_counted_but_nothing_that_identifies(tree: Tree, 
     services.enrol(user=SYSTEM, course=past, people=[saved])
     services.attendance_record(user=SYSTEM, course=past, present={Enrolment.objects.get().pk})
     services.certificates_issue(user=SYSTEM, course=past)
-    response = login(users["evn_staff"]).post(reverse("people:erase", args=[saved.pk]))
+    client = login(users["evn_staff"])
+    asked = client.post(reverse("people:erase", args=[saved.pk]))  # the button: asks first
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Nguyễn Thị Hoa" in page
+    assert "0912345678" in page
+    assert "hoa@example.vn" in page
+    assert "1 lớp" in page
+    saved.refresh_from_db()
+    assert saved.erased_at is None
+    assert saved.full_name == "Nguyễn Thị Hoa"
+    response = client.post(reverse("people:erase", args=[saved.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     saved.refresh_from_db()
     assert saved.erased_at is not None

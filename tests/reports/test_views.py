@@ -39,7 +39,11 @@ def test_prepare_write_issue_and_download(tree: Tree, board: Letterhead, october
     report.refresh_from_db()
     assert report.assessment == "Tích cực."
     assert staff.post(reverse("reports:issue", args=[report.pk])).status_code == 403
-    issued = login(users["admin"]).post(reverse("reports:issue", args=[report.pk]), follow=True).content.decode()
+    issued = (
+        login(users["admin"])
+        .post(reverse("reports:issue", args=[report.pk]), {"confirm": "yes", "symbol": "1-BC/BTGDV"}, follow=True)
+        .content.decode()
+    )
     assert "Đã ban hành, số 1-BC/BTGDV." in issued
     report.refresh_from_db()
     assert report.issued_on == timezone.localdate()
@@ -68,3 +72,64 @@ def test_letterhead_edit(tree: Tree, board: Letterhead, users: dict[str, User]) 
     assert response.status_code == 302
     board.refresh_from_db()
     assert (board.symbol, board.signature_mode) == ("BTG", "T/M")
+
+
+def _draft(tree: Tree, board: Letterhead, summary: str) -> Report:
+    from loa.accounts.scoping import SYSTEM
+    from loa.reports import services
+
+    month = timezone.localdate().strftime("%Y-%m")
+    report = services.report_prepare(user=SYSTEM, unit=tree.bloc, letterhead=board, period=month)
+    return services.report_update(user=SYSTEM, report=report, summary=summary, assessment="", directions="")
+
+
+def test_issuing_shows_the_number_and_asks_first(tree: Tree, board: Letterhead, users: dict[str, User]) -> None:
+    from loa.accounts.scoping import SYSTEM
+    from loa.reports import services
+
+    services.report_issue(user=SYSTEM, report=_draft(tree, board, "Báo cáo đã ban hành"))
+    report = _draft(tree, board, "Báo cáo chờ ban hành")
+    leader = login(users["admin"])
+    url = reverse("reports:issue", args=[report.pk])
+
+    assert leader.get(url).status_code == 405
+    asked = leader.post(url)  # the button on the report's page: not confirmed yet
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert 'data-testid="issue-number"><strong>Số 2-BC/BTGDV</strong>' in page
+    assert 'name="symbol" value="2-BC/BTGDV"' in page
+    assert leader.post(url, {"symbol": "2-BC/BTGDV"}).status_code == 200  # no "confirm": asks again
+    report.refresh_from_db()
+    assert report.status == "draft"
+    assert report.symbol == ""
+    # Showing the number twice took none: the counter still stands at the first report.
+    assert services.document_number_peek(letterhead=board, doc_type="BC") == 2
+
+    done = leader.post(url, {"confirm": "yes", "symbol": "2-BC/BTGDV"})
+    assert done["Location"] == reverse("reports:detail", args=[report.pk])
+    report.refresh_from_db()
+    assert (report.status, report.symbol) == ("issued", "2-BC/BTGDV")
+
+
+def test_a_number_taken_meanwhile_is_said_not_taken_silently(
+    tree: Tree, board: Letterhead, users: dict[str, User]
+) -> None:
+    from loa.accounts.scoping import SYSTEM
+    from loa.reports import services
+
+    first, second = _draft(tree, board, "Báo cáo thứ nhất"), _draft(tree, board, "Báo cáo thứ hai")
+    leader = login(users["admin"])
+    shown = leader.post(reverse("reports:issue", args=[second.pk])).content.decode()
+    assert "Số 1-BC/BTGDV" in shown
+    services.report_issue(user=SYSTEM, report=first)  # someone else issues first
+    again = leader.post(reverse("reports:issue", args=[second.pk]), {"confirm": "yes", "symbol": "1-BC/BTGDV"})
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert 'data-testid="number-changed"' in page
+    assert "Số 2-BC/BTGDV" in page
+    second.refresh_from_db()
+    assert second.status == "draft"
+    assert services.document_number_peek(letterhead=board, doc_type="BC") == 2  # the refused try took nothing
+    leader.post(reverse("reports:issue", args=[second.pk]), {"confirm": "yes", "symbol": "2-BC/BTGDV"})
+    second.refresh_from_db()
+    assert second.symbol == "2-BC/BTGDV"

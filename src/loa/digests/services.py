@@ -417,24 +417,67 @@ def recipients_of(profile: DigestProfile) -> list[str]:
     return [line.strip() for line in profile.recipients.replace(",", "\n").splitlines() if line.strip()]
 
 
-def digest_send(*, user: object, digest: Digest, now: dt.datetime | None = None) -> Digest:
+def digest_subject(digest: Digest) -> str:
+    return f"Điểm báo ngày {digest.day:%d/%m/%Y} – {digest.profile.name}"
+
+
+@dataclass(frozen=True)
+class SendPreview:
+    """What sending would do, for the editor to confirm: to whom, what subject, how many items."""
+
+    recipients: list[str]
+    subject: str
+    items: int
+    negative: int
+
+
+def _sendable(digest: Digest) -> list[str]:
+    """The recipients, once the review is checked ready to go (raises what stops it)."""
+    recipients = recipients_of(digest.profile)
+    if not recipients:
+        raise ValidationError(_("The profile has no recipients; add their e-mail addresses first."))
+    for address in recipients:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
+    if not digest.items.filter(removed=False).exists():
+        raise ValidationError(_("The press review is empty."))
+    return recipients
+
+
+def digest_send_preview(*, user: object, digest: Digest) -> SendPreview:
+    """What `digest_send` would send now; writes nothing. Refuses what sending would refuse."""
+    _editable(user, digest)
+    recipients = _sendable(digest)
+    items, negative = digest_counts(digest)
+    return SendPreview(recipients=recipients, subject=digest_subject(digest), items=items, negative=negative)
+
+
+class RecipientsChanged(ValidationError):
+    """The profile's recipients changed after the editor confirmed them; nothing was sent."""
+
+
+def digest_send(
+    *,
+    user: object,
+    digest: Digest,
+    now: dt.datetime | None = None,
+    confirmed_recipients: list[str] | None = None,
+) -> Digest:
     """Sends the review as HTML e-mail to the profile's recipients and files it as sent. The
     row lock keeps two editors pressing "send" together from sending it twice; if the mail
-    server refuses, the review stays a draft and nothing is lost."""
+    server refuses, the review stays a draft and nothing is lost. With `confirmed_recipients`
+    (the list the editor was shown), a changed list is refused rather than sent to."""
     with transaction.atomic():
         digest = Digest.objects.select_for_update().select_related("profile__unit").get(pk=digest.pk)
         _editable(user, digest)
-        recipients = recipients_of(digest.profile)
-        if not recipients:
-            raise ValidationError(_("The profile has no recipients; add their e-mail addresses first."))
-        for address in recipients:
-            try:
-                validate_email(address)
-            except ValidationError:
-                raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
-        if not digest.items.filter(removed=False).exists():
-            raise ValidationError(_("The press review is empty."))
-        subject = f"Điểm báo ngày {digest.day:%d/%m/%Y} – {digest.profile.name}"
+        recipients = _sendable(digest)
+        if confirmed_recipients is not None and confirmed_recipients != recipients:
+            raise RecipientsChanged(
+                _("The recipients of the profile changed since you confirmed; check them and confirm again.")
+            )
+        subject = digest_subject(digest)
         context = _context(digest)
         message = EmailMultiAlternatives(
             subject=subject,

@@ -215,17 +215,35 @@ def digest_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def digest_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mail cannot be called back, so sending is asked first: the button posts without
+    `confirm` and gets the page listing the recipients, the subject and the items; only that
+    page's form (`confirm` and the recipients shown) sends."""
     digest = _digest(request, pk, write=True)
+    changed = None
+    if request.POST.get("confirm") == "yes":
+        try:
+            digest = services.digest_send(
+                user=request.user, digest=digest, confirmed_recipients=request.POST.getlist("recipient")
+            )
+        except services.RecipientsChanged as error:
+            changed = error
+        except (ValidationError, PermissionDenied) as error:
+            fail(request, error)
+            return redirect("digests:detail", pk=digest.pk)
+        else:
+            messages.success(
+                request,
+                _("The press review was sent to %(count)s recipients.") % {"count": len(digest.sent_to.splitlines())},
+            )
+            return redirect("digests:detail", pk=digest.pk)
     try:
-        digest = services.digest_send(user=request.user, digest=digest)
+        preview = services.digest_send_preview(user=request.user, digest=digest)
     except (ValidationError, PermissionDenied) as error:
         fail(request, error)
-    else:
-        messages.success(
-            request,
-            _("The press review was sent to %(count)s recipients.") % {"count": len(digest.sent_to.splitlines())},
-        )
-    return redirect("digests:detail", pk=digest.pk)
+        return redirect("digests:detail", pk=digest.pk)
+    return render(
+        request, "digests/digest_send_confirm.html", {"digest": digest, "preview": preview, "changed": changed}
+    )
 
 
 @login_required

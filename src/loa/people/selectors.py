@@ -98,3 +98,29 @@ def training_figures(*, unit: Unit, first: dt.date, last: dt.date) -> TrainingFi
         trained=attended.values("person").distinct().count(),
         certificates=attended.exclude(certificate_no="").count(),
     )
+
+
+@dataclass(frozen=True)
+class ErasurePreview:
+    """What erasing a person would blank and what it keeps, for the confirmation page."""
+
+    erased: list[tuple[str, str]]  # (field's name as shown, the value that goes)
+    courses: int  # enrolments kept, nameless, so the training stays counted
+    history: int  # audit entries kept with the values masked
+
+
+def person_erasure_preview(*, person: Person) -> ErasurePreview:
+    from auditlog.models import LogEntry
+
+    from loa.people.services import PERSONAL_FIELDS
+
+    erased = [
+        (str(Person._meta.get_field(name).verbose_name), str(getattr(person, name)))
+        for name in PERSONAL_FIELDS
+        if getattr(person, name)
+    ]
+    return ErasurePreview(
+        erased=erased,
+        courses=person.enrolments.count(),
+        history=LogEntry.objects.get_for_object(person).count(),
+    )

@@ -117,7 +117,18 @@ def person_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erasure cannot be undone, so it is asked first: the button posts without `confirm` and
+    gets the page saying what goes and what stays; only that page's form erases."""
     person = _person(request, pk, write=True)
+    if person.erased_at is not None:
+        messages.info(request, _("This record has already been erased."))
+        return redirect("people:detail", pk=person.pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "people/person_erase_confirm.html",
+            {"person": person, "preview": selectors.person_erasure_preview(person=person)},
+        )
     services.person_erase(user=request.user, person=person)
     messages.success(request, _("The person's data was erased; their training stays counted."))
     return redirect("people:list")

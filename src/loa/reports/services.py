@@ -81,16 +81,30 @@ def letterhead_save(*, user: object, letterhead: Letterhead, **fields: Any) -> L
     return letterhead
 
 
+def _counter_key(letterhead: Letterhead, doc_type: str) -> dict[str, Any]:
+    return {"symbol": letterhead.symbol, "doc_type": doc_type, "term_start": letterhead.term_start}
+
+
+def _number_after(last_number: int) -> int:
+    """The one rule for the next number: the preview and the issue both follow it."""
+    return last_number + 1
+
+
 def document_number_next(*, letterhead: Letterhead, doc_type: str) -> int:
     """The next number of `doc_type` for the issuer in its current term. Runs in the caller's
     transaction; the row lock makes two issuers of the same type wait for each other."""
-    counter, _created = DocumentCounter.objects.get_or_create(
-        symbol=letterhead.symbol, doc_type=doc_type, term_start=letterhead.term_start
-    )
+    counter, _created = DocumentCounter.objects.get_or_create(**_counter_key(letterhead, doc_type))
     counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
+    counter.last_number = _number_after(counter.last_number)
     counter.save(update_fields=["last_number"])
     return counter.last_number
+
+
+def document_number_peek(*, letterhead: Letterhead, doc_type: str) -> int:
+    """The number `document_number_next` would give now, without taking it (nothing is written):
+    what a confirmation page shows before a document is issued."""
+    last = DocumentCounter.objects.filter(**_counter_key(letterhead, doc_type)).values_list("last_number", flat=True)
+    return _number_after(last.first() or 0)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -158,16 +172,47 @@ def report_update(*, user: object, report: Report, summary: str, assessment: str
     return report
 
 
+def report_symbol(*, number: int, letterhead: Letterhead) -> str:
+    return f"{number}-{REPORT_TYPE}/{letterhead.symbol}"
+
+
+def report_issue_preview(*, user: object, report: Report) -> str:
+    """The number and symbol the report would take if issued now ("3-BC/BTGDV"), for the leader
+    to confirm; nothing is taken. Refuses, as issuing would, an issued report or a non-approver."""
+    require(user, roles.APPROVE, report.unit)
+    if report.status == ReportStatus.ISSUED:
+        raise ValidationError(_("This report has already been issued as %(symbol)s.") % {"symbol": report.symbol})
+    number = document_number_peek(letterhead=report.letterhead, doc_type=REPORT_TYPE)
+    return report_symbol(number=number, letterhead=report.letterhead)
+
+
+class NumberChanged(ValidationError):
+    """Another document took the number the leader confirmed; nothing was issued."""
+
+    def __init__(self, *, confirmed: str, now: str) -> None:
+        super().__init__(
+            _("Number %(confirmed)s has been taken by another document meanwhile; this report would now be %(now)s.")
+            % {"confirmed": confirmed, "now": now}
+        )
+        self.confirmed, self.now = confirmed, now
+
+
 @transaction.atomic
-def report_issue(*, user: object, report: Report, day: dt.date | None = None) -> Report:
+def report_issue(
+    *, user: object, report: Report, day: dt.date | None = None, expected_symbol: str | None = None
+) -> Report:
     """Gives the report its number (per type, for the issuer's term) and its date; approving
-    leaders issue."""
+    leaders issue. With `expected_symbol` (what the confirmation page showed), a different
+    number is refused with `NumberChanged` instead of being taken silently."""
     report = Report.objects.select_for_update().select_related("letterhead").get(pk=report.pk)
     require(user, roles.APPROVE, report.unit)
     if report.status == ReportStatus.ISSUED:
         raise ValidationError(_("This report has already been issued as %(symbol)s.") % {"symbol": report.symbol})
     report.number = document_number_next(letterhead=report.letterhead, doc_type=REPORT_TYPE)
-    report.symbol = f"{report.number}-{REPORT_TYPE}/{report.letterhead.symbol}"
+    report.symbol = report_symbol(number=report.number, letterhead=report.letterhead)
+    if expected_symbol is not None and expected_symbol != report.symbol:
+        # Raising rolls the counter back with the rest of the transaction.
+        raise NumberChanged(confirmed=expected_symbol, now=report.symbol)
     report.issued_on = day or timezone.localdate()
     report.status = ReportStatus.ISSUED
     report.save(update_fields=["number", "symbol", "issued_on", "status", "updated_at"])
@@ -176,7 +221,9 @@ def report_issue(*, user: object, report: Report, day: dt.date | None = None) ->
 
 def chart_png(chart: dict[str, Any]) -> bytes:
     if chart["kind"] == "lines":
-        return charts.lines(chart["labels"], chart["series"], title=chart["title"])
+        return charts.lines(
+            chart["labels"], chart["series"], title=chart["title"], incomplete=chart.get("incomplete", [])
+        )
     if chart["kind"] == "tone":
         return charts.tone_over_time(chart["labels"], chart["series"], title=chart["title"], names=TONE_NAMES)
     return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))

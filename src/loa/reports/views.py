@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,14 +137,35 @@ def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issuing takes a number for good, so it is asked first: the button posts without
+    `confirm` and gets the page showing the number it would take; only that page's form
+    (`confirm` and the number shown) issues. If the number was taken meanwhile, the page comes
+    back with the new one and a notice, and nothing is issued."""
     report = _report(request, pk, capability=roles.APPROVE)
+    changed = None
+    if request.POST.get("confirm") == "yes":
+        try:
+            report = services.report_issue(
+                user=request.user, report=report, expected_symbol=request.POST.get("symbol", "")
+            )
+        except services.NumberChanged as error:
+            changed = error
+        except (ValidationError, PermissionDenied) as error:
+            fail(request, error)
+            return redirect("reports:detail", pk=report.pk)
+        else:
+            messages.success(request, _("Issued as %(symbol)s.") % {"symbol": report.symbol})
+            return redirect("reports:detail", pk=report.pk)
     try:
-        report = services.report_issue(user=request.user, report=report)
+        symbol = services.report_issue_preview(user=request.user, report=report)
     except (ValidationError, PermissionDenied) as error:
         fail(request, error)
-    else:
-        messages.success(request, _("Issued as %(symbol)s.") % {"symbol": report.symbol})
-    return redirect("reports:detail", pk=report.pk)
+        return redirect("reports:detail", pk=report.pk)
+    return render(
+        request,
+        "reports/report_issue_confirm.html",
+        {"report": report, "symbol": symbol, "changed": changed, "today": timezone.localdate()},
+    )
 
 
 @login_required

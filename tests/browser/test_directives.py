@@ -43,10 +43,29 @@ def test_a_directive_is_imported_assigned_reported_and_rolled_up(
     assert items.count() == 5
     last = items.nth(4)
     assert "Ban Tuyên giáo Đảng ủy Khối" in last.inner_text()
-    # The units the text names come preselected: the member committees and the board.
+    # The units the text names come ticked in the unit tree: the member committees and the board.
     assign = last.get_by_test_id("assign-form")
-    selected = assign.locator("option:checked").all_inner_texts()
-    assert sorted(selected) == sorted([tree.evn.name, tree.pvn.name, tree.board.name])
+    ticked = [box.evaluate("b => b.parentElement.textContent.trim()") for box in assign.locator("input:checked").all()]
+    assert sorted(ticked) == sorted([tree.evn.name, tree.pvn.name, tree.board.name])
+    # The filter box ignores diacritics; a branch button ticks a unit and everything below it.
+    assign.get_by_role("searchbox").fill("dien luc")
+    visible = assign.locator("li[data-search]:visible label")
+    assert sorted(text.strip() for text in visible.all_inner_texts()) == sorted([tree.evn.name, tree.evn_a.name]), (
+        visible.all_inner_texts()
+    )
+    assign.get_by_role("searchbox").fill("")
+    assign.get_by_role("button", name="Bỏ chọn tất cả").click()
+    assert assign.locator("input:checked").count() == 0
+    assign.locator("li", has_text=tree.evn.name).first.get_by_role("button", name="cả nhánh").click()
+    assert assign.locator("input:checked").count() == 3
+    bloc.set_viewport_size({"width": 390, "height": 900})
+    last.screenshot(path=str(tmp_path / "assign-390.png"))
+    bloc.set_viewport_size({"width": 1280, "height": 900})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    last.screenshot(path=str(ARTIFACTS / "directive-assign.png"))
+    assign.get_by_role("button", name="Bỏ chọn tất cả").click()
+    for name in (tree.evn.name, tree.pvn.name, tree.board.name):
+        assign.get_by_label(name, exact=True).check()
     assign.get_by_label("Hạn").fill("31/12/2026")
     assign.get_by_role("button", name="Giao việc").click()
     assert "Đã giao mục 5 cho 3 đơn vị." in bloc.content()
@@ -83,6 +102,8 @@ def test_a_directive_is_imported_assigned_reported_and_rolled_up(
     assert bloc.get_by_test_id("directive-rollup").inner_text() == "1/3 nhiệm vụ đã hoàn thành, 0 quá hạn"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     bloc.screenshot(path=str(ARTIFACTS / "directive.png"), full_page=True)
+    bloc.goto(f"{base}/directives/graph/")
+    bloc.get_by_test_id("citation-graph").screenshot(path=str(ARTIFACTS / "citation-graph.png"))
 
 
 def test_the_calendar_shows_lunar_anniversaries_on_their_solar_days(

@@ -12,7 +12,8 @@ from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.directives import selectors, services
 from loa.directives.forms import LinkForm
-from loa.directives.models import Directive, DirectiveLink
+from loa.directives.models import Assignment, Directive, DirectiveLink
+from loa.units.selectors import unit_tree
 from tests.conftest import login
 from tests.factories import Tree
 from tests.shared import shared_path
@@ -64,9 +65,32 @@ def test_graph_edges_stop_at_the_border_of_the_box_they_point_to(conclusion: Dir
         assert sx >= selectors.NODE_HALF_WIDTH - 0.5 or sy >= selectors.NODE_HALF_HEIGHT - 0.5
 
 
-def test_the_graph_page_draws_arrow_heads(conclusion: Directive, instruction: Directive, users: dict[str, User]) -> None:
+def test_the_graph_page_draws_arrow_heads(
+    conclusion: Directive, instruction: Directive, users: dict[str, User]
+) -> None:
     page = login(users["bloc_staff"]).get(reverse("directives:graph")).content.decode()
     assert '<marker id="arrow"' in page
     lines = re.findall(r'<line class="edge"[^>]*>', page)
     assert lines
     assert all('marker-end="url(#arrow)"' in line for line in lines)
+
+
+def test_tasks_are_assigned_by_ticking_units_in_the_tree(
+    conclusion: Directive, tree: Tree, users: dict[str, User]
+) -> None:
+    client = login(users["bloc_staff"])
+    page = client.get(reverse("directives:detail", args=[conclusion.pk])).content.decode()
+    assert '<select name="units"' not in page
+    last = conclusion.items.get(number="5")
+    form = page[page.index(f'id="item-{last.pk}"') :]
+    form = form[: form.index("</form>")]
+    # The units the text names come ticked, in the order of the tree.
+    ticked = [int(pk) for pk in re.findall(r'name="units" value="(\d+)" id="[^"]+" checked', form)]
+    order = [row.unit.pk for row in unit_tree(user=users["bloc_staff"])]
+    assert ticked == [pk for pk in order if pk in {tree.board.pk, tree.evn.pk, tree.pvn.pk}]
+    response = client.post(
+        reverse("directives:assign", args=[conclusion.pk, last.pk]),
+        {"units": [tree.evn_a.pk, tree.evn_b.pk], "deadline": ""},
+    )
+    assert response.status_code == 302
+    assert {a.unit_id for a in Assignment.objects.filter(task=last)} == {tree.evn_a.pk, tree.evn_b.pk}

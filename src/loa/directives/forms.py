@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import DayField, day_formfield
 from loa.directives.models import Directive, LinkKind
+from loa.units.forms import UnitTreeChoiceField
 
 
 class ImportForm(forms.Form):
@@ -15,7 +17,8 @@ class DirectiveForm(forms.ModelForm[Directive]):
     class Meta:
         model = Directive
         fields = ["symbol", "doc_type", "issuer_code", "issuer_name", "date", "signer", "signer_position", "title"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 3}), "date": forms.DateInput(format="%d/%m/%Y")}
+        widgets = {"title": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = day_formfield
 
 
 class ItemForm(forms.Form):
@@ -30,8 +33,8 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=2, max_num=60)
 
 
 class AssignForm(forms.Form):
-    units = forms.TypedMultipleChoiceField(label=_("Units"), coerce=int)
-    deadline = forms.DateField(label=_("Deadline"), required=False)
+    units = UnitTreeChoiceField(label=_("Units"))
+    deadline = DayField(label=_("Deadline"), required=False)
 
 
 class ProgressForm(forms.Form):

@@ -19,7 +19,8 @@ from loa.core.web import fail, set_choices
 from loa.directives import selectors, services
 from loa.directives.forms import AssignForm, DirectiveForm, ImportForm, ItemFormSet, LinkForm, ProgressForm
 from loa.directives.models import Assignment, AssignmentStatus, Directive, Evidence
-from loa.units.selectors import unit_list, writable_unit_list
+from loa.units.forms import UnitTreeChoiceField
+from loa.units.selectors import TreeRow, unit_list, unit_tree, writable_unit_list
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -29,6 +30,12 @@ def _directive(request: HttpRequest, pk: int) -> Directive:
     if directive is None:
         raise Http404
     return directive
+
+
+def _set_tree(form: AssignForm, tree: list[TreeRow]) -> None:
+    field = form.fields["units"]
+    assert isinstance(field, UnitTreeChoiceField)
+    field.set_tree(tree)
 
 
 def _writable_units(request: HttpRequest) -> list[tuple[object, str]]:
@@ -81,17 +88,15 @@ def directive_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive(request, pk)
     view = selectors.directive_view(user=request.user, directive=directive)
     assigns = selectors.assigns(user=request.user)
-    units = [(unit.pk, unit.name) for unit in unit_list(user=request.user)] if assigns else []
-    suggestions = (
-        {
-            row.item.pk: [unit.pk for unit in units]
-            for row, units in zip(
-                view.items, services.units_for_tasks([row.item.body_list for row in view.items]), strict=True
-            )
-        }
-        if assigns
-        else {}
-    )
+    assign_forms = {}
+    if assigns:
+        tree = unit_tree(user=request.user)
+        suggested = services.units_for_tasks([row.item.body_list for row in view.items])
+        for row, units in zip(view.items, suggested, strict=True):
+            # The units the text names come ticked; ids are per item, as every item has a form.
+            form = AssignForm(initial={"units": [unit.pk for unit in units]}, auto_id=f"id_item{row.item.pk}_%s")
+            _set_tree(form, tree)
+            assign_forms[row.item.pk] = form
     link_form = LinkForm()
     set_choices(
         link_form.fields["target"], [(d.pk, str(d)) for d in selectors.directive_list(user=request.user).exclude(pk=pk)]
@@ -104,8 +109,7 @@ def directive_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "directive": directive,
             "writable": selectors.directive_writable(user=request.user, directive=directive),
             "assigns": assigns,
-            "units": units,
-            "suggestions": suggestions,
+            "tasks": [(row, assign_forms.get(row.item.pk)) for row in view.items],
             "link_form": link_form,
             "links_out": directive.links_out.select_related("target"),
             "links_in": directive.links_in.select_related("source"),
@@ -177,9 +181,10 @@ def task_assign_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         raise PermissionDenied
     directive = _directive(request, pk)
     item = get_object_or_404(directive.items, pk=item_pk)
-    units = {unit.pk: unit for unit in unit_list(user=request.user)}
+    tree = unit_tree(user=request.user)
+    units = {row.unit.pk: row.unit for row in tree}
     form = AssignForm(request.POST)
-    set_choices(form.fields["units"], [(pk, unit.name) for pk, unit in units.items()])
+    _set_tree(form, tree)
     if not form.is_valid():
         messages.error(request, _("Choose the units and a valid deadline."))
         return redirect("directives:detail", pk=directive.pk)

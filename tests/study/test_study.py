@@ -275,3 +275,25 @@ def test_the_planners_groups_and_levels_are_the_models_choices() -> None:
 
     assert set(planner.DEFAULT_RULES) == set(AudienceGroup.values)
     assert set(planner.DEFAULT_RULES.values()) <= set(Level.values) == set(planner.LEVELS)
+
+
+def test_the_day_held_is_typed_day_first(tree: Tree, users: dict[str, User]) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    audiences(tree)
+    plan = services.plan_generate(user=SYSTEM, plan=make_plan(tree))
+    new_members = session(plan, tree.evn, "new_members")
+    client = login(users["evn_staff"])
+    page = client.get(reverse("study:session", args=[new_members.pk])).content.decode()
+    assert f'value="{TODAY:%d/%m/%Y}"' in page
+    assert 'type="date"' not in page
+    day = TODAY - dt.timedelta(days=3)
+    url = reverse("study:attendance", args=[new_members.pk])
+    data = {f"attended_{tree.evn.pk}": "4", f"attended_{tree.evn_a.pk}": "3"}
+    response = client.post(url, {**data, "held_on": "31/31/2026"}, follow=True)
+    assert "Nhập ngày theo dạng dd/mm/yyyy." in response.content.decode()
+    client.post(url, {**data, "held_on": f"{day:%d/%m/%Y}"})
+    new_members.refresh_from_db()
+    assert new_members.held_on == day

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.articles import search
 from loa.articles.selectors import article_copies, article_get, article_list, article_search
+from loa.core.forms import DayField
 from loa.sources.selectors import outlet_list
 
 PAGE_SIZE = 30
@@ -53,8 +54,8 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=500)
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("To"), required=False)
     outlet = forms.TypedChoiceField(label=_("Outlet"), required=False, coerce=int, empty_value=None)
     organisation = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
     tone = forms.ChoiceField(label=_("Tone"), required=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import DayField
 from loa.digests.models import DigestProfile
 
 
@@ -25,7 +26,7 @@ class AddForm(forms.Form):
 
 class BuildForm(forms.Form):
     profile = forms.TypedChoiceField(label=_("Profile"), coerce=int)
-    day = forms.DateField(label=_("Date"))
+    day = DayField(label=_("Date"))
 
 
 class ProfileForm(forms.ModelForm[DigestProfile]):

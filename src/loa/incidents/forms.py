@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.alerts.models import Severity
+from loa.core.forms import DayField
 from loa.incidents.models import IncidentStatus, Playbook, StatementChannel
 
 
@@ -105,7 +106,5 @@ class SpokespersonForm(forms.Form):
         required=False,
         help_text=_("The decision appointing or authorising the person, e.g. 12-QĐ/ĐU."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    valid_to = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-    )
+    valid_from = DayField(label=_("Valid from"))
+    valid_to = DayField(label=_("Valid until"), required=False)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import DayField, day_formfield
 from loa.people.models import Course, Person, PersonKind
 
 
 class PersonForm(forms.ModelForm[Person]):
-    retain_until = forms.DateField(
+    retain_until = DayField(
         label=_("Keep until"),
         required=False,
         help_text=_("Empty: five years after consent (LOA_PEOPLE_RETENTION_YEARS)."),
@@ -28,6 +29,7 @@ class PersonForm(forms.ModelForm[Person]):
             "retain_until",
             "active",
         ]
+        formfield_callback = day_formfield
 
 
 class PersonFilterForm(forms.Form):
@@ -39,6 +41,7 @@ class CourseForm(forms.ModelForm[Course]):
     class Meta:
         model = Course
         fields = ["title", "unit", "topic", "starts_on", "ends_on", "hours", "place"]
+        formfield_callback = day_formfield
 
 
 class EnrolForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import day_formfield
 from loa.plans.models import Audience, AwardEntry, Campaign, Channel, EntryStatus, Plan
 
 
@@ -45,6 +46,7 @@ class CampaignForm(forms.ModelForm[Campaign]):
         model = Campaign
         fields = ["title", "event", "start", "end", "channels", "key_messages", "query", "owner"]
         widgets = {"key_messages": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = day_formfield
 
 
 class EntryForm(forms.ModelForm[AwardEntry]):
@@ -54,6 +56,7 @@ class EntryForm(forms.ModelForm[AwardEntry]):
         model = AwardEntry
         fields = ["year", "unit", "title", "genre", "outlet", "published_on", "authors", "url", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        formfield_callback = day_formfield
 
 
 class ReviewForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import day_formfield
 from loa.reports.models import Letterhead
 
 
@@ -41,5 +42,5 @@ class LetterheadForm(forms.ModelForm[Letterhead]):
         ]
         widgets = {
             "recipients": forms.Textarea(attrs={"rows": 4}),
-            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        formfield_callback = day_formfield

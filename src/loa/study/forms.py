@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.forms import DayField, day_formfield
 from loa.people.models import Person
 from loa.study.models import DEFAULT_RULES, AudienceGroup, Level, StudyPlan
 
@@ -13,6 +14,7 @@ class PlanForm(forms.ModelForm[StudyPlan]):
     class Meta:
         model = StudyPlan
         fields = ["title", "directive", "unit", "complete_by"]
+        formfield_callback = day_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,7 +29,7 @@ class PlanForm(forms.ModelForm[StudyPlan]):
 
 
 class ScheduleForm(forms.Form):
-    scheduled_on = forms.DateField(label=_("Scheduled on"), required=False)
+    scheduled_on = DayField(label=_("Scheduled on"), required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     speaker = forms.ModelChoiceField[Person](label=_("Speaker"), queryset=Person.objects.none(), required=False)
 

@@ -3,8 +3,6 @@ attendance and make-ups, completion per unit, and the audiences each unit declar
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.forms import day_parse
 from loa.core.web import fail, whole_number
 from loa.directives.selectors import directive_list
 from loa.people.models import PersonKind
@@ -139,7 +138,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "attendees": selectors.attendee_list(user=request.user, session=session),
             "writable": writable,
             "schedule_form": _schedule_form(request, session) if writable else None,
-            "held_default": (session.held_on or timezone.localdate()).isoformat(),
+            "held_default": f"{session.held_on or timezone.localdate():%d/%m/%Y}",
             "makeups": session.makeups.all(),
         },
     )
@@ -173,8 +172,11 @@ def session_schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, write=True)
     try:
-        held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
-    except ValueError:
+        held_on = day_parse(request.POST.get("held_on"), required=False)
+    except ValidationError as error:
+        fail(request, error)
+        return redirect("study:session", pk=session.pk)
+    if held_on is None:
         messages.error(request, _("Give the day the session was held."))
         return redirect("study:session", pk=session.pk)
     try:

@@ -38,6 +38,7 @@ class Chart:
     values: list[float] = field(default_factory=list)
     series: dict[str, list[float]] = field(default_factory=dict)
     unit: str = ""
+    incomplete: list[bool] = field(default_factory=list)  # "lines": periods marked as short of reports
 
 
 @dataclass

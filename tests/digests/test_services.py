@@ -259,6 +259,68 @@ def test_docx_and_pdf_carry_the_party_format_and_the_items(
     assert "EVN tăng giá điện từ hôm nay" in text
 
 
+def _closing(document: Any) -> tuple[list[str], list[str]]:
+    doc = Document(io.BytesIO(document_bytes(document, "docx")))
+    left, right = doc.tables[-1].rows[0].cells
+    return left.text.splitlines(), [line for line in right.text.splitlines() if line]
+
+
+def test_the_document_ends_with_the_letterheads_distribution_and_signer(
+    profile: DigestProfile, day_coverage: dict[str, Any], tree: Any
+) -> None:
+    from loa.reports.services import letterhead_ensure, letterhead_save
+
+    board = letterhead_save(
+        user=SYSTEM,
+        letterhead=letterhead_ensure(unit=tree.board),
+        issuer="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        symbol="BTGDV",
+        signature_mode="",
+        signer_position="TRƯỞNG BAN",
+        signer_name="Nguyễn Thị Minh",
+        recipients="Thường trực Đảng ủy Khối (để b/c)\nCác đảng ủy trực thuộc",
+    )
+    profile.letterhead = board
+    profile.save(update_fields=["letterhead"])
+    digest = services.digest_build(profile=profile, day=DAY)
+    recipients, signer = _closing(services.digest_document(digest))
+    # The letterhead's list, closed by where the board files its copy.
+    assert recipients == [
+        "Nơi nhận:",
+        "- Thường trực Đảng ủy Khối (để b/c),",
+        "- Các đảng ủy trực thuộc,",
+        "- Lưu VT, BTGDV.",
+    ]
+    assert signer == ["TRƯỞNG BAN", "Nguyễn Thị Minh"]
+    html = services.digest_html(digest)
+    assert "Nơi nhận:" in html
+    assert "<div>- Lưu VT, BTGDV.</div>" in html
+    assert "Nguyễn Thị Minh" in html
+
+
+def test_a_profile_may_sign_and_distribute_the_review_itself(
+    profile: DigestProfile, day_coverage: dict[str, Any]
+) -> None:
+    services.profile_save(
+        user=SYSTEM,
+        profile=profile,
+        data={
+            "distribution": "- Thường trực Đảng ủy Khối (để b/c);\nLãnh đạo Ban\nLưu VP",
+            "signature_mode": "K/T",
+            "signature_body": "Trưởng ban",
+            "signer_position": "Phó Trưởng ban",
+            "signer_name": "Trần Văn Bình",
+        },
+    )
+    digest = services.digest_build(profile=profile, day=DAY)
+    recipients, signer = _closing(services.digest_document(digest))
+    assert recipients == ["Nơi nhận:", "- Thường trực Đảng ủy Khối (để b/c),", "- Lãnh đạo Ban,", "- Lưu VP."]
+    assert signer == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Trần Văn Bình"]
+    text = services._render("digests/digest_email.txt", services._context(digest))
+    assert "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nTrần Văn Bình" in text
+    assert "Nơi nhận:\n- Thường trực Đảng ủy Khối (để b/c),\n- Lãnh đạo Ban,\n- Lưu VP." in text
+
+
 def test_a_top_up_keeps_negative_first_without_undoing_the_editors_order(
     profile: DigestProfile, day_coverage: dict[str, Any]
 ) -> None:

@@ -41,11 +41,17 @@ class ProfileForm(forms.ModelForm[DigestProfile]):
             "topics",
             "max_items",
             "recipients",
+            "distribution",
+            "signature_mode",
+            "signature_body",
+            "signer_position",
+            "signer_name",
             "enabled",
         ]
         widgets = {
             "build_at": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
             "recipients": forms.Textarea(attrs={"rows": 3}),
+            "distribution": forms.Textarea(attrs={"rows": 3}),
             "organisations": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
         }

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loa.analysis.models import Sentiment
+from loa.reports.models import SignatureMode
 
 
 class DigestProfile(models.Model):
@@ -45,6 +46,24 @@ class DigestProfile(models.Model):
     )
     max_items = models.PositiveSmallIntegerField(_("items per section at most"), default=10)
     recipients = models.TextField(_("recipients"), blank=True, help_text=_("E-mail addresses, one per line."))
+    # The closing of the paper (36-HD/VPTW): "Nơi nhận" and the signer block. Left empty, they
+    # are the letterhead's, so a review signs like the unit's other documents.
+    distribution = models.TextField(
+        _("distribution (Nơi nhận)"),
+        blank=True,
+        help_text=_("One per line, as under “Nơi nhận”. Empty: the letterhead's list. A “Lưu …” line ends it."),
+    )
+    signature_mode = models.CharField(
+        _("signature"), max_length=3, choices=SignatureMode.choices, blank=True, default=SignatureMode.NONE
+    )
+    signature_body = models.CharField(_("on behalf of"), max_length=120, blank=True, help_text=_("e.g. BAN THƯỜNG VỤ."))
+    signer_position = models.CharField(
+        _("signer's position"),
+        max_length=120,
+        blank=True,
+        help_text=_("With the signer's name: the review's own signer. Both empty: the letterhead's signer."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
     enabled = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,8 +36,10 @@ from loa.accounts.scoping import acting_user, require
 from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment
 from loa.articles.models import Article
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
-from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument
-from loa.reports.services import layout_letterhead, margins
+from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument, Signature, recipient_lines
+from loa.reports.models import Letterhead as LetterheadRecord
+from loa.reports.services import layout_letterhead, margins, signature_of
+from loa.reports.services import recipients_of as letterhead_recipients
 from loa.text.folding import fold
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,20 @@ TONE_NAMES: dict[str, str] = {"positive": "Tích cực", "neutral": "Trung tính
 LEAD_CHARS = 600
 EXTRA_SECTION = "Tin bổ sung"
 EXTRA_POSITION = 10_000
+PROFILE_FIELDS = (
+    "name",
+    "unit",
+    "letterhead",
+    "build_at",
+    "max_items",
+    "recipients",
+    "distribution",
+    "signature_mode",
+    "signature_body",
+    "signer_position",
+    "signer_name",
+    "enabled",
+)
 
 
 def _require_write(user: object, profile: DigestProfile) -> None:
@@ -546,8 +562,44 @@ def _coverage_line(digest: Digest, sections: list[SectionView]) -> str:
     )
 
 
+def _letterhead_of(profile: DigestProfile) -> LetterheadRecord | None:
+    """The profile's letterhead, else the unit's own if it has one (read, never created here)."""
+    if profile.letterhead is not None:
+        return profile.letterhead
+    return LetterheadRecord.objects.filter(unit=profile.unit).first()
+
+
+def digest_signature(profile: DigestProfile) -> Signature:
+    """Who signs the review: the profile's own signer when it names one (a position or a name),
+    else the letterhead's, as on the unit's reports."""
+    if profile.signer_name.strip() or profile.signer_position.strip():
+        return Signature(
+            mode=profile.signature_mode,
+            body=profile.signature_body,
+            position=profile.signer_position,
+            name=profile.signer_name,
+        )
+    letterhead = _letterhead_of(profile)
+    return signature_of(letterhead) if letterhead is not None else Signature()
+
+
+def digest_distribution(profile: DigestProfile) -> list[str]:
+    """ "Nơi nhận": the profile's list, else the letterhead's; it always ends with where the
+    issuer files its copy ("Lưu VT, BTGDV"), added when the list has none."""
+    lines = [line.strip().lstrip("-–•").strip() for line in profile.distribution.splitlines()]
+    lines = [line for line in lines if line]
+    letterhead = _letterhead_of(profile)
+    if not lines and letterhead is not None:
+        lines = letterhead_recipients(letterhead)
+    if not any(fold(line).startswith("luu") for line in lines):
+        symbol = letterhead.symbol if letterhead is not None else (profile.unit.symbol or profile.unit.code.upper())
+        lines.append(f"Lưu VT, {symbol}" if symbol else "Lưu VT")
+    return lines
+
+
 def _document_head(digest: Digest) -> PartyDocument:
-    """The review as a party document without its body: letterhead, date line, type, summary."""
+    """The review as a party document without its body: letterhead, date line, type, summary,
+    and its closing (Nơi nhận, the signer)."""
     profile = digest.profile
     letterhead = (
         layout_letterhead(profile.letterhead)
@@ -564,6 +616,8 @@ def _document_head(digest: Digest) -> PartyDocument:
         summary=f"ngày {digest.day:%d/%m/%Y}",
         margins=margins(),
         title=f"Điểm báo ngày {digest.day:%d/%m/%Y}",
+        signature=digest_signature(profile),
+        recipients=digest_distribution(profile),
     )
 
 
@@ -602,12 +656,14 @@ def _context(digest: Digest) -> dict[str, Any]:
             number += 1
             rows.append({"number": number, "item": item, "meta": _meta(item)})
         numbered.append({"title": view.section.title, "rows": rows})
+    document = _document_head(digest)
     return {
         "digest": digest,
-        "document": _document_head(digest),
+        "document": document,
         "coverage_line": _coverage_line(digest, sections),
         "sections": numbered,
         "site_url": settings.LOA_SITE_URL.rstrip("/"),
+        "closing_recipients": recipient_lines(document.recipients),
     }
 
 
@@ -631,7 +687,7 @@ def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str,
     target = profile or DigestProfile()
     if profile is not None:
         _require_write(user, profile)
-    for name in ("name", "unit", "letterhead", "build_at", "max_items", "recipients", "enabled"):
+    for name in PROFILE_FIELDS:
         if name in data:
             setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
     _require_write(user, target)

@@ -33,6 +33,7 @@ from loa.docformat.layout import (
     Paragraph,
     PartyDocument,
     Table,
+    recipient_lines,
 )
 
 FONT = "Times New Roman"
@@ -209,10 +210,8 @@ def _closing(doc: DocxDocument, document: PartyDocument) -> None:
     left, right = table.rows[0].cells
     if document.recipients:
         _cell_line(left, "Nơi nhận:", underline=True, bold=True, first=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-        last = len(document.recipients) - 1
-        for index, recipient in enumerate(document.recipients):
-            end = "." if index == last else ","
-            _cell_line(left, f"- {recipient.rstrip(',.')}{end}", size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+        for line in recipient_lines(document.recipients):
+            _cell_line(left, line, size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     signature = document.signature
     if signature is not None:
         first = True

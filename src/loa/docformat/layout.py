@@ -135,6 +135,13 @@ class PartyDocument:
         return date_line(self.letterhead.place, self.date)
 
 
+def recipient_lines(recipients: list[str]) -> list[str]:
+    """The lines under "Nơi nhận:" as 36-HD writes them: each begins with a dash and ends with a
+    comma, the last with a full stop."""
+    last = len(recipients) - 1
+    return [f"- {line.strip().rstrip(',.;')}{'.' if index == last else ','}" for index, line in enumerate(recipients)]
+
+
 def date_line(place: str, day: dt.date) -> str:
     """ "Hà Nội, ngày 03 tháng 4 năm 2018": days below 10 and the months January and February
     take a leading zero, so that nobody can add a digit by hand afterwards."""

@@ -25,6 +25,16 @@ from tests.factories import Tree
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "logout", "healthz", "set_language"}
+# "Forgot password": reached before logging in; what it shows depends on a secret token only.
+PUBLIC |= {
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
+# A calendar client fetches the secret calendar address without a log-in: the token alone
+# decides whose calendar it is (scoping as that user's calendar page: tests/events).
+PUBLIC |= {"events:feed"}
 
 # Published coverage and the source registry are shared by every unit (the press is
 # public); these views must still require a login and show the same to every role.
@@ -95,6 +105,13 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "people:course_create": (_writes, lambda o: {}),
     "study:create": (_writes, lambda o: {}),
     "evaluation:create": (_writes, lambda o: {}),
+    # Accounts are managed by administrators; every user changes their own password.
+    "accounts:create": (lambda u: u.role == "admin", lambda o: {}),
+    "accounts:edit": (lambda u: u.role == "admin", lambda o: {"pk": _named("accounts.User", "evna.staff", "username")}),
+    "accounts:password_change": (lambda u: True, lambda o: {}),
+    "accounts:password_change_done": (lambda u: True, lambda o: {}),
+    # Everyone manages their own secret calendar address.
+    "events:subscription": (lambda u: True, lambda o: {}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -152,6 +169,9 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "evaluation:appraise": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "evaluation:refresh": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    "accounts:deactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
+    "accounts:reactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
+    "accounts:password_mail": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
 }
 
 

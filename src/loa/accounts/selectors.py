@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from loa.accounts.models import User
 from loa.accounts.scoping import scope_filter
 from loa.units.models import Unit
 
 
-def user_list(*, user: object, unit: Unit | None = None) -> QuerySet[User]:
-    """Accounts the reader may see; with `unit`, only the accounts attached to that unit."""
+def user_list(
+    *,
+    user: object,
+    unit: Unit | None = None,
+    within: Unit | None = None,
+    query: str = "",
+    role: str = "",
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """Accounts the reader may see; with `unit`, only the accounts attached to that unit; with
+    `within`, those of the unit and the units below it; `query` matches the username, the full
+    name or the e-mail address."""
     accounts = scope_filter(User.objects.all(), user, unit_field="unit").select_related("unit")
-    return accounts.filter(unit=unit) if unit is not None else accounts
+    if unit is not None:
+        accounts = accounts.filter(unit=unit)
+    if within is not None:
+        accounts = accounts.filter(unit__path__startswith=within.path)
+    query = query.strip()
+    if query:
+        accounts = accounts.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query)
+        )
+    if role:
+        accounts = accounts.filter(role=role)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    return accounts

@@ -1,17 +1,36 @@
-"""Writes to accounts: creation and role changes keep role, unit and admin flags consistent."""
+"""Writes to accounts: creation and role changes keep role, unit and admin flags consistent.
+
+Administrators manage accounts in Loa's own pages through these functions; each change is
+recorded by auditlog (the User model is tracked, its password hash is not). Loa always keeps
+one active administrator: the last one can be neither demoted nor deactivated.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from loa.accounts import roles
 from loa.accounts.models import Role, User
+from loa.accounts.scoping import SYSTEM, require
 from loa.units.models import Unit
+
+logger = logging.getLogger(__name__)
 
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
@@ -42,8 +61,12 @@ def user_create(
     full_name: str = "",
     email: str = "",
     validate: bool = True,
+    actor: object = SYSTEM,
 ) -> User:
-    """Create an account; `password=None` leaves it unusable until an administrator sets one."""
+    """Create an account; `password=None` leaves it unusable until a password is set (by the
+    person, through the link of `user_password_mail_send`). `actor` is who creates it: an
+    administrator in Loa's pages, or Loa itself at start-up and in the demo."""
+    require(actor, roles.ADMINISTER)
     user = User(username=username.strip(), full_name=full_name.strip(), email=email.strip())
     _apply_role(user, role, unit)
     user.full_clean(exclude=["password"])
@@ -59,6 +82,8 @@ def user_create(
 
 @transaction.atomic
 def user_change_role(*, user: User, role: str, unit: Unit | None) -> User:
+    if role != Role.ADMIN:
+        _keep_an_administrator(user, _("The last active administrator cannot lose the administrator role."))
     _apply_role(user, role, unit)
     user.full_clean(exclude=["password"])
     user.save(update_fields=["role", "unit", "is_staff", "is_superuser"])
@@ -95,3 +120,91 @@ def admin_ensure(*, username: str, password: str | None) -> tuple[User, str | No
         validate=not generated,
     )
     return user, secret if generated else None
+
+
+@dataclass(frozen=True)
+class AccountData:
+    """What an administrator sets on an account in Loa's pages."""
+
+    username: str
+    full_name: str
+    email: str
+    role: str
+    unit: Unit | None
+
+
+def _keep_an_administrator(user: User, message: str) -> None:
+    """Refuse a change that would leave Loa without an active administrator."""
+    if user.pk is None or not User.objects.filter(pk=user.pk, role=Role.ADMIN, is_active=True).exists():
+        return
+    others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def user_update(*, actor: object, user: User, data: AccountData) -> User:
+    """Change an account's name, e-mail, role and unit (an administrator's work)."""
+    require(actor, roles.ADMINISTER)
+    if data.role != Role.ADMIN:
+        _keep_an_administrator(user, _("The last active administrator cannot lose the administrator role."))
+    user.username = data.username.strip()
+    user.full_name = data.full_name.strip()
+    user.email = data.email.strip()
+    _apply_role(user, data.role, data.unit)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["username", "full_name", "email", "role", "unit", "is_staff", "is_superuser"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: object, user: User) -> User:
+    """Close an account: the person can no longer log in; what they did stays attributed."""
+    require(actor, roles.ADMINISTER)
+    _keep_an_administrator(user, _("The last active administrator cannot be deactivated."))
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: object, user: User) -> User:
+    require(actor, roles.ADMINISTER)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def link_hours() -> int:
+    """How long a set-password link stays valid, for the e-mails that carry one."""
+    return int(settings.PASSWORD_RESET_TIMEOUT) // 3600
+
+
+def user_password_mail_send(*, actor: object, user: User, welcome: bool = False) -> None:
+    """E-mail the person a link to set their own password (Django's reset token, valid for
+    PASSWORD_RESET_TIMEOUT), in Loa's language. Nothing is written, so the mail goes at once
+    and a mail server's refusal reaches the administrator, who can send again."""
+    require(actor, roles.ADMINISTER)
+    if not user.email:
+        raise ValidationError(_("The account has no e-mail address to send the link to."))
+    if not user.is_active:
+        raise ValidationError(_("The account is deactivated."))
+    site = settings.LOA_SITE_URL.rstrip("/")
+    token = default_token_generator.make_token(user)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = site + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"user": user, "link": link, "site": site, "welcome": welcome, "hours": link_hours()}
+    # The recipient's language is not known: Loa's own (Vietnamese), whoever clicks the button.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("accounts/email/set_password_subject.txt", context).splitlines())
+        body = render_to_string("accounts/email/set_password.txt", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+    )
+    try:
+        message.send()
+    except Exception as exc:  # smtplib and socket errors alike: the administrator is told
+        logger.warning("sending the set-password e-mail to account %s failed: %s", user.pk, exc)
+        raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc

@@ -1,24 +1,156 @@
-"""Account pages: who works in Loa within the reader's scope."""
+"""Account pages: who works in Loa within the reader's scope, and, for administrators, creating,
+editing and deactivating accounts. Each person's own password pages are Django's views with
+Loa's templates (see urls.py)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from loa.accounts import roles, services
+from loa.accounts.decorators import capability_required
+from loa.accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, PasswordChoice
+from loa.accounts.models import User
+from loa.accounts.scoping import user_can
 from loa.accounts.selectors import user_list
+from loa.core.web import fail
 
 PAGE_SIZE = 50
 
 
 @login_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(user_list(user=request.user).order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/account_list.html", {"page": page})
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    filters: dict[str, object] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        active = {"yes": True, "no": False}.get(data["active"])
+        filters = {"query": data["q"], "within": data["unit"], "role": data["role"], "active": active}
+    accounts = user_list(user=request.user, **filters).order_by("username")  # type: ignore[arg-type]
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"page": page, "form": form, "can_administer": user_can(request.user, roles.ADMINISTER)},
+    )
 
 
 @login_required
 def account_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(user_list(user=request.user), pk=pk)
-    return render(request, "accounts/account_detail.html", {"account": account})
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {"account": account, "can_administer": user_can(request.user, roles.ADMINISTER)},
+    )
+
+
+def _account(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(user_list(user=request.user), pk=pk)
+
+
+@capability_required(roles.ADMINISTER)
+def account_create_view(request: HttpRequest) -> HttpResponse:
+    form = AccountCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        by_mail = form.cleaned_data["password_by"] == PasswordChoice.MAIL
+        data = form.account_data()
+        try:
+            account = services.user_create(
+                actor=request.user,
+                username=data.username,
+                full_name=data.full_name,
+                email=data.email,
+                role=data.role,
+                unit=data.unit,
+                password=None if by_mail else form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": account.username})
+            if by_mail:
+                _send_link(request, account, welcome=True)
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "title": _("New account")})
+
+
+@capability_required(roles.ADMINISTER)
+def account_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    form = AccountForm(request.POST or None, user=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=account, data=form.account_data())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "title": account.username, "account": account})
+
+
+def _send_link(request: HttpRequest, account: User, *, welcome: bool) -> None:
+    try:
+        services.user_password_mail_send(actor=request.user, user=account, welcome=welcome)
+    except (ValidationError, PermissionDenied) as error:
+        fail(request, error)
+    else:
+        messages.success(request, _("A link to set the password was e-mailed to %(email)s.") % {"email": account.email})
+
+
+@login_required
+@require_POST
+def account_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not user_can(request.user, roles.ADMINISTER):
+        raise PermissionDenied
+    account = _account(request, pk)
+    try:
+        services.user_deactivate(actor=request.user, user=account)
+    except (ValidationError, PermissionDenied) as error:
+        fail(request, error)
+    else:
+        messages.success(request, _("Account %(username)s deactivated.") % {"username": account.username})
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not user_can(request.user, roles.ADMINISTER):
+        raise PermissionDenied
+    account = _account(request, pk)
+    services.user_reactivate(actor=request.user, user=account)
+    messages.success(request, _("Account %(username)s reactivated.") % {"username": account.username})
+    return redirect("accounts:detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_password_mail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not user_can(request.user, roles.ADMINISTER):
+        raise PermissionDenied
+    _send_link(request, _account(request, pk), welcome=False)
+    return redirect("accounts:detail", pk=pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's "forgot password" view; its e-mail says how long the link lasts."""
+
+    template_name = "registration/password_forgot.html"
+    email_template_name = "registration/password_forgot_email.txt"
+    subject_template_name = "registration/password_forgot_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"hours": services.link_hours()}
+        return super().form_valid(form)

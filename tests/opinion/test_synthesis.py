@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loa.opinion.synthesis import Report, forecast_series, synthesise
+from loa.opinion.synthesis import Coverage, Report, Rules, forecast_series, synthesise, topic_key
 
 
 def test_a_rising_topic_is_flagged_and_a_fading_one_is_not() -> None:
@@ -63,3 +63,77 @@ def test_forecast_is_finite_and_not_negative(values: list[float]) -> None:
 def test_forecast_follows_a_steady_rise() -> None:
     assert forecast_series([1, 2, 3, 4, 5]) > 5
     assert forecast_series([5, 5, 5, 5]) == pytest.approx(5, abs=0.01)
+
+
+def test_an_incomplete_period_is_left_out_of_trends_and_forecasts() -> None:
+    # Three units report a steady topic; in the last month only one of them has reported yet.
+    reports = [
+        Report(period, unit, "Giá điện", "oppose", "nhieu")
+        for period in ("2026-07", "2026-08", "2026-09")
+        for unit in (1, 2, 3)
+    ]
+    reports.append(Report("2026-10", 1, "Giá điện", "oppose", "nhieu"))
+    coverage = {
+        "2026-07": Coverage(3, 3),
+        "2026-08": Coverage(3, 3),
+        "2026-09": Coverage(3, 3),
+        "2026-10": Coverage(1, 3),
+    }
+    result = synthesise(reports, coverage=coverage)
+    assert result.periods == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    assert result.complete == ["2026-07", "2026-08", "2026-09"]
+    assert result.latest_complete == "2026-09"
+    # The forecast is the steady weight of three units, not dragged down by the missing reports.
+    assert result.forecast["Giá điện"] == pytest.approx(3 * 0.4, abs=0.01)
+    assert result.rising == []
+    # Without the coverage, the missing reports read as a collapse.
+    assert synthesise(reports).forecast["Giá điện"] < 0.8
+
+
+def test_rising_needs_a_real_increase_from_enough_units_and_a_weight_this_period() -> None:
+    def month(period: str, unit: int, topic: str) -> Report:
+        return Report(period, unit, topic, "hesitant", "nhieu")
+
+    reports = [
+        # Gone in the latest complete period: its weight is 0 there, whatever came before.
+        month("2026-07", 1, "Tiền lương"),
+        month("2026-08", 1, "Tiền lương"),
+        month("2026-08", 2, "Tiền lương"),
+        # One unit only, rising: below the minimum number of units.
+        month("2026-08", 3, "Nhà ở xã hội"),
+        Report("2026-09", 3, "Nhà ở xã hội", "hesitant", "da_so", 3),
+        # Rising in an incomplete period only: not a trend.
+        month("2026-08", 1, "Giá xăng"),
+        month("2026-09", 1, "Giá xăng"),
+        month("2026-10", 1, "Giá xăng"),
+        month("2026-10", 2, "Giá xăng"),
+        # Two units, more widely held than last month: rising.
+        month("2026-08", 1, "Chuyển đổi số"),
+        month("2026-09", 1, "Chuyển đổi số"),
+        Report("2026-09", 2, "Chuyển đổi số", "agree", "da_so", 3),
+    ]
+    reports += [month(period, 9, "Đại hội") for period in ("2026-07", "2026-08", "2026-09")]
+    coverage = {"2026-07": Coverage(3, 3), "2026-08": Coverage(3, 3), "2026-09": Coverage(3, 3)}
+    coverage["2026-10"] = Coverage(2, 3)
+    result = synthesise(reports, coverage=coverage, rules=Rules(complete_share=0.75, rising_min_units=2))
+    assert result.weight("Tiền lương", "2026-09") == 0
+    assert result.rising == ["Chuyển đổi số"]
+    # The minimums are data: one unit is enough when the rule says so …
+    one_unit = synthesise(reports, coverage=coverage, rules=Rules(complete_share=0.75, rising_min_units=1))
+    assert one_unit.rising == ["Nhà ở xã hội", "Chuyển đổi số"]
+    # … and 2 of 3 units complete October when the share asked for is lower.
+    lower_share = synthesise(reports, coverage=coverage, rules=Rules(complete_share=0.6, rising_min_units=2))
+    assert lower_share.latest_complete == "2026-10"
+    assert lower_share.rising == ["Giá xăng"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Sắp xếp, tinh gọn tổ chức bộ máy", "sắp xếp tinh gọn  tổ chức bộ máy.", True),
+        ("Giá điện", "GIA DIEN", True),
+        ("Sắp xếp tổ chức bộ máy", "Sắp xếp, tinh gọn tổ chức bộ máy", False),
+    ],
+)
+def test_topic_names_match_by_their_folded_words(first: str, second: str, same: bool) -> None:
+    assert (topic_key(first) == topic_key(second)) is same

@@ -6,18 +6,49 @@ how strongly and how widely ("tuyệt đại đa số" … "một số"). The sy
 by its breadth, counts the units that raised a topic, and forecasts the next period's weight
 of each topic by a damped trend (Holt's linear exponential smoothing), so staff see which
 topics are gaining before they peak. Plain Python, no Django.
+
+A period in which too few of the expected units have reported is *incomplete*: its weights
+are shown but would read as a fall (or a rise) that is only missing reports, so trends and
+forecasts use complete periods only. A topic is "rising" only when its weight grew from the
+previous complete period to the latest one, is not zero there, was reported by enough units
+and is forecast to grow further.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from loa.text.folding import fold
 
 TENDENCIES = ("agree", "oppose", "hesitant")
 # How widely an opinion is held, as the reports word it, and the share it stands for.
 BREADTH = {"tuyet_dai_da_so": 0.9, "da_so": 0.65, "nhieu": 0.4, "mot_so": 0.15}
 INTENSITY = {1: 0.6, 2: 1.0, 3: 1.5}  # mild, marked, strong
+_WORD = re.compile(r"\w+")
+
+
+def topic_key(name: str) -> str:
+    """The matching key of a topic name: folded, words only ("Sắp xếp,  tổ chức" → "sap xep to chuc")."""
+    return " ".join(_WORD.findall(fold(name)))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When a period counts as complete and a topic as rising (stored as data, see models.SynthesisRule)."""
+
+    complete_share: float = 0.75  # share of the expected units that must have reported
+    rising_min_units: int = 2  # units that must report a topic in the latest complete period
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the units expected to report for a period did."""
+
+    reported: int
+    expected: int
 
 
 @dataclass(frozen=True)
@@ -63,8 +94,21 @@ class TopicPeriod:
 class Synthesis:
     periods: list[str]
     topics: dict[str, dict[str, TopicPeriod]]  # topic → period → figures
-    forecast: dict[str, float]  # topic → expected weight next period
-    rising: list[str]  # topics whose forecast is above their latest weight, steepest first
+    forecast: dict[str, float]  # topic → expected weight next period, from complete periods
+    rising: list[str]  # topics growing over complete periods, steepest first
+    complete: list[str] = field(default_factory=list)  # the periods trends are drawn from
+    coverage: dict[str, Coverage] = field(default_factory=dict)  # period → units reported / expected
+
+    @property
+    def latest_complete(self) -> str:
+        return self.complete[-1] if self.complete else ""
+
+    def is_complete(self, period: str) -> bool:
+        return period in self.complete
+
+    def weight(self, topic: str, period: str) -> float:
+        cell = self.topics.get(topic, {}).get(period)
+        return cell.weight if cell else 0.0
 
 
 def forecast_series(values: Sequence[float], *, alpha: float = 0.5, beta: float = 0.3, damping: float = 0.9) -> float:
@@ -81,7 +125,12 @@ def forecast_series(values: Sequence[float], *, alpha: float = 0.5, beta: float 
     return max(0.0, level + damping * trend)
 
 
-def synthesise(reports: Iterable[Report]) -> Synthesis:
+def synthesise(
+    reports: Iterable[Report], *, coverage: Mapping[str, Coverage] | None = None, rules: Rules | None = None
+) -> Synthesis:
+    """The synthesis of `reports`. `coverage` says, period by period, how many expected units
+    reported; without it every period counts as complete."""
+    rules = rules or Rules()
     topics: dict[str, dict[str, TopicPeriod]] = defaultdict(dict)
     periods: set[str] = set()
     seen: set[tuple[str, int, str, str]] = set()
@@ -97,16 +146,29 @@ def synthesise(reports: Iterable[Report]) -> Synthesis:
         cell.weight += report.weight
         cell.by_tendency[report.tendency] += report.weight
     ordered = sorted(periods)
+    known = dict(coverage or {})
+    complete = [period for period in ordered if period not in known or _complete(known[period], rules)]
     forecast = {}
     rising = []
     for topic, series in topics.items():
-        values = [series[period].weight if period in series else 0.0 for period in ordered]
+        values = [series[period].weight if period in series else 0.0 for period in complete]
         forecast[topic] = round(forecast_series(values), 3)
-        if forecast[topic] > values[-1] and len(values) > 1:
-            rising.append((forecast[topic] - values[-1], topic))
+        if len(values) < 2:
+            continue  # nothing to compare with
+        latest, previous = values[-1], values[-2]
+        units = len(series[complete[-1]].units) if complete[-1] in series else 0
+        if latest > 0 and latest > previous and units >= rules.rising_min_units and forecast[topic] > latest:
+            rising.append((forecast[topic] - latest, topic))
     return Synthesis(
         periods=ordered,
         topics=dict(topics),
         forecast=forecast,
         rising=[topic for _gain, topic in sorted(rising, key=lambda pair: (-pair[0], pair[1]))],
+        complete=complete,
+        coverage={period: known[period] for period in ordered if period in known},
     )
+
+
+def _complete(coverage: Coverage, rules: Rules) -> bool:
+    # A small tolerance so that 3 of 4 meets a share of 0.75 whatever the float rounding.
+    return coverage.expected > 0 and coverage.reported >= rules.complete_share * coverage.expected - 1e-9

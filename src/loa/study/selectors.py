@@ -61,14 +61,12 @@ class Completion:
         return self.reports / self.attended if self.attended else 0.0
 
 
-def completion(*, user: object, plan: StudyPlan) -> list[Completion]:
-    """Per unit in the reader's scope: expected from the plan's sessions, attended and learning
-    reports counted across those sessions and their make-ups."""
-    rows = scope_filter(SessionUnit.objects.filter(session__plan=plan), user, unit_field="unit").select_related(
-        "unit", "session"
-    )
+def _completion(rows: QuerySet[SessionUnit]) -> list[Completion]:
+    """Per unit: expected from the original sessions, attended and learning reports counted across
+    those sessions and their make-ups (a make-up invites those who missed, so its `expected` is
+    not counted again)."""
     by_unit: dict[int, Completion] = {}
-    for row in rows:
+    for row in rows.select_related("unit", "session"):
         entry = by_unit.setdefault(row.unit_id, Completion(unit=row.unit))
         if row.session.makeup_of_id is None:
             entry.expected += row.expected
@@ -78,11 +76,18 @@ def completion(*, user: object, plan: StudyPlan) -> list[Completion]:
     return sorted(by_unit.values(), key=lambda entry: entry.unit.path)
 
 
+def completion(*, user: object, plan: StudyPlan) -> list[Completion]:
+    """Per unit in the reader's scope: the plan page's completion table."""
+    return _completion(scope_filter(SessionUnit.objects.filter(session__plan=plan), user, unit_field="unit"))
+
+
 @dataclass(frozen=True)
 class StudyFigures:
     sessions_held: int
     expected: int
     attended: int
+    own_expected: int = 0  # the unit's own row on the plan pages, without the units under it
+    own_attended: int = 0
 
     @property
     def rate(self) -> float:
@@ -90,17 +95,29 @@ class StudyFigures:
 
 
 def study_figures(*, unit: Unit, first: dt.date, last: dt.date) -> StudyFigures:
-    """Sessions held by a unit's subtree between two days, and its people's attendance at all
-    sessions of plans due in that time."""
-    held = StudySession.objects.filter(
-        organiser__path__startswith=unit.path, held_on__gte=first, held_on__lte=last
-    ).count()
-    rows = SessionUnit.objects.filter(
-        unit__path__startswith=unit.path, session__plan__complete_by__gte=first, session__plan__complete_by__lte=last
+    """A unit's study between two days, counted as its plan pages count it.
+
+    The plans of that time are those to be completed in it or with a session held in it (a plan
+    for a resolution studied in December and due in January belongs to both years). Attendance is
+    the plan pages' completion table (`completion`) summed over the unit and the units under it,
+    whoever organised the session: the bloc's session for key cadres counts for the committees
+    whose cadres it invited, and a make-up adds to attendance, not to those expected. Sessions are
+    those held in that time that the subtree organised or attended, as `session_list` shows them.
+    """
+    subtree = Q(unit__path__startswith=unit.path)
+    held = StudySession.objects.filter(held_on__gte=first, held_on__lte=last)
+    plans = StudyPlan.objects.filter(Q(complete_by__gte=first, complete_by__lte=last) | Q(pk__in=held.values("plan")))
+    rows = _completion(SessionUnit.objects.filter(subtree, session__plan__in=plans))
+    attended_by = SessionUnit.objects.filter(subtree).values("session")
+    sessions = held.filter(Q(organiser__path__startswith=unit.path) | Q(pk__in=attended_by)).distinct()
+    own = next((row for row in rows if row.unit.pk == unit.pk), Completion(unit=unit))
+    return StudyFigures(
+        sessions_held=sessions.count(),
+        expected=sum(row.expected for row in rows),
+        attended=sum(row.attended for row in rows),
+        own_expected=own.expected,
+        own_attended=own.attended,
     )
-    expected = rows.filter(session__makeup_of__isnull=True).aggregate(total=Sum("expected"))["total"] or 0
-    attended = rows.aggregate(total=Sum("attended"))["total"] or 0
-    return StudyFigures(sessions_held=held, expected=expected, attended=attended)
 
 
 def report_section(scope: ReportScope) -> Section | None:

@@ -116,14 +116,20 @@ class Ranked:
     capped: bool
 
 
+def excellent_allowed(grades: list[Grade], rules: Thresholds = Thresholds()) -> int:
+    """How many may be rated excellent: the cap's share of those rated good or better, rounded
+    down, but at least one when any is."""
+    good_or_better = sum(1 for proposed in grades if proposed in (Grade.EXCELLENT, Grade.GOOD))
+    return max(1, int(rules.excellent_cap * good_or_better)) if good_or_better else 0
+
+
 def apply_cap(results: dict[str, tuple[float, Grade]], rules: Thresholds = Thresholds()) -> list[Ranked]:
     """Ranks units by points and keeps "excellent" within the cap: at most `excellent_cap` of
     the units rated good or better (rounded down, at least one when any qualifies); those beyond
     it, lowest points first, are decided "good". Ties at the cut keep the same grade together
     only if they all fit."""
     ranked = sorted(results.items(), key=lambda pair: (-pair[1][0], pair[0]))
-    good_or_better = sum(1 for _unit, (_points, proposed) in ranked if proposed in (Grade.EXCELLENT, Grade.GOOD))
-    allowed = max(1, int(rules.excellent_cap * good_or_better)) if good_or_better else 0
+    allowed = excellent_allowed([proposed for _points, proposed in results.values()], rules)
     excellent = [(unit, points) for unit, (points, proposed) in ranked if proposed == Grade.EXCELLENT]
     keep: set[str] = set()
     if len(excellent) <= allowed:

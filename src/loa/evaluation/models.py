@@ -24,10 +24,12 @@ class Source(models.TextChoices):
 
 
 class GradeChoice(models.TextChoices):
-    EXCELLENT = Grade.EXCELLENT.value, _("Hoàn thành xuất sắc nhiệm vụ")
-    GOOD = Grade.GOOD.value, _("Hoàn thành tốt nhiệm vụ")
-    DONE = Grade.DONE.value, _("Hoàn thành nhiệm vụ")
-    NOT_DONE = Grade.NOT_DONE.value, _("Không hoàn thành nhiệm vụ")
+    # English msgids like every label, so the English UI shows English grades; the Vietnamese
+    # catalogue gives the wording of Quy định 366-QĐ/TW.
+    EXCELLENT = Grade.EXCELLENT.value, _("Tasks completed excellently")
+    GOOD = Grade.GOOD.value, _("Tasks completed well")
+    DONE = Grade.DONE.value, _("Tasks completed")
+    NOT_DONE = Grade.NOT_DONE.value, _("Tasks not completed")
 
 
 class Round(models.Model):
@@ -119,6 +121,9 @@ class Evaluation(models.Model):
     )
     proposed = models.CharField(_("proposed grade"), max_length=10, choices=GradeChoice.choices, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    # A grade the committee changed by judgment, with its written reason (history in GradeChange).
+    changed_grade = models.CharField(_("grade changed to"), max_length=10, choices=GradeChoice.choices, blank=True)
+    change_reason = models.TextField(_("reason for the change"), blank=True)
     grade = models.CharField(_("grade"), max_length=10, choices=GradeChoice.choices, blank=True)
     capped = models.BooleanField(default=False)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
@@ -147,6 +152,28 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} · {self.criterion}"
+
+
+class GradeChange(models.Model):
+    """Each change of grade the committee made before the decision, with its reason; kept even
+    when a later change withdraws it."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="grade_changes")
+    earned = models.CharField(_("grade earned"), max_length=10, choices=GradeChoice.choices)
+    changed_to = models.CharField(_("grade changed to"), max_length=10, choices=GradeChoice.choices, blank=True)
+    reason = models.TextField(_("reason for the change"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["evaluation", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.earned} → {self.changed_to or '—'}"
 
 
 class Commendation(models.Model):

@@ -1,5 +1,6 @@
 """Writes of the annual evaluation: opening a round (criteria, thresholds, the units evaluated),
-evidence from records, self-assessment, appraisal and the decision with the cap and ranking."""
+evidence from records, self-assessment, appraisal, the committee's changes of grade, and the
+decision with the cap and ranking (as previewed and confirmed)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,18 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.scoping import acting_user, require
 from loa.evaluation import grading
-from loa.evaluation.models import Commendation, Criterion, Evaluation, Round, Score, Source, Status
-from loa.evaluation.selectors import Evidence, evidence_for
+from loa.evaluation.models import (
+    Commendation,
+    Criterion,
+    Evaluation,
+    GradeChange,
+    GradeChoice,
+    Round,
+    Score,
+    Source,
+    Status,
+)
+from loa.evaluation.selectors import Evidence, decision_preview, evidence_for, facts_of, rules_of
 from loa.text.normalization import normalize
 from loa.units.models import Unit, UnitKind
 from loa.units.selectors import active_on_q
@@ -48,18 +59,6 @@ DEFAULT_CRITERIA = [
 def _plain(number: Decimal) -> str:
     """20, 12.5 — not 2E+1 or 20.00."""
     return format(number.normalize(), "f")
-
-
-def thresholds(round_: Round) -> grading.Thresholds:
-    return grading.Thresholds(
-        excellent=float(round_.excellent),
-        good=float(round_.good),
-        done=float(round_.done),
-        exceeded_share=float(round_.exceeded_share),
-        behind_share=float(round_.behind_share),
-        excellent_cap=float(round_.excellent_cap),
-        scale=float(SCALE),
-    )
 
 
 @transaction.atomic
@@ -107,16 +106,18 @@ def _points(criterion: Criterion, ratio: float) -> Decimal:
     return (criterion.max_points * Decimal(str(max(0.0, min(1.0, ratio))))).quantize(CENT, ROUND_HALF_UP)
 
 
-def _evidence_text(source: str, evidence: Evidence) -> tuple[str, float | None]:
+def _evidence_text(source: str, evidence: Evidence, unit: Unit) -> tuple[str, float | None]:
     if source == Source.TASKS:
         return (
             f"{evidence.tasks_on_time}/{evidence.tasks} nhiệm vụ xong đúng hạn ({evidence.tasks_done} đã xong)",
             evidence.tasks_ratio,
         )
     if source == Source.STUDY:
+        # The figures of the study pages: the subtree's total, and the unit's own row on them.
         return (
-            f"{evidence.sessions_held} buổi học tập đã tổ chức; "
-            f"{evidence.study_attended}/{evidence.study_expected} lượt tham dự",
+            f"{evidence.sessions_held} buổi học tập đã tổ chức hoặc tham dự; "
+            f"{evidence.study_attended}/{evidence.study_expected} lượt tham dự của đảng bộ "
+            f"(riêng {unit.short_name or unit.name}: {evidence.study_own_attended}/{evidence.study_own_expected})",
             evidence.study_ratio,
         )
     if source == Source.TRAINING:
@@ -136,14 +137,15 @@ def _evidence_text(source: str, evidence: Evidence) -> tuple[str, float | None]:
 
 
 def _fill(evaluation: Evaluation) -> None:
-    evidence = evidence_for(unit=evaluation.unit, year=evaluation.round.year)
+    """Reads the records as they stand today (tasks not yet due are not counted against the unit)."""
+    evidence = evidence_for(unit=evaluation.unit, year=evaluation.round.year, on=timezone.localdate())
     evaluation.evidence = evidence.as_dict()
     evaluation.tasks, evaluation.tasks_done = evidence.tasks, evidence.tasks_done
     evaluation.tasks_on_time = evidence.tasks_on_time
     evaluation.tasks_exceeded = min(evaluation.tasks_exceeded, evidence.tasks_done)
     evaluation.save(update_fields=["evidence", "tasks", "tasks_done", "tasks_on_time", "tasks_exceeded"])
     for score in evaluation.scores.select_related("criterion"):
-        text, ratio = _evidence_text(score.criterion.source, evidence)
+        text, ratio = _evidence_text(score.criterion.source, evidence, evaluation.unit)
         score.evidence = text
         score.suggested = _points(score.criterion, ratio) if ratio is not None else None
         score.save(update_fields=["evidence", "suggested"])
@@ -222,6 +224,9 @@ def appraise(
         raise ValidationError(_("The unit has not assessed itself yet."))
     if evaluation.round.decided_at is not None:
         raise ValidationError(_("The round is decided."))
+    # The grade proposed is the one the records give on the day of the appraisal; the evidence
+    # freezes with it (the decision reads the tasks again on its own day).
+    _fill(evaluation)
     scores = list(evaluation.scores.select_related("criterion"))
     given = _score(points, scores)
     for score in scores:
@@ -232,7 +237,7 @@ def appraise(
     evaluation.shortcomings_fixed = shortcomings_fixed
     evaluation.disqualified = disqualified
     evaluation.points = sum(given.values(), Decimal(0))
-    result = grading.grade(_facts(evaluation), thresholds(evaluation.round))
+    result = grading.grade(facts_of(evaluation), rules_of(evaluation.round))
     evaluation.proposed, evaluation.reasons = result.grade.value, result.reasons
     evaluation.appraisal_comment = comment.strip()
     evaluation.status = Status.APPRAISED
@@ -241,50 +246,84 @@ def appraise(
     return evaluation
 
 
-def _facts(evaluation: Evaluation) -> grading.Facts:
-    return grading.Facts(
-        points=float(evaluation.points or 0),
-        tasks=evaluation.tasks,
-        tasks_done=evaluation.tasks_done,
-        tasks_on_time=evaluation.tasks_on_time,
-        tasks_exceeded=evaluation.tasks_exceeded,
-        disciplined_subordinate=evaluation.disciplined_subordinate,
-        shortcomings_fixed=evaluation.shortcomings_fixed,
-        disqualified=evaluation.disqualified,
+@transaction.atomic
+def grade_change(*, user: object, evaluation: Evaluation, grade: str, reason: str) -> Evaluation:
+    """The committee changes an appraised unit's grade by judgment, with a written reason kept on
+    the evaluation and in its history; `grade=""` withdraws the change (a reason is still given).
+
+    Only before the decision, and only by those who decide. The cap still holds: a grade raised to
+    "excellent" competes for the capped places by points like an earned one, and the preview shows
+    whether it keeps it. Lowering a grade is never capped."""
+    evaluation = Evaluation.objects.select_for_update().select_related("round__unit", "unit").get(pk=evaluation.pk)
+    require(user, roles.APPROVE, evaluation.round.unit)
+    if evaluation.round.decided_at is not None:
+        raise ValidationError(_("The round is decided."))
+    if evaluation.status != Status.APPRAISED:
+        raise ValidationError(_("Only an appraised grade can be changed."))
+    if grade and grade not in GradeChoice.values:
+        raise ValidationError(_("Unknown grade."))
+    reason = normalize(reason).strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the change of grade."))
+    if grade == evaluation.changed_grade or (not evaluation.changed_grade and grade == evaluation.proposed):
+        raise ValidationError(_("That is already the unit's grade."))
+    if grade == evaluation.proposed:
+        grade = ""  # back to the grade earned: no change stands
+    evaluation.changed_grade, evaluation.change_reason = grade, reason if grade else ""
+    evaluation.save(update_fields=["changed_grade", "change_reason"])
+    GradeChange.objects.create(
+        evaluation=evaluation,
+        earned=evaluation.proposed,
+        changed_to=grade,
+        reason=reason,
+        changed_by=acting_user(user),
+        changed_at=timezone.now(),
     )
+    return evaluation
 
 
 @transaction.atomic
-def round_decide(*, user: object, round_: Round) -> Round:
-    """Decides every grade at once: ranks by points, keeps "excellent" within the cap, and
-    records the commendations. All evaluations must be appraised first."""
+def round_decide(*, user: object, round_: Round, seen: str) -> Round:
+    """Decides every grade at once, as `decision_preview` showed them: ranks by points, keeps
+    "excellent" within the cap, and records the commendations. `seen` is the preview's token; if
+    anything changed since (an appraisal, a change of grade, a task done, another day), nothing is
+    written and the leader is asked to look again. Irreversible."""
     round_ = Round.objects.select_for_update().select_related("unit").get(pk=round_.pk)
     require(user, roles.APPROVE, round_.unit)
     if round_.decided_at is not None:
         raise ValidationError(_("The round is already decided."))
-    evaluations = {str(evaluation.pk): evaluation for evaluation in round_.evaluations.select_related("unit")}
-    waiting = [evaluation.unit.name for evaluation in evaluations.values() if evaluation.status != Status.APPRAISED]
-    if waiting:
-        raise ValidationError(_("Not appraised yet: %(units)s.") % {"units": ", ".join(sorted(waiting))})
-    ranked = grading.apply_cap(
-        {
-            key: (float(evaluation.points or 0), grading.Grade(evaluation.proposed))
-            for key, evaluation in evaluations.items()
-        },
-        thresholds(round_),
-    )
-    rank = 0
-    previous: float | None = None
-    for position, row in enumerate(ranked, start=1):
-        if row.points != previous:  # equal points share a rank
-            rank, previous = position, row.points
-        evaluation = evaluations[row.unit]
-        evaluation.grade, evaluation.capped, evaluation.rank = row.decided.value, row.capped, rank
-        if row.capped:
-            evaluation.reasons = [*evaluation.reasons, "vượt tỷ lệ xuất sắc được phép"]
+    preview = decision_preview(round_=round_)
+    if preview.waiting:
+        raise ValidationError(_("Not appraised yet: %(units)s.") % {"units": ", ".join(preview.waiting)})
+    if not preview.rows:
+        raise ValidationError(_("The round has no unit to decide."))
+    if seen != preview.token:
+        raise ValidationError(_("The grades have changed since the preview; check them again before deciding."))
+    for row in preview.rows:
+        evaluation = row.evaluation
+        evaluation.tasks, evaluation.tasks_done, evaluation.tasks_on_time = (
+            row.tasks.tasks,
+            row.tasks.done,
+            row.tasks.on_time,
+        )
+        evaluation.tasks_exceeded = min(evaluation.tasks_exceeded, row.tasks.done)
+        evaluation.grade, evaluation.capped, evaluation.rank = row.decided, row.capped, row.rank
+        evaluation.reasons = row.reasons
         evaluation.status = Status.DECIDED
-        evaluation.save(update_fields=["grade", "capped", "rank", "reasons", "status"])
-        if row.decided == grading.Grade.EXCELLENT:
+        evaluation.save(
+            update_fields=[
+                "tasks",
+                "tasks_done",
+                "tasks_on_time",
+                "tasks_exceeded",
+                "grade",
+                "capped",
+                "rank",
+                "reasons",
+                "status",
+            ]
+        )
+        if row.commended:
             Commendation.objects.create(
                 evaluation=evaluation,
                 title=round_.commendation,

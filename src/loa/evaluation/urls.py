@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/self/", views.self_assess_view, name="self"),
     path("<int:pk>/appraise/", views.appraise_view, name="appraise"),
     path("<int:pk>/refresh/", views.refresh_view, name="refresh"),
+    path("<int:pk>/grade/", views.grade_change_view, name="grade"),
 ]

@@ -19,7 +19,7 @@ from loa.accounts.scoping import user_can
 from loa.core.web import fail, whole_number
 from loa.evaluation import selectors, services
 from loa.evaluation.forms import CriterionFormSet, RoundForm
-from loa.evaluation.models import Evaluation, Round, Status
+from loa.evaluation.models import Evaluation, GradeChoice, Round, Status
 from loa.units.selectors import writable_unit_list
 
 
@@ -94,18 +94,27 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def round_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the preview of the decision (grades, the cap, ranks, commendations) and its
+    confirmation; POST: the decision, written only if the grades are still those previewed."""
     round_ = _round(request, pk)
     if not user_can(request.user, roles.APPROVE, round_.unit):
         raise PermissionDenied
-    try:
-        services.round_decide(user=request.user, round_=round_)
-    except ValidationError as error:
-        fail(request, error)
-    else:
+    if round_.decided_at is not None:
+        return redirect("evaluation:round", pk=round_.pk)
+    if request.method == "POST":
+        try:
+            services.round_decide(user=request.user, round_=round_, seen=request.POST.get("seen", ""))
+        except ValidationError as error:
+            fail(request, error)
+            return redirect("evaluation:decide", pk=round_.pk)
         messages.success(request, _("Grades decided."))
-    return redirect("evaluation:round", pk=round_.pk)
+        return redirect("evaluation:round", pk=round_.pk)
+    return render(
+        request,
+        "evaluation/round_decide.html",
+        {"round": round_, "preview": selectors.decision_preview(round_=round_)},
+    )
 
 
 @login_required
@@ -123,6 +132,11 @@ def evaluation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_appraise": not decided
             and evaluation.status in (Status.SELF, Status.APPRAISED)
             and user_can(request.user, roles.WRITE, evaluation.round.unit),
+            "can_change": not decided
+            and evaluation.status == Status.APPRAISED
+            and user_can(request.user, roles.APPROVE, evaluation.round.unit),
+            "grades": GradeChoice.choices,
+            "changes": evaluation.grade_changes.select_related("changed_by"),
             "commendations": evaluation.commendations.all(),
         },
     )
@@ -197,4 +211,24 @@ def refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
         fail(request, error)
     else:
         messages.success(request, _("Evidence read again from the records."))
+    return redirect("evaluation:detail", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def grade_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if not user_can(request.user, roles.APPROVE, evaluation.round.unit):
+        raise PermissionDenied
+    try:
+        services.grade_change(
+            user=request.user,
+            evaluation=evaluation,
+            grade=request.POST.get("grade", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        fail(request, error)
+    else:
+        messages.success(request, _("Grade changed; the reason is kept with the evaluation."))
     return redirect("evaluation:detail", pk=evaluation.pk)

@@ -105,7 +105,10 @@ def test_the_cycle_from_units_to_a_synthesis_with_a_chart(tree: Tree, users: dic
 
 
 def test_writing_a_report_through_the_form(tree: Tree, users: dict[str, User]) -> None:
+    wages = services.topic_create(user=users["bloc_staff"], name="Tiền lương")
     client = login(users["evn_staff"])
+    form = client.get(reverse("opinion:create")).content.decode()
+    assert f'<option value="{wages.pk}">Tiền lương</option>' in form
     data = {
         "unit": str(tree.evn.pk),
         "kind": "monthly",
@@ -114,7 +117,7 @@ def test_writing_a_report_through_the_form(tree: Tree, users: dict[str, User]) -
         "streams-INITIAL_FORMS": "0",
         "streams-MIN_NUM_FORMS": "0",
         "streams-MAX_NUM_FORMS": "30",
-        "streams-0-topic": "Tiền lương",
+        "streams-0-topic": str(wages.pk),
         "streams-0-tendency": "hesitant",
         "streams-0-intensity": "2",
         "streams-0-breadth": "nhieu",
@@ -129,10 +132,18 @@ def test_writing_a_report_through_the_form(tree: Tree, users: dict[str, User]) -
                 f"streams-{index}-breadth": "da_so",
             }
         )
+    # A stream proposes a topic the list lacks; a wording of a listed topic is matched to it.
+    data.update({"streams-1-new_topic": "Nhà ở xã hội", "streams-2-new_topic": "tiền  lương."})
     response = client.post(reverse("opinion:create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     report = selectors.report_list(user=users["evn_staff"]).get()
-    assert [item.topic for item in report.items.all()] == ["Tiền lương"]
+    assert [item.topic.name for item in report.items.all()] == ["Tiền lương", "Nhà ở xã hội", "Tiền lương"]
+    proposed = report.items.all()[1].topic
+    assert proposed.status == "proposed"
+    assert proposed.proposed_by == tree.evn
+    # Picking from the list and proposing in the same stream is refused.
+    data.update({"period": "2026-12", "streams-1-topic": str(wages.pk)})
+    assert client.post(reverse("opinion:create"), data).status_code == 200
     client.post(reverse("opinion:submit", args=[report.pk]))
     report.refresh_from_db()
     assert report.submitted_at is not None
@@ -175,7 +186,7 @@ def test_the_periodic_report_gets_an_opinion_section(tree: Tree) -> None:
         now=dt.datetime(2026, 12, 31, tzinfo=dt.UTC),
     )
     section = next(s for s in prepared.figures["sections"] if s["key"] == "opinion")
-    assert section["tables"][0]["rows"][0][:3] == ["Giá điện", "1", "phản đối"]
+    assert section["tables"][0]["rows"][0][:4] == ["Giá điện", "1", "0,40", "phản đối"]
     assert section["charts"][0]["kind"] == "lines"
     assert document_bytes(report_document(prepared), "docx").startswith(b"PK")
 
@@ -192,9 +203,13 @@ def test_the_synthesis_is_exported_within_the_readers_scope(tree: Tree, users: d
             services.report_submit(user=SYSTEM, report=report)
     response = login(users["evn_viewer"]).get(reverse("opinion:export_csv"))
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffKỳ,Chủ đề")
+    # For Excel in Vietnamese: semicolons between fields, the decimal comma in numbers.
+    assert text.startswith("\ufeffKỳ;Tình trạng kỳ;Chủ đề")
     lines = text.splitlines()[1:]
-    assert [line.split(",")[:3] for line in lines] == [["2026-09", "Giá điện", "1"], ["2026-10", "Giá điện", "1"]]
+    assert [line.split(";")[:5] for line in lines] == [
+        ["2026-09", "chưa đủ báo cáo (0/2)", "Giá điện", "1", "0,40"],
+        ["2026-10", "chưa đủ báo cáo (0/2)", "Giá điện", "1", "0,40"],
+    ]
     assert "phản đối" in lines[0]
     assert "Giá xăng" not in text
     bloc_csv = login(users["bloc_staff"]).get(reverse("opinion:export_csv") + "?from=2026-10").content.decode()

@@ -1,9 +1,14 @@
 """Aggregate opinion reports from units: per period, streams of opinion by topic with their
-tendency, intensity and breadth, and proposals. Never names: opinion is sensitive personal data."""
+tendency, intensity and breadth, and proposals. Never names: opinion is sensitive personal data.
+
+Topics come from a managed list, so that the same stream is one series however units word it:
+bloc staff add, rename and merge topics (a merged topic stays as an alias of the one kept), a
+unit may propose a new one, which counts under its own name until staff accept or merge it."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +36,64 @@ class Intensity(models.IntegerChoices):
     MILD = 1, _("mild")
     MARKED = 2, _("marked")
     STRONG = 3, _("strong")
+
+
+class TopicStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("in the list")
+    PROPOSED = "proposed", _("proposed")
+    MERGED = "merged", _("merged")
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    # The folded words of the name (synthesis.topic_key): how units' wording is matched.
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TopicStatus.choices, default=TopicStatus.ACCEPTED)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aliases",
+    )
+    proposed_by = models.ForeignKey(
+        "units.Unit", verbose_name=_("proposed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opinion topic")
+        verbose_name_plural = _("opinion topics")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SynthesisRule(models.Model):
+    """The one row of thresholds the synthesis applies (pk 1); staff of the bloc change it."""
+
+    complete_share = models.PositiveSmallIntegerField(
+        _("share of units for a complete period (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A period with fewer of the expected units reported is marked incomplete and left out of trends."),
+    )
+    rising_min_units = models.PositiveSmallIntegerField(
+        _("units needed for a rising topic"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("A topic is called rising only when at least this many units report it."),
+    )
+
+    class Meta:
+        verbose_name = _("synthesis rule")
+        verbose_name_plural = _("synthesis rules")
+
+    def __str__(self) -> str:
+        return f"{self.complete_share} % / {self.rising_min_units}"
 
 
 class OpinionReport(models.Model):
@@ -63,7 +126,7 @@ class OpinionReport(models.Model):
 
 class OpinionItem(models.Model):
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="items")
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="items")
     tendency = models.CharField(_("tendency"), max_length=10, choices=Tendency.choices)
     intensity = models.PositiveSmallIntegerField(_("intensity"), choices=Intensity.choices, default=Intensity.MARKED)
     breadth = models.CharField(_("breadth"), max_length=16, choices=Breadth.choices)
@@ -74,4 +137,4 @@ class OpinionItem(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.topic
+        return str(self.topic)

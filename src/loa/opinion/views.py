@@ -1,5 +1,5 @@
-"""Opinion pages: a unit's reports (written, then submitted), and the synthesis across the
-reader's units with its trend chart and rising topics."""
+"""Opinion pages: a unit's reports (written, then submitted), the list of topics staff manage,
+and the synthesis across the reader's units with its trend chart and rising topics."""
 
 from __future__ import annotations
 
@@ -12,23 +12,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
-from loa.accounts.scoping import user_can
-from loa.core.web import set_choices
-from loa.docformat.charts import lines
+from loa.accounts.scoping import user_can, writes_bloc_wide
+from loa.core.web import fail, set_choices
+from loa.docformat.charts import number
 from loa.docformat.docx import render_docx
 from loa.opinion import selectors, services
-from loa.opinion.forms import ReportForm, StreamFormSet
-from loa.opinion.models import Breadth, Tendency
+from loa.opinion.forms import MergeForm, ReportForm, RuleForm, StreamFormSet, TopicForm
+from loa.opinion.models import Breadth, Tendency, Topic, TopicStatus
 from loa.opinion.synthesis import Synthesis
 from loa.units.models import Unit
 from loa.units.selectors import writable_unit_list
 
 _PERIOD = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
-TOPICS_ON_CHART = 6
 
 
 def _period(value: str | None) -> str:
@@ -51,11 +51,14 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReportForm(request.POST or None, initial={"period": timezone.localdate().strftime("%Y-%m")})
     set_choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
-    formset = StreamFormSet(request.POST or None, prefix="streams")
+    topics = {topic.pk: topic.name for topic in selectors.topic_choices()}
+    formset = StreamFormSet(request.POST or None, prefix="streams", form_kwargs={"topics": list(topics.items())})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
+        # A stream names a topic of the list, or proposes one (services.topic_resolve matches
+        # the wording against the list and its aliases first).
         streams = [
             services.Stream(
-                topic=data["topic"],
+                topic=topics[data["topic"]] if data.get("topic") else data["new_topic"],
                 tendency=data["tendency"],
                 breadth=data["breadth"],
                 intensity=data["intensity"],
@@ -63,7 +66,7 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
                 proposals=data["proposals"],
             )
             for data in formset.cleaned_data
-            if data and data.get("topic", "").strip()
+            if data and (data.get("topic") or (data.get("new_topic") or "").strip())
         ]
         try:
             report = services.report_save(
@@ -114,66 +117,73 @@ def _synthesis(request: HttpRequest) -> tuple[Synthesis, str, str]:
 @login_required
 def synthesis_view(request: HttpRequest) -> HttpResponse:
     result, first, last = _synthesis(request)
-    latest = result.periods[-1] if result.periods else ""
     return render(
         request,
         "opinion/synthesis.html",
         {
             "result": result,
-            "rows": selectors.synthesis_rows(result),
-            "latest": latest,
+            "summary": selectors.summarise(result),
             "first": first,
             "last": last,
             "leanings": {**dict(Tendency.choices), "mixed": _("mixed"), "none": "—"},
             "breadths": Breadth.choices,
+            "can_manage": writes_bloc_wide(request.user),
         },
     )
-
-
-def _chart(result: Synthesis) -> bytes:
-    periods = result.periods
-    topics = sorted(
-        result.topics.items(),
-        key=lambda pair: -sum(cell.weight for cell in pair[1].values()),
-    )[:TOPICS_ON_CHART]
-    series = {topic: [round(cells[p].weight, 2) if p in cells else 0.0 for p in periods] for topic, cells in topics}
-    return lines(periods, series, title="Diễn biến các luồng dư luận (trọng số theo mức độ, phạm vi)")
 
 
 @login_required
 def synthesis_chart_view(request: HttpRequest) -> HttpResponse:
     result, _first, _last = _synthesis(request)
-    response = HttpResponse(_chart(result), content_type="image/png")
+    chart = selectors.chart_png(result, decimal=str(get_format("DECIMAL_SEPARATOR")))
+    response = HttpResponse(chart, content_type="image/png")
     response["Cache-Control"] = "private, max-age=60"
     return response
 
 
 @login_required
 def synthesis_csv_view(request: HttpRequest) -> HttpResponse:
-    """The synthesis as CSV for spreadsheets: every topic in every period, with the forecast."""
+    """The synthesis as CSV for spreadsheets: every topic in every period, with the forecast.
+
+    Written for Excel in the reader's language: in Vietnamese the decimal comma and, since the
+    comma then separates decimals, fields separated by semicolons (the list separator of the
+    Vietnamese regional settings, so a double click opens it in columns); in English the
+    decimal point and commas. UTF-8 with the byte-order mark Excel needs to read it as such."""
     result, _first, _last = _synthesis(request)
+    summary = selectors.summarise(result)
+    decimal = str(get_format("DECIMAL_SEPARATOR"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tong-hop-du-luan.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with its byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(["Kỳ", "Chủ đề", "Số đơn vị phản ánh", "Trọng số", "Xu hướng chính", "Dự báo kỳ tới", "Tăng"])
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";" if decimal == "," else ",")
+    writer.writerow(
+        ["Kỳ", "Tình trạng kỳ", "Chủ đề", "Số đơn vị phản ánh", "Trọng số", "Xu hướng chính", "Dự báo kỳ tới", "Tăng"]
+    )
+    status = {row.period: _period_status(row) for row in summary.periods}
     for topic, cells in sorted(result.topics.items()):
         for period in result.periods:
             cell = cells.get(period)
             if cell is None:
                 continue
+            read = period == summary.latest
             writer.writerow(
                 [
                     period,
+                    status[period],
                     topic,
                     len(cell.units),
-                    f"{cell.weight:.2f}",
+                    number(cell.weight, decimal=decimal, places=2),
                     selectors.LEANINGS[cell.leaning],
-                    f"{result.forecast[topic]:.2f}" if period == result.periods[-1] else "",
-                    "x" if period == result.periods[-1] and topic in result.rising else "",
+                    number(result.forecast[topic], decimal=decimal, places=2) if read else "",
+                    "x" if read and topic in result.rising else "",
                 ]
             )
     return response
+
+
+def _period_status(row: selectors.PeriodRow) -> str:
+    counted = f" ({row.reported}/{row.expected})" if row.expected is not None else ""
+    return ("đủ báo cáo" if row.complete else selectors.INCOMPLETE) + counted
 
 
 @login_required
@@ -182,10 +192,85 @@ def synthesis_docx_view(request: HttpRequest) -> HttpResponse:
     unit = getattr(request.user, "unit", None) or Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if unit is None:
         raise Http404
-    document = selectors.synthesis_document(result=result, unit=unit, chart=_chart(result))
+    document = selectors.synthesis_document(result=result, unit=unit, chart=selectors.chart_png(result))
     response = HttpResponse(
         render_docx(document),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = 'attachment; filename="tong-hop-du-luan.docx"'
     return response
+
+
+@login_required
+def topic_list_view(request: HttpRequest) -> HttpResponse:
+    """The list of topics; staff of the bloc add, rename, accept proposals, merge synonyms and
+    set the synthesis rule here, everyone else reads it."""
+    can_manage = writes_bloc_wide(request.user)
+    topics = list(selectors.topic_list())
+    kept = [(topic.pk, topic.name) for topic in topics if topic.status == TopicStatus.ACCEPTED]
+    add_form = TopicForm(prefix="add")
+    merge_form = MergeForm(prefix="merge")
+    rule_form = RuleForm(instance=selectors.rule_current(), prefix="rule")
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        try:
+            if action == "add":
+                add_form = TopicForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    services.topic_create(user=request.user, **add_form.cleaned_data)
+                    messages.success(request, _("Topic added."))
+                    return redirect("opinion:topics")
+            elif action in ("rename", "accept"):
+                topic = get_object_or_404(Topic, pk=request.POST.get("topic"))
+                if action == "accept":
+                    services.topic_accept(user=request.user, topic=topic)
+                    messages.success(request, _("Topic accepted into the list."))
+                else:
+                    services.topic_rename(
+                        user=request.user,
+                        topic=topic,
+                        name=request.POST.get("name", ""),
+                        description=request.POST.get("description"),
+                    )
+                    messages.success(request, _("Topic renamed."))
+                return redirect("opinion:topics")
+            elif action == "merge":
+                merge_form = MergeForm(request.POST, prefix="merge")
+                _merge_choices(merge_form, topics, kept)
+                if merge_form.is_valid():
+                    kept_topic = services.topic_merge(
+                        user=request.user,
+                        topic=get_object_or_404(Topic, pk=merge_form.cleaned_data["topic"]),
+                        into=get_object_or_404(Topic, pk=merge_form.cleaned_data["into"]),
+                    )
+                    messages.success(request, _("Merged into “%(topic)s”.") % {"topic": kept_topic.name})
+                    return redirect("opinion:topics")
+            elif action == "rule":
+                rule_form = RuleForm(request.POST, instance=selectors.rule_current(), prefix="rule")
+                if rule_form.is_valid():
+                    services.rule_save(user=request.user, **rule_form.cleaned_data)
+                    messages.success(request, _("Synthesis rule saved."))
+                    return redirect("opinion:topics")
+        except ValidationError as error:
+            fail(request, error)
+    _merge_choices(merge_form, topics, kept)
+    return render(
+        request,
+        "opinion/topic_list.html",
+        {
+            "topics": [topic for topic in topics if topic.status != TopicStatus.MERGED],
+            "aliases": [topic for topic in topics if topic.status == TopicStatus.MERGED],
+            "can_manage": can_manage,
+            "add_form": add_form,
+            "merge_form": merge_form,
+            "rule_form": rule_form,
+        },
+    )
+
+
+def _merge_choices(form: MergeForm, topics: list[Topic], kept: list[tuple[int, str]]) -> None:
+    merging = [(topic.pk, topic.name) for topic in topics if topic.status != TopicStatus.MERGED]
+    set_choices(form.fields["topic"], [("", "—"), *merging])
+    set_choices(form.fields["into"], [("", "—"), *kept])

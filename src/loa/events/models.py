@@ -60,3 +60,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address, for Outlook or Google Calendar to subscribe to without a
+    log-in. Only the SHA-256 of the random token is kept: the address is shown once, when it is
+    made; revoking deletes the row and regenerating replaces the hash, so an old address dies."""
+
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from loa.accounts.scoping import scope_and_above, scope_of
-from loa.events.models import CalendarKind, Event
+from loa.events.models import CalendarFeed, CalendarKind, Event
 from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
 
 
@@ -95,3 +96,30 @@ def month_grid(*, user: object, year: int, month: int) -> list[list[Cell]]:
             row.append(Cell(date=day, in_month=day.month == month, lunar=to_lunar(day), occurrences=here))
         grid.append(row)
     return grid
+
+
+# --- the subscription address ---------------------------------------------------------------------
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_get(*, user: object) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_user(*, token: str) -> object | None:
+    """The active user whose secret address this is; None for an unknown, revoked or replaced
+    address and for a deactivated user."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "user__unit")
+        .filter(token_hash=feed_token_hash(token), user__is_active=True)
+        .first()
+    )
+    return feed.user if feed else None
+
+
+def feed_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """A subscribed calendar holds last year to next year: enough to look back and plan ahead."""
+    return dt.date(today.year - 1, 1, 1), dt.date(today.year + 1, 12, 31)

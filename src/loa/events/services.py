@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,8 @@ from icalendar import Event as IcsEvent
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
-from loa.events.models import CalendarKind, Event
-from loa.events.selectors import Occurrence
+from loa.events.models import CalendarFeed, CalendarKind, Event
+from loa.events.selectors import Occurrence, feed_token_hash
 from loa.text.lunar import LunarDate, to_solar
 
 FIELDS = ("title", "kind", "calendar", "day", "month", "year", "days", "since", "unit", "description", "location")
@@ -96,3 +97,24 @@ def ical(occurrences: list[Occurrence], *, name: str) -> bytes:
         entry.add("transp", "TRANSPARENT")
         calendar.add_component(entry)
     return bytes(calendar.to_ical())
+
+
+def calendar_feed_issue(*, user: Any) -> str:
+    """Make (or remake) the user's secret calendar address and return its token, which is not
+    kept: the caller shows it once. A previous address stops working."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now(), "last_used_at": None}
+    )
+    return token
+
+
+def calendar_feed_revoke(*, user: Any) -> bool:
+    """Revoke the user's secret address; False when there was none."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def calendar_feed_touch(*, user: Any) -> None:
+    """Note when the calendar was last fetched, so its owner can see the subscription works."""
+    CalendarFeed.objects.filter(user=user).update(last_used_at=timezone.now())

@@ -1,4 +1,5 @@
-"""Calendar pages: the month with lunar dates, the agenda, the iCalendar feed, event forms."""
+"""Calendar pages: the month with lunar dates, the agenda, the iCalendar feed, event forms, and
+the secret subscription address that serves the feed without a log-in."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
@@ -70,6 +73,47 @@ def ical_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="loa-{first}-{last}.ics"'
     return response
+
+
+def feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar of the user whose secret address this is, as a calendar client fetches it:
+    no log-in, no session; the same events the user sees on the calendar page."""
+    user = selectors.calendar_feed_user(token=token[:100])
+    if user is None:
+        raise Http404
+    start, end = selectors.feed_window(timezone.localdate())
+    found = selectors.occurrences(user=user, start=start, end=end)
+    services.calendar_feed_touch(user=user)
+    response = HttpResponse(
+        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+    )
+    patch_cache_control(response, private=True, max_age=900)
+    return response
+
+
+@login_required
+def subscription_view(request: HttpRequest) -> HttpResponse:
+    """Make, remake or revoke one's secret calendar address. The address is shown only in the
+    answer to making it: the database keeps its hash alone."""
+    address = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue":
+            token = services.calendar_feed_issue(user=request.user)
+            address = request.build_absolute_uri(reverse("events:feed", args=[token]))
+        elif action == "revoke":
+            if services.calendar_feed_revoke(user=request.user):
+                messages.success(
+                    request, _("The calendar address was revoked; calendars subscribed to it stop updating.")
+                )
+            return redirect("events:subscription")
+        else:
+            return HttpResponseBadRequest()
+    return render(
+        request,
+        "events/subscription.html",
+        {"feed": selectors.calendar_feed_get(user=request.user), "address": address},
+    )
 
 
 def _form(request: HttpRequest, event: Event | None) -> HttpResponse:

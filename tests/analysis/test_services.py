@@ -93,8 +93,8 @@ def test_an_article_gets_mentions_tone_topics_and_queries(organisations: dict[st
     assert QueryMatch.objects.filter(article=article, query=query).exists()
     view = article_view(user=SYSTEM, article=article)
     assert 'title="EVN"' in view.title
-    assert view.organisations[0][0] == organisations["evn"]
-    assert view.organisations[0][1] == 1.0  # in the title
+    assert view.organisations[0].organisation == organisations["evn"]
+    assert view.organisations[0].prominence == 1.0  # in the title
 
 
 def test_stories_group_coverage_of_one_event_across_outlets(organisations: dict[str, Any]) -> None:

@@ -55,3 +55,5 @@ class CorrectionForm(forms.Form):
     sentiment = forms.ChoiceField(label=_("Tone"), choices=[("", "—"), *Sentiment.choices], required=False)
     topics = forms.TypedMultipleChoiceField(label=_("Topics"), coerce=int, required=False)
     set_topics = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
+    # Set when staff correct the tone of one organisation in the article, not the article's.
+    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)

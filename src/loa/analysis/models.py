@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -117,6 +120,31 @@ class Sentiment(models.TextChoices):
     POSITIVE = "positive", _("Positive")
 
 
+# When the mentions of one organisation in an article disagree and two tones are equally
+# frequent, the more serious one stands: staff would rather look at a doubtful article.
+_TONE_SEVERITY = (Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE)
+
+
+def tone_label(value: str, *, language: str | None = None) -> str:
+    """The one name of a tone shown to people: in the active language, or in `language` for
+    documents that are always Vietnamese (press review, reports); "—" when there is none."""
+    try:
+        label = Sentiment(value).label
+    except ValueError:
+        return "—"
+    if language is None:
+        return str(label)
+    with translation.override(language):
+        return str(label)
+
+
+def tone_of(values: Sequence[str]) -> str:
+    """The tone of an organisation in an article: the most frequent tone of its mentions."""
+    if not values:
+        return ""
+    return max(_TONE_SEVERITY, key=lambda tone: (values.count(tone), -_TONE_SEVERITY.index(tone)))
+
+
 class Story(models.Model):
     """Articles about one event across outlets, grouped as they arrive."""
 
@@ -224,9 +252,21 @@ class QueryMatch(models.Model):
 
 
 class Correction(models.Model):
-    """A label set by staff; it overrides the model and feeds the next training."""
+    """A label set by staff; it overrides the model and feeds the next training.
+
+    Without an organisation it is the tone and topics of the article (and the tone of the
+    mentions staff have not read separately); with one, the tone of that organisation's
+    mentions in the article."""
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="corrections")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
     topics = models.JSONField(default=list, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

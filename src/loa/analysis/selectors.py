@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,8 +23,10 @@ from loa.analysis.models import (
     Organisation,
     QueryMatch,
     SavedQuery,
+    Sentiment,
     Story,
     Topic,
+    tone_of,
 )
 from loa.articles.models import Article
 
@@ -53,33 +56,54 @@ def saved_query_list(*, user: object) -> QuerySet[SavedQuery]:
     return scope_filter(SavedQuery.objects.select_related("unit"), user, unit_field="unit")
 
 
+@dataclass(frozen=True)
+class CoverageRow:
+    article: Article
+    tone: str  # the organisation's tone in the article (see mention_tones)
+
+
 @dataclass
 class Coverage:
     total: int
-    by_tone: dict[str, int]
+    by_tone: dict[str, int]  # articles by the organisation's tone in them
     by_day: list[tuple[dt.date, int, int]]  # day, mentions, negative mentions
-    recent: list[Mention]
+    recent: list[CoverageRow]
 
 
-def organisation_coverage(*, organisation: Organisation, days: int = 30) -> Coverage:
+def mention_tones(mentions: QuerySet[Mention]) -> dict[tuple[int, int], str]:
+    """The tone of each organisation in each article, (article id, organisation id) → tone.
+
+    The one reading of a mention's tone: the stored tone of its mentions, which a staff
+    correction has already set (see services.correction_record), the most frequent one winning."""
+    tones: dict[tuple[int, int], list[str]] = {}
+    for article_id, organisation_id, tone in mentions.values_list("article_id", "organisation_id", "sentiment"):
+        tones.setdefault((article_id, organisation_id), []).append(tone)
+    return {key: tone_of(values) for key, values in tones.items()}
+
+
+def organisation_coverage(*, organisation: Organisation, days: int = 30, recent: int = 20) -> Coverage:
+    """The organisation's coverage: the summary and the list count the same tone per article."""
     since = timezone.now() - dt.timedelta(days=days)
     mentions = Mention.objects.filter(organisation=organisation, published_at__gte=since)
-    per_article = mentions.values("article_id").distinct()
-    by_tone = dict(
-        ArticleAnalysis.objects.filter(article_id__in=per_article).values_list("sentiment").annotate(n=Count("id"))
-    )
+    tones = {article_id: tone for (article_id, _org), tone in mention_tones(mentions).items()}
+    by_tone = dict(Counter(tones.values()))
     days_rows: dict[dt.date, list[int]] = {}
     for published, tone in mentions.values_list("published_at", "sentiment"):
         day = timezone.localtime(published).date()
         row = days_rows.setdefault(day, [0, 0])
         row[0] += 1
-        row[1] += tone == "negative"
-    recent = list(mentions.select_related("article__outlet").order_by("-published_at")[:20])
+        row[1] += tone == Sentiment.NEGATIVE
+    latest = (
+        Article.objects.filter(pk__in=list(tones))
+        .select_related("outlet")
+        .defer("body", "signature")
+        .order_by("-published_at", "-id")[:recent]
+    )
     return Coverage(
-        total=per_article.count(),
+        total=len(tones),
         by_tone=by_tone,
         by_day=[(day, n, neg) for day, (n, neg) in sorted(days_rows.items())],
-        recent=recent,
+        recent=[CoverageRow(article=article, tone=tones[article.pk]) for article in latest],
     )
 
 
@@ -131,12 +155,19 @@ def story_articles(*, story: Story) -> QuerySet[Article]:
     )
 
 
+@dataclass(frozen=True)
+class OrganisationInArticle:
+    organisation: Organisation
+    prominence: float
+    tone: str
+
+
 @dataclass
 class ArticleView:
     analysis: ArticleAnalysis | None
     topics: list[ArticleTopic]
     mentions: list[Mention]
-    organisations: list[tuple[Organisation, float, str]]  # organisation, prominence, tone
+    organisations: list[OrganisationInArticle]  # most prominent first
     paragraphs: list[SafeString]
     title: SafeString
     lead: SafeString
@@ -179,9 +210,12 @@ def article_view(*, user: object, article: Article) -> ArticleView:
     for group in by_organisation.values():
         # As in loa.pipeline.mentions.article_prominence: independent chances (noisy-or).
         prominence = round(1.0 - math.prod(1.0 - m.prominence for m in group), 3)
-        tones = [m.sentiment for m in group]
-        organisations.append((group[0].organisation, prominence, max(set(tones), key=tones.count)))
-    organisations.sort(key=lambda row: -row[1])
+        organisations.append(
+            OrganisationInArticle(
+                organisation=group[0].organisation, prominence=prominence, tone=tone_of([m.sentiment for m in group])
+            )
+        )
+    organisations.sort(key=lambda row: (-row.prominence, row.organisation.short_name))
     queries = [m.query for m in QueryMatch.objects.filter(article=article).select_related("query")]
     visible_queries = set(saved_query_list(user=user).values_list("id", flat=True))
     return ArticleView(

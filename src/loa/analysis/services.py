@@ -279,6 +279,7 @@ def _write(plan: _Plan) -> ArticleAnalysis:
             for m, (tone, tone_polarity) in zip(plan.mentions, plan.mention_tones, strict=True)
         ]
     )
+    _mention_tones_apply(article=article, analysis=analysis)
     if not analysis.topics_corrected:
         ArticleTopic.objects.filter(article=article).delete()
         ArticleTopic.objects.bulk_create([ArticleTopic(article=article, topic_id=t, score=s) for t, s in plan.topics])
@@ -322,19 +323,55 @@ def articles_unanalysed(*, limit: int) -> list[int]:
 # --- corrections --------------------------------------------------------------------------
 
 
+def _mention_tones_apply(*, article: Article, analysis: ArticleAnalysis) -> None:
+    """Set the stored tone of the article's mentions from the staff's corrections, so every
+    reader of `Mention.sentiment` (organisation pages, press review, reports, alerts) sees them:
+    an organisation's own correction wins, then a correction of the whole article; mentions
+    staff have not read keep the model's tone."""
+    own: dict[int, str] = {}
+    for organisation_id, sentiment in (
+        Correction.objects.filter(article=article, organisation__isnull=False)
+        .exclude(sentiment="")
+        .order_by("created_at", "id")
+        .values_list("organisation_id", "sentiment")
+    ):
+        own[organisation_id] = sentiment
+    mentions = Mention.objects.filter(article=article)
+    if analysis.corrected:
+        mentions.exclude(organisation_id__in=list(own)).update(sentiment=analysis.sentiment)
+    for organisation_id, sentiment in own.items():
+        mentions.filter(organisation_id=organisation_id).update(sentiment=sentiment)
+
+
 @transaction.atomic
 def correction_record(
-    *, article: Article, user: User | None, sentiment: str | None = None, topic_ids: Sequence[int] | None = None
+    *,
+    article: Article,
+    user: User | None,
+    sentiment: str | None = None,
+    topic_ids: Sequence[int] | None = None,
+    organisation: Organisation | None = None,
 ) -> Correction:
-    """Staff set the tone and/or topics of an article: shown at once, kept across
-    reanalysis, and used as training data by the next `loa model train`."""
+    """Staff set the tone and/or topics of an article, or the tone of one organisation in it:
+    shown at once on every page, kept across reanalysis, and (for the article) used as
+    training data by the next `loa model train`."""
     analysis = ArticleAnalysis.objects.select_for_update().filter(article=article).first()
     if analysis is None:
         raise ValidationError(_("The article has not been analysed yet."))
+    if sentiment is not None and sentiment not in Sentiment.values:
+        raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
+    if organisation is not None:
+        if sentiment is None or topic_ids is not None:
+            raise ValidationError(_("Only the tone of an organisation in an article can be corrected."))
+        if not Mention.objects.filter(article=article, organisation=organisation).exists():
+            raise ValidationError(_("The article does not mention this organisation."))
+        correction = Correction.objects.create(
+            article=article, organisation=organisation, sentiment=sentiment, corrected_by=user
+        )
+        _mention_tones_apply(article=article, analysis=analysis)
+        return correction
     topics = list(Topic.objects.filter(pk__in=topic_ids or [])) if topic_ids is not None else None
     if sentiment is not None:
-        if sentiment not in Sentiment.values:
-            raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
         analysis.sentiment, analysis.confidence, analysis.corrected = sentiment, 1.0, True
         analysis.polarity = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}[sentiment]
     if topics is not None:
@@ -342,6 +379,7 @@ def correction_record(
         ArticleTopic.objects.filter(article=article).delete()
         ArticleTopic.objects.bulk_create([ArticleTopic(article=article, topic=t, score=1.0) for t in topics])
     analysis.save()
+    _mention_tones_apply(article=article, analysis=analysis)
     if analysis.story_id:
         story = analysis.story
         assert story is not None
@@ -357,7 +395,9 @@ def correction_record(
 def corrections_as_examples() -> list[dict[str, object]]:
     """Staff corrections in the training format (title, description, sentiment, topics)."""
     latest: dict[int, dict[str, object]] = {}
-    for correction in Correction.objects.select_related("article").order_by("created_at"):
+    # A correction of one organisation's tone says nothing about the article's tone.
+    article_corrections = Correction.objects.filter(organisation__isnull=True)
+    for correction in article_corrections.select_related("article").order_by("created_at", "id"):
         record = latest.setdefault(
             correction.article_id,
             {

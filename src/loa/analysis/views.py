@@ -220,12 +220,16 @@ def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         user = request.user if isinstance(request.user, User) else None
+        organisation = None
+        if data["organisation"]:
+            organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=data["organisation"])
         try:
             services.correction_record(
                 article=article,
                 user=user,
                 sentiment=data["sentiment"] or None,
-                topic_ids=data["topics"] if data["set_topics"] else None,
+                topic_ids=data["topics"] if data["set_topics"] and organisation is None else None,
+                organisation=organisation,
             )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))

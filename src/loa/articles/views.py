@@ -34,6 +34,7 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     from loa.accounts import roles
     from loa.accounts.scoping import user_can
     from loa.analysis.forms import CorrectionForm
+    from loa.analysis.models import Sentiment
     from loa.analysis.selectors import article_view, topic_list
 
     view = article_view(user=request.user, article=article)
@@ -48,7 +49,13 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "copies": article_copies(article=article), "view": view, "correction": correction},
+        {
+            "article": article,
+            "copies": article_copies(article=article),
+            "view": view,
+            "correction": correction,
+            "tone_choices": Sentiment.choices,
+        },
     )
 
 

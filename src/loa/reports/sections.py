@@ -26,7 +26,6 @@ from loa.reports.periods import Period
 from loa.units.models import Unit
 
 TONES = ("positive", "neutral", "negative")
-TONE_NAMES = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
 TOP_STORIES = 10
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import acting_user, require
+from loa.analysis.models import tone_label
 from loa.docformat import charts
 from loa.docformat.convert import docx_to_pdf
 from loa.docformat.docx import render_docx
@@ -31,7 +32,7 @@ from loa.docformat.layout import (
 )
 from loa.reports.models import DocumentCounter, Letterhead, Report, ReportStatus
 from loa.reports.periods import ROMAN, Period, PeriodError, parse_period
-from loa.reports.sections import TONE_NAMES, ReportScope, collect
+from loa.reports.sections import TONES, ReportScope, collect
 from loa.units.models import Unit
 
 REPORT_TYPE = "BC"
@@ -225,7 +226,12 @@ def chart_png(chart: dict[str, Any]) -> bytes:
             chart["labels"], chart["series"], title=chart["title"], incomplete=chart.get("incomplete", [])
         )
     if chart["kind"] == "tone":
-        return charts.tone_over_time(chart["labels"], chart["series"], title=chart["title"], names=TONE_NAMES)
+        return charts.tone_over_time(
+            chart["labels"],
+            chart["series"],
+            title=chart["title"],
+            names={tone: tone_label(tone, language="vi") for tone in TONES},
+        )
     return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))
 
 

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -176,6 +177,20 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "Mật khẩu (chỉ hiện một lần" in output
+    # The generated passwords are shown again in a box once everything listens, and kept in
+    # var/credentials.txt, readable by its owner only.
+    credentials = Path(clean_env["LOA_VAR_DIR"]) / "credentials.txt"
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    admin_password = re.search(r"Mật khẩu \(chỉ hiện một lần, hãy lưu lại\): (\S+)", output)
+    demo_password = re.search(r"Mật khẩu chung của tài khoản mẫu \(chỉ hiện một lần\): (\S+)", output)
+    assert admin_password
+    assert demo_password
+    kept = credentials.read_text(encoding="utf-8")
+    box = output[output.index("╔") : output.index("╝")]
+    for password in (admin_password.group(1), demo_password.group(1)):
+        assert f"Mật khẩu: {password}" in kept
+        assert password in box
+    assert output.index("Listening at") < output.index("╔")
     assert "web stopped" in output
     assert "worker stopped" in output
     assert "scheduler stopped" in output
@@ -211,6 +226,8 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
         output, _ = second.communicate(timeout=60)
     assert second.returncode == 0, output
     assert "Mật khẩu" not in output
+    assert "╔" not in output
+    assert credentials.read_text(encoding="utf-8") == kept
 
 
 def test_several_scheduler_processes_enqueue_a_due_job_once(clean_env: dict[str, str], tmp_path: Path) -> None:

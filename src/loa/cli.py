@@ -16,9 +16,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loa import __version__
 from loa.config.env import ConfigError, settings_module
+
+if TYPE_CHECKING:
+    from loa.core.credentials import Credential
 
 logger = logging.getLogger("loa.cli")
 
@@ -147,15 +151,18 @@ def cmd_up(args: argparse.Namespace) -> int:
     _print("Loa: cập nhật cơ sở dữ liệu (migrate)…")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    generated: list[Credential] = []
     if args.demo:
-        _load_demo(webhook_url=f"http://127.0.0.1:{args.inbox_http_port}/hooks/loa" if inbox else "")
+        generated += _load_demo(webhook_url=f"http://127.0.0.1:{args.inbox_http_port}/hooks/loa" if inbox else "")
         if replay_data is not None:
             from loa.core.demo import demo_sources
 
             added = demo_sources(host="127.0.0.1", first_port=args.replay_port)
             if added:
                 _print(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
-    _ensure_admin()
+    generated = _ensure_admin() + generated
+    url = f"http://{args.host}:{args.port}/"
+    _keep_credentials(generated, url=url)
     connections.close_all()
 
     python = sys.executable
@@ -169,7 +176,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         str(args.web_workers),
         "--skip-checks",
     ]
-    children = [Child("web", [python, "-m", "loa", *serve])]
+    children = [Child("web", [python, "-m", "loa", *serve], ports=[(args.host, args.port)])]
     if replay_data is not None:
         replay = [
             "replay-server",
@@ -180,7 +187,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             "--outlets",
             str(REPLAY_OUTLETS),
         ]
-        children.insert(0, Child("replay", [python, "-m", "loa", *replay]))
+        children.insert(0, Child("replay", [python, "-m", "loa", *replay], ports=[("127.0.0.1", args.replay_port)]))
     if inbox:
         mailbox = [
             "demo-inbox",
@@ -191,20 +198,45 @@ def cmd_up(args: argparse.Namespace) -> int:
             "--dir",
             str(Path(settings.VAR_DIR) / "demo-inbox"),
         ]
-        children.insert(0, Child("inbox", [python, "-m", "loa", *mailbox]))
+        children.insert(0, Child("inbox", [python, "-m", "loa", *mailbox], ports=[("127.0.0.1", args.inbox_http_port)]))
     if not args.no_scheduler:
         children.append(Child("scheduler", [python, "-m", "loa", "scheduler"]))
     if not args.no_worker:
         children.append(Child("worker", [python, "-m", "loa", "worker"]))
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
-    _print(f"Loa {__version__} đang chạy tại http://{args.host}:{args.port}/ — nhấn Ctrl-C để dừng.")
-    if inbox:
-        _print(f"  Hộp thư thử nhận cảnh báo (e-mail, webhook): http://127.0.0.1:{args.inbox_http_port}/")
-    return Supervisor(children, env=env).run()
+
+    def ready() -> None:
+        # Printed once everything listens, so that it is the last thing on the screen and the
+        # generated passwords do not scroll away under the children's start-up log.
+        from loa.core.credentials import credentials_box, credentials_path
+
+        _print(f"Loa {__version__} đang chạy tại {url} — nhấn Ctrl-C để dừng.")
+        if inbox:
+            _print(f"  Hộp thư thử nhận cảnh báo (e-mail, webhook): http://127.0.0.1:{args.inbox_http_port}/")
+        if generated:
+            _print(credentials_box(credentials=generated, url=url, path=credentials_path(settings.VAR_DIR)))
+
+    return Supervisor(children, env=env, on_ready=ready).run()
 
 
-def _load_demo(*, webhook_url: str) -> None:
+def _keep_credentials(generated: list[Credential], *, url: str) -> None:
+    """Write generated passwords to var/credentials.txt (mode 0600), for the box at the end of
+    start-up and for whoever runs Loa to find again."""
+    if not generated:
+        return
+    from django.conf import settings
+    from django.utils import timezone
+
+    from loa.core.credentials import credentials_path, credentials_write
+
+    path = credentials_path(settings.VAR_DIR)
+    credentials_write(path=path, credentials=generated, url=url, now=timezone.localtime())
+    _print(f"  Đã ghi mật khẩu vào {path} (chỉ chủ tệp đọc được).")
+
+
+def _load_demo(*, webhook_url: str) -> list[Credential]:
+    from loa.core.credentials import Credential
     from loa.core.demo import demo_load
 
     result = demo_load(password=os.environ.get("LOA_DEMO_PASSWORD") or None, webhook_url=webhook_url)
@@ -214,17 +246,22 @@ def _load_demo(*, webhook_url: str) -> None:
             _print("  Tài khoản mẫu: " + ", ".join(result.accounts))
             if result.password:
                 _print(f"  Mật khẩu chung của tài khoản mẫu (chỉ hiện một lần): {result.password}")
+                return [Credential("Tài khoản mẫu (mật khẩu chung)", tuple(result.accounts), result.password)]
+    return []
 
 
-def _ensure_admin() -> None:
+def _ensure_admin() -> list[Credential]:
     from loa.accounts.services import admin_ensure
+    from loa.core.credentials import Credential
 
     username = os.environ.get("LOA_ADMIN_USERNAME", "admin")
     user, generated = admin_ensure(username=username, password=os.environ.get("LOA_ADMIN_PASSWORD") or None)
-    if generated:
-        _print("Loa: đã tạo tài khoản quản trị (administrator created).")
-        _print(f"  Tên đăng nhập: {user.username}")
-        _print(f"  Mật khẩu (chỉ hiện một lần, hãy lưu lại): {generated}")
+    if not generated:
+        return []
+    _print("Loa: đã tạo tài khoản quản trị (administrator created).")
+    _print(f"  Tên đăng nhập: {user.username}")
+    _print(f"  Mật khẩu (chỉ hiện một lần, hãy lưu lại): {generated}")
+    return [Credential("Quản trị viên", (user.username,), generated)]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -310,7 +347,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     check_database()
     require_migrated()
-    _load_demo(webhook_url="")
+    from django.conf import settings
+
+    _keep_credentials(_load_demo(webhook_url=""), url=settings.LOA_SITE_URL)
     return 0
 
 
@@ -318,7 +357,9 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     setup_django()
     check_database()
     require_migrated()
-    _ensure_admin()
+    from django.conf import settings
+
+    _keep_credentials(_ensure_admin(), url=settings.LOA_SITE_URL)
     return 0
 
 

@@ -3,7 +3,8 @@
 Each child gets its own session so that Ctrl-C reaches only the supervisor, which then
 stops the children in order: web first (no new work), then the scheduler, then the worker,
 which finishes its current task. If any child dies on its own, the others are stopped
-and the supervisor exits non-zero, so a half-running Loa never looks healthy.
+and the supervisor exits non-zero, so a half-running Loa never looks healthy. Once every
+child's ports accept connections, `on_ready` runs once (the start-up box with the passwords).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
 
@@ -24,15 +26,44 @@ logger = logging.getLogger(__name__)
 class Child:
     name: str
     argv: Sequence[str]
+    # (host, port) pairs the child listens on once it is ready.
+    ports: Sequence[tuple[str, int]] = ()
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
 
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts connections at host:port (a wildcard address is reached on loopback)."""
+    target = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - not a bind
+    try:
+        with socket.create_connection((target, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 class Supervisor:
-    def __init__(self, children: Sequence[Child], *, env: Mapping[str, str], grace_seconds: float = 20) -> None:
+    def __init__(
+        self,
+        children: Sequence[Child],
+        *,
+        env: Mapping[str, str],
+        grace_seconds: float = 20,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
         self.children = list(children)
         self.env = dict(env)
         self.grace_seconds = grace_seconds
         self.stopping = False
+        self.on_ready = on_ready
+        self.ready = False
+
+    def _check_ready(self) -> None:
+        if self.ready:
+            return
+        if all(listening(host, port) for child in self.children for host, port in child.ports):
+            self.ready = True
+            if self.on_ready is not None:
+                self.on_ready()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self.stopping:
@@ -63,6 +94,7 @@ class Supervisor:
                         self.stopping = True
                         break
                 else:
+                    self._check_ready()
                     time.sleep(0.3)
         finally:
             self.stop()

@@ -104,7 +104,14 @@ def make_article(
     published_at: dt.datetime | None = None,
     lead: str = "",
 ) -> Article:
+    """An article stored through the pipeline's write path.
+
+    Unless the test says when, it was published just now: windows counted back from now
+    ("the last 24 hours", "7 days before the incident") and today's press review then hold it
+    whatever the date and time of day the suite runs at.
+    """
     from django.db import transaction
+    from django.utils import timezone
 
     from loa.articles.services import article_store
     from loa.sources.services import outlet_for_url
@@ -124,7 +131,7 @@ def make_article(
             title=title,
             lead=lead,
             body=body,
-            published_at=published_at or dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC),
+            published_at=published_at or timezone.now(),
         )
 
 

@@ -145,13 +145,16 @@ def lines(
     # Positions, not the labels, on the x axis: "2026-09" would be read as a date.
     positions = list(range(len(periods)))
     gaps = [bool(flag) for flag in incomplete] + [False] * (len(periods) - len(incomplete))
+    complete = [index for index in positions if not gaps[index]]
     for name, values in series.items():
         values = [float(value) for value in values]
-        solid = [value if not gaps[index] else float("nan") for index, value in enumerate(values)]
-        (line,) = axes.plot(positions, solid, marker="o", linewidth=1.6, markersize=3, label=name)
+        # The solid line joins the complete periods: the trend the synthesis reads.
+        (line,) = axes.plot(
+            complete, [values[index] for index in complete], marker="o", linewidth=1.6, markersize=3, label=name
+        )
         for index in (i for i, gap in enumerate(gaps) if gap):
             near = [j for j in (index - 1, index, index + 1) if 0 <= j < len(values)]
-            axes.plot(near, [values[j] for j in near], linestyle="--", linewidth=1.0, color=line.get_color())
+            axes.plot(near, [values[j] for j in near], linestyle=":", linewidth=1.0, color=line.get_color())
             axes.plot(
                 [index], [values[index]], marker="o", markersize=4, markerfacecolor="white", color=line.get_color()
             )
@@ -162,7 +165,16 @@ def lines(
     top = axes.get_ylim()[1]
     axes.set_ylim(top=top * 1.12)  # room for the label of an incomplete period
     for index in (i for i, gap in enumerate(gaps) if gap):
-        axes.axvspan(index - 0.4, index + 0.4, facecolor="none", edgecolor="#9e9e9e", hatch="///", linewidth=0)
-        axes.text(index, top * 1.06, incomplete_label, ha="center", va="center", fontsize=7, color="#555555")
+        axes.axvspan(index - 0.25, index + 0.25, facecolor="none", edgecolor="#c8c8c8", hatch="///", linewidth=0)
+        axes.text(
+            index,
+            top * 1.06,
+            incomplete_label,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#555555",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
     _axis_numbers(axes, "y", decimal)
     return _png(figure)

@@ -84,8 +84,7 @@ def test_the_last_administrator_can_be_neither_demoted_nor_deactivated(tree: Tre
     # With a second administrator, the first may step down.
     second = user_create(actor=admin, username="quantri2", role=Role.ADMIN, unit=None, password=None)
     user_deactivate(actor=second, user=admin)
-    admin.refresh_from_db()
-    assert not admin.is_active
+    assert not User.objects.get(pk=admin.pk).is_active
     # A deactivated administrator does not count: the second is now the last.
     with pytest.raises(ValidationError):
         user_deactivate(actor=second, user=second)

@@ -2,7 +2,8 @@
    only (no inline code, no inline handlers), so everything is wired here:
    - the menu button that shows and hides the navigation on narrow screens;
    - wide tables scroll inside their own box instead of widening the page;
-   - a calendar button beside every date box (input[data-day-picker]) that writes dd/mm/yyyy.
+   - a calendar button beside every date box (input[data-day-picker]) that writes dd/mm/yyyy;
+   - a filter list marked data-autosubmit applies as soon as it is changed.
    Without this script the pages still work: the navigation stays open and dates are typed. */
 (function () {
   "use strict";
@@ -38,8 +39,21 @@
       box.className = "table-scroll";
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
+      // On a phone a cell of running text keeps room for a few words a line (loa.css).
+      Array.prototype.forEach.call(table.querySelectorAll("td"), function (cell) {
+        if (cell.textContent.trim().length > 60) cell.classList.add("cell-long");
+      });
       // A box that scrolls must be reachable by keyboard to be scrolled.
       if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    });
+  }
+
+  function setUpAutosubmit() {
+    var lists = document.querySelectorAll("select[data-autosubmit]");
+    Array.prototype.forEach.call(lists, function (list) {
+      list.addEventListener("change", function () {
+        if (list.form) list.form.requestSubmit();
+      });
     });
   }
 
@@ -67,16 +81,19 @@
     // The calendar lives on a detached box of its own: flatpickr never rewrites what was typed
     // (it would silently empty a date it cannot read); the server reads and checks the text.
     var store = document.createElement("input");
-    store.type = "hidden";
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "day-picker-button";
+    button.className = "day-picker-button";  // a calendar drawn by loa.css
     button.setAttribute("aria-label", label);
     button.title = label;
     button.setAttribute("aria-haspopup", "dialog");
-    button.textContent = "\uD83D\uDCC5";  // calendar
-    input.insertAdjacentElement("afterend", button);
-    button.insertAdjacentElement("afterend", store);
+    // The box and its button stay together on one line when a form wraps.
+    var pair = document.createElement("span");
+    pair.className = "day-box";
+    input.parentNode.insertBefore(pair, input);
+    pair.appendChild(input);
+    pair.appendChild(button);
+    pair.appendChild(store);
     var picker = window.flatpickr(store, {
       dateFormat: "d/m/Y",
       ariaDateFormat: "l, d/m/Y",
@@ -94,6 +111,8 @@
         if (picker && picker.calendarContainer.contains(document.activeElement)) input.focus();
       },
     });
+    store.hidden = true;  // flatpickr made it a text box; it is never shown nor sent (no name)
+    store.tabIndex = -1;
     var wasOpen = false;
     button.addEventListener("mousedown", function () {
       wasOpen = picker.isOpen;
@@ -129,6 +148,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpMenu();
     wrapTables();
+    setUpAutosubmit();
     setUpDayPickers();
   });
 })();

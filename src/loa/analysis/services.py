@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from loa.accounts.models import User
-from loa.analysis import runtime
+from loa.analysis import hooks, runtime
 from loa.analysis.models import (
     ArticleAnalysis,
     ArticleTopic,
@@ -369,6 +369,7 @@ def correction_record(
             article=article, organisation=organisation, sentiment=sentiment, corrected_by=user
         )
         _mention_tones_apply(article=article, analysis=analysis)
+        hooks.tone_corrected(article_ids=[article.pk])
         return correction
     topics = list(Topic.objects.filter(pk__in=topic_ids or [])) if topic_ids is not None else None
     if sentiment is not None:
@@ -384,6 +385,8 @@ def correction_record(
         story = analysis.story
         assert story is not None
         _refresh_story(story)
+    if sentiment is not None:
+        hooks.tone_corrected(article_ids=[article.pk])
     return Correction.objects.create(
         article=article,
         sentiment=sentiment or "",

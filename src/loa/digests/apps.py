@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -12,7 +13,11 @@ class DigestsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from loa.analysis import hooks
         from loa.scheduling import registry
+
+        # A draft review's items keep a copy of each article's tone: a correction updates it.
+        hooks.register("digests_retone", _retone)
 
         # Builds each profile's review once its hour has come; the unique day keeps it once.
         registry.register(
@@ -20,3 +25,9 @@ class DigestsConfig(AppConfig):
             task_path="loa.digests.tasks.digests_build_due_task",
             interval=timedelta(seconds=settings.LOA_DIGEST_SWEEP_SECONDS),
         )
+
+
+def _retone(article_ids: Sequence[int]) -> None:
+    from loa.digests.services import digest_items_retone
+
+    digest_items_retone(article_ids=article_ids)

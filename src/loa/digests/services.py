@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import acting_user, require
-from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment
+from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, tone_label
 from loa.articles.models import Article
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
 from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument, Signature, recipient_lines
@@ -44,7 +44,6 @@ from loa.text.folding import fold
 
 logger = logging.getLogger(__name__)
 
-TONE_NAMES: dict[str, str] = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
 LEAD_CHARS = 600
 EXTRA_SECTION = "Tin bổ sung"
 EXTRA_POSITION = 10_000
@@ -542,7 +541,37 @@ def digest_sections(digest: Digest, *, include_removed: bool = False) -> list[Se
 
 def _meta(item: DigestItem) -> str:
     when = timezone.localtime(item.published_at).strftime("%H:%M %d/%m/%Y") if item.published_at else ""
-    return " · ".join(part for part in (item.outlets, when, TONE_NAMES.get(item.sentiment, "")) if part)
+    return " · ".join(part for part in (item.outlets, when, tone_label(item.sentiment, language="vi")) if part)
+
+
+def digest_items_retone(*, article_ids: Sequence[int]) -> int:
+    """After staff correct tones: the items of reviews still being edited take the corrected
+    tone (in an organisation's section, the organisation's tone in the article); a sent review
+    keeps what its readers were sent. Returns how many items changed. Registered with
+    loa.analysis.hooks by DigestsConfig."""
+    from loa.analysis.selectors import mention_tones
+
+    items = list(
+        DigestItem.objects.filter(article_id__in=article_ids, digest__status=DigestStatus.DRAFT).select_related(
+            "section"
+        )
+    )
+    if not items:
+        return 0
+    ids = {item.article_id for item in items}
+    tones = dict(ArticleAnalysis.objects.filter(article_id__in=ids).values_list("article_id", "sentiment"))
+    organisation_tones = mention_tones(Mention.objects.filter(article_id__in=ids))
+    changed = []
+    for item in items:
+        assert item.article_id is not None
+        tone = organisation_tones.get((item.article_id, item.section.organisation_id or 0)) or tones.get(
+            item.article_id, item.sentiment
+        )
+        if tone != item.sentiment:
+            item.sentiment = tone
+            changed.append(item)
+    DigestItem.objects.bulk_update(changed, ["sentiment"])
+    return len(changed)
 
 
 def digest_counts(digest: Digest) -> tuple[int, int]:

@@ -201,7 +201,7 @@ def coverage_section(scope: ReportScope) -> Section:
     section.charts.append(
         Chart(
             kind="bars",
-            title="Thị phần thông tin (share of voice)",
+            title="Thị phần thông tin",
             labels=[org.short_name for org in named],
             values=[round(100 * len(per_org[org.pk]) / mentions_total, 1) for org in named],
             unit="%",

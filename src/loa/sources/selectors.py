@@ -60,6 +60,13 @@ class Health:
         return self.total("discarded") - sum(n for s, o, r, n in self.reasons if r == "already_seen")
 
     @property
+    def named_reasons(self) -> list[tuple[str, str, str, int]]:
+        """`reasons` as people read them: stage, outcome and reason by name."""
+        from loa.sources.labels import outcome_label, reason_label, stage_label
+
+        return [(stage_label(s), outcome_label(o), reason_label(r), n) for s, o, r, n in self.reasons]
+
+    @property
     def quarantined(self) -> int:
         return self.total("quarantined")
 

@@ -94,6 +94,10 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "rules": [(groups[group], levels[level]) for group, level in plan.rules.items()],
+            "fallbacks": [
+                (row["unit"], groups.get(row["group"], row["group"]), levels.get(row["level"], row["level"]))
+                for row in plan.fallbacks
+            ],
             "sessions": selectors.session_list(user=request.user, plan=plan),
             "completion": rows,
             "overall": round(100 * attended / expected) if expected else None,

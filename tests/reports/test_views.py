@@ -19,11 +19,12 @@ def test_prepare_write_issue_and_download(tree: Tree, board: Letterhead, october
     form = staff.get(reverse("reports:create"))
     assert "BAN TUYÊN GIÁO VÀ DÂN VẬN (BTGDV)" in form.content.decode()
     assert Letterhead.objects.count() == 1  # opening the form makes no letterhead
-    bad = staff.post(reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": tree.board.pk, "period": "quý ba"})
-    assert "unknown period" in bad.content.decode()
-    created = staff.post(
-        reverse("reports:create"), {"unit": tree.bloc.pk, "letterhead": tree.board.pk, "period": "2026-10"}
-    )
+    assert '<select name="period_kind"' in form.content.decode()  # the period is chosen, not typed
+    chosen = {"unit": tree.bloc.pk, "letterhead": tree.board.pk, "period_kind": "quarter", "period_year": "2026"}
+    bad = staff.post(reverse("reports:create"), {**chosen, "period_number": "5"})
+    assert "Quý được đánh số từ 1 đến 4." in bad.content.decode()
+    assert Report.objects.count() == 0
+    created = staff.post(reverse("reports:create"), {**chosen, "period_kind": "month", "period_number": "10"})
     report = Report.objects.get()
     assert created["Location"] == reverse("reports:detail", args=[report.pk])
     page = staff.get(created["Location"]).content.decode()

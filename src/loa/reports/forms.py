@@ -5,16 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import day_formfield
 from loa.reports.models import Letterhead
+from loa.reports.period_field import PeriodField
 
 
 class ReportCreateForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit reported on"), coerce=int)
     letterhead = forms.TypedChoiceField(label=_("Issued by"), coerce=int)
-    period = forms.CharField(
-        label=_("Reporting period"),
-        max_length=20,
-        help_text=_("2026-09 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year), 2021-2025 (several years)."),
-    )
+    period = PeriodField(label=_("Reporting period"))
 
 
 class ReportTextForm(forms.Form):

@@ -29,7 +29,7 @@ def test_the_press_review_is_edited_and_sent(
     editor.get_by_role("link", name="Điểm báo hằng ngày").click()
     build = editor.get_by_test_id("build-form")
     build.get_by_label("Hồ sơ").select_option(label=profile.name)
-    build.get_by_label("Ngày").fill("20/11/2026")
+    build.get_by_label("Ngày", exact=True).fill("20/11/2026")
     build.get_by_role("button", name="Lập hoặc mở").click()
     editor.wait_for_url(f"{base}/digests/*/")
     digest = Digest.objects.get()
@@ -65,6 +65,8 @@ def test_the_press_review_is_edited_and_sent(
     assert download.value.suggested_filename == "diem-bao-2026-11-20.docx"
 
     editor.get_by_test_id("send-form").get_by_role("button", name="Gửi").click()
+    # Sending is asked first (tests/browser/test_confirmations.py looks at that page closely).
+    editor.get_by_test_id("send-confirm").get_by_role("button", name="Gửi ngay").click()
     assert "Đã gửi điểm báo tới 2 nơi nhận." in editor.content()
     assert editor.get_by_test_id("digest-status").inner_text().startswith("Đã gửi")
     assert editor.get_by_test_id("send-form").count() == 0

@@ -75,6 +75,8 @@ def test_a_speaker_is_trained_certified_and_erased_on_request(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     evn.screenshot(path=str(ARTIFACTS / "people-person.png"), full_page=True)
     evn.get_by_test_id("erase").click()
+    assert "Nguyễn Thị Hoa" in evn.get_by_test_id("erase-fields").inner_text()  # asked first
+    evn.get_by_test_id("erase-confirm").get_by_role("button", name="Xoá vĩnh viễn").click()
     assert "Nguyễn Thị Hoa" not in evn.get_by_test_id("people-table").inner_text()
     person.refresh_from_db()
     assert (person.full_name, person.position, person.expertise) == ("(đã xoá)", "", "")

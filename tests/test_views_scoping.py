@@ -56,6 +56,8 @@ SHARED_VIEWS.update(
         "directives:list": lambda o: {},
         "directives:detail": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
         "directives:graph": lambda o: {},
+        # The list of opinion topics holds no unit's data; only bloc staff change it (tests/opinion).
+        "opinion:topics": lambda o: {},
     }
 )
 
@@ -147,7 +149,7 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports:text": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
     "directives:import": lambda o: {},
     "plans:output": lambda o: {"pk": _named("plans.Campaign", "Chiến dịch EVN", "title")},
-    "opinion:submit": lambda o: {"pk": _named("opinion.OpinionReport", "Chủ đề EVN", "items__topic")},
+    "opinion:submit": lambda o: {"pk": _named("opinion.OpinionReport", "Chủ đề EVN", "items__topic__name")},
     "plans:award_review": lambda o: {"pk": _named("plans.AwardEntry", "Tác phẩm EVN", "title")},
     "directives:link": lambda o: {"pk": _named("directives.Directive", "60-KL/ĐUK", "symbol")},
     "directives:assign": lambda o: {
@@ -239,7 +241,7 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "directives:evidence": lambda t, u: _pair("directives.Evidence", "minh-chung", "name__startswith"),
     "plans:detail": lambda t, u: _pair("plans.Plan", "Kế hoạch", "title"),
     "plans:campaign": lambda t, u: _pair("plans.Campaign", "Chiến dịch", "title"),
-    "opinion:detail": lambda t, u: _pair("opinion.OpinionReport", "Chủ đề", "items__topic"),
+    "opinion:detail": lambda t, u: _pair("opinion.OpinionReport", "Chủ đề", "items__topic__name"),
     "people:detail": lambda t, u: _pair("people.Person", "Báo cáo viên", "full_name"),
     "people:sheet": lambda t, u: _pair("people.Person", "Báo cáo viên", "full_name"),
     "people:course": lambda t, u: _pair("people.Course", "Lớp", "title"),

@@ -170,6 +170,7 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "evaluation:self": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "evaluation:appraise": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "evaluation:refresh": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
+    "evaluation:grade": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
     "accounts:deactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
     "accounts:reactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},

@@ -22,7 +22,7 @@ from loa.accounts.scoping import SYSTEM
 from loa.directives.models import Assignment, AssignmentStatus, Directive, TaskItem
 from loa.directives.services import progress_report
 from loa.evaluation import selectors, services
-from loa.evaluation.models import Commendation, Evaluation, GradeChange, GradeChoice, Round, Status
+from loa.evaluation.models import Commendation, Evaluation, GradeChange, Round, Status
 from loa.incidents.models import Incident
 from loa.incidents.services import incident_open
 from loa.opinion.services import Stream, report_save, report_submit
@@ -30,6 +30,7 @@ from loa.people import services as people
 from loa.people.models import Person
 from loa.study import selectors as study_selectors
 from loa.study import services as study
+from loa.units.models import Unit
 from tests.conftest import login
 from tests.factories import Tree, make_playbook
 
@@ -284,7 +285,7 @@ def test_a_committee_without_party_organisations_under_it_opens_no_round(tree: T
     assert not Round.objects.exists()
 
 
-def assign(tree: Tree, unit: object, number: str, deadline: dt.date, completed_on: dt.date | None = None) -> Assignment:
+def assign(tree: Tree, unit: Unit, number: str, deadline: dt.date, completed_on: dt.date | None = None) -> Assignment:
     directive, _created = Directive.objects.get_or_create(
         symbol="60-KL/ĐUK", defaults={"doc_type": "Kết luận", "title": "Kết luận", "unit": tree.board}
     )
@@ -403,9 +404,9 @@ def test_the_decision_is_previewed_then_confirmed(tree: Tree, users: dict[str, U
     round_ = appraised_round(tree, 93, 96)
     leader = login(users["admin"])
     url = reverse("evaluation:decide", args=[round_.pk])
-    page = leader.get(url).content.decode()
+    page = leader.post(url).content.decode()
     # The preview: who ranks where, who lost "excellent" to the cap, the commendation; nothing written.
-    assert "irreversible" in page
+    assert "không thể hoàn tác" in page  # irreversible, the page says
     preview = page.split('data-testid="preview"')[1]
     assert preview.index(tree.pvn.short_name) < preview.index(tree.evn.short_name)
     capped = page.split('data-testid="capped">')[1].split("</dd>")[0]
@@ -424,10 +425,9 @@ def test_the_decision_is_previewed_then_confirmed(tree: Tree, users: dict[str, U
         grade="good",
         reason="Còn để xảy ra sai sót",
     )
-    response = leader.post(url, {"seen": token}, follow=True)
-    assert "đã thay đổi so với bản xem trước" in response.content.decode()  # pages are in Vietnamese
+    page = leader.post(url, {"seen": token}).content.decode()
+    assert "đã thay đổi so với bản xem trước" in page  # pages are in Vietnamese
     assert Round.objects.get().decided_at is None
-    page = leader.get(url).content.decode()
     assert page.split('data-testid="capped">')[1].startswith("—")  # EVN now keeps excellent
     token = re.search(r'name="seen" value="(\w+)"', page).group(1)  # type: ignore[union-attr]
     assert login(users["bloc_staff"]).post(url, {"seen": token}).status_code == 403
@@ -436,7 +436,7 @@ def test_the_decision_is_previewed_then_confirmed(tree: Tree, users: dict[str, U
     assert (decided[tree.evn].grade, decided[tree.evn].rank, decided[tree.evn].capped) == ("excellent", 2, False)
     assert (decided[tree.pvn].grade, decided[tree.pvn].rank) == ("good", 1)
     assert [c.evaluation.unit for c in Commendation.objects.all()] == [tree.evn]
-    assert leader.get(url).status_code == 302  # decided: no second preview
+    assert leader.post(url).status_code == 302  # decided: no second preview
 
 
 def test_the_committee_changes_a_grade_with_a_reason_that_is_kept(tree: Tree, users: dict[str, User]) -> None:

@@ -94,26 +94,27 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def round_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the preview of the decision (grades, the cap, ranks, commendations) and its
-    confirmation; POST: the decision, written only if the grades are still those previewed."""
+    """Asks first, like every irreversible action: a POST without `seen` shows the preview of the
+    decision (grades, the cap, ranks, commendations) and writes nothing; confirming it posts the
+    preview's token, and the grades are decided only if they are still those previewed (if not,
+    the new preview is shown with the reason)."""
     round_ = _round(request, pk)
     if not user_can(request.user, roles.APPROVE, round_.unit):
         raise PermissionDenied
     if round_.decided_at is not None:
         return redirect("evaluation:round", pk=round_.pk)
-    if request.method == "POST":
+    if "seen" in request.POST:
         try:
-            services.round_decide(user=request.user, round_=round_, seen=request.POST.get("seen", ""))
+            services.round_decide(user=request.user, round_=round_, seen=request.POST["seen"])
         except ValidationError as error:
             fail(request, error)
-            return redirect("evaluation:decide", pk=round_.pk)
-        messages.success(request, _("Grades decided."))
-        return redirect("evaluation:round", pk=round_.pk)
+        else:
+            messages.success(request, _("Grades decided."))
+            return redirect("evaluation:round", pk=round_.pk)
     return render(
-        request,
-        "evaluation/round_decide.html",
-        {"round": round_, "preview": selectors.decision_preview(round_=round_)},
+        request, "evaluation/round_decide.html", {"round": round_, "preview": selectors.decision_preview(round_=round_)}
     )
 
 

@@ -172,6 +172,8 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "evaluation:refresh": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "evaluation:grade": lambda o: {"pk": _named("evaluation.Evaluation", "Đợt EVN", "round__title")},
     "reports:issue": lambda o: {"pk": _named("reports.Report", "Báo cáo EVN", "summary")},
+    # Administrators only: a one-person unit's author may review their own statements.
+    "units:author_may_review": lambda o: {"pk": _named("units.Unit", "Đảng ủy Điện lực miền Bắc")},
     "accounts:deactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
     "accounts:reactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
     "accounts:password_mail": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},

@@ -61,9 +61,12 @@ def test_an_alert_is_run_to_its_closing_review(
     statement = incident.statements.get()
     card = staff.get_by_test_id(f"statement-{statement.pk}")
     assert card.get_by_test_id("statement-status").inner_text() == "Dự thảo"
-    # The author may not review their own text.
-    card.get_by_role("button", name="Xác nhận đã rà soát").click()
-    assert "Người rà soát phải khác người soạn thông cáo." in staff.content()
+    # The author may not review their own text: the card says who must act, and offers no button.
+    assert (
+        card.get_by_test_id("statement-next").inner_text()
+        == "Bước tiếp theo: Chờ người khác rà soát — tác giả không được tự rà soát."
+    )
+    assert card.get_by_role("button", name="Xác nhận đã rà soát").count() == 0
 
     reviewer = as_user(chromium, base, "btg")
     reviewer.goto(f"{base}/incidents/{incident.pk}/")
@@ -72,6 +75,8 @@ def test_an_alert_is_run_to_its_closing_review(
         reviewer.get_by_test_id(f"statement-{statement.pk}").get_by_test_id("statement-status").inner_text()
         == "Đã rà soát"
     )
+    next_step = reviewer.get_by_test_id(f"statement-{statement.pk}").get_by_test_id("statement-next").inner_text()
+    assert next_step.startswith("Bước tiếp theo: Chờ lãnh đạo Đảng ủy Tập đoàn Điện lực duyệt")
 
     leader = as_user(chromium, base, "evn.leader")
     leader.goto(f"{base}/incidents/{incident.pk}/")

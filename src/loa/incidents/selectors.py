@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
@@ -19,9 +20,12 @@ from loa.incidents.models import (
     Playbook,
     Spokesperson,
     Statement,
+    StatementStatus,
     TimelineEntry,
 )
 from loa.incidents.services import incident_review, spokespersons_for
+from loa.units.models import Unit
+from loa.units.selectors import author_may_review
 
 # A long incident's timeline shows the latest entries; coverage beyond is in the story pages.
 TIMELINE_ROWS = 400
@@ -44,11 +48,83 @@ def incident_writable(*, user: object, incident: Incident) -> bool:
     return incident.status != IncidentStatus.CLOSED and user_can(user, roles.WRITE, incident.unit)
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """Who must act next on a statement, in words, and whether the reader may review it now."""
+
+    text: str
+    can_review: bool = False
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    statement: Statement
+    next_step: NextStep
+
+
+def approvers(*, unit: Unit) -> list[User]:
+    """The leaders whose approval a statement of `unit` waits for: active leader accounts of the
+    unit or a unit above it (administrators may approve too, but nobody waits for them)."""
+    leaders = User.objects.filter(is_active=True, role__in=_leader_roles()).select_related("unit")
+    return [leader for leader in leaders.order_by("full_name", "username") if scope_of(leader).contains(unit)]
+
+
+def _leader_roles() -> list[str]:
+    return [
+        role
+        for role in roles.CAPABILITIES
+        if roles.has_capability(role, roles.APPROVE) and not roles.has_capability(role, roles.ADMINISTER)
+    ]
+
+
+def statement_next_step(
+    *, statement: Statement, user: object, leaders: list[User] | None = None, self_review: bool | None = None
+) -> NextStep:
+    """What the statement waits for and from whom ("Waiting for a leader of … to approve it")."""
+    incident = statement.incident
+    if statement.status == StatementStatus.PUBLISHED:
+        return NextStep(_("Published; nothing is waiting."))
+    if incident.status == IncidentStatus.CLOSED:
+        return NextStep(_("The incident is closed; the statement stays as it is."))
+    if statement.status == StatementStatus.DRAFT:
+        if self_review is None:
+            self_review = author_may_review(unit=incident.unit)
+        writer = incident_writable(user=user, incident=incident)
+        is_author = statement.drafted_by_id is not None and statement.drafted_by_id == getattr(user, "pk", None)
+        if self_review:
+            text = _(
+                "Waiting for review — %(unit)s has a single staff member, so the author may review it "
+                "(allowed by an administrator)."
+            ) % {"unit": incident.unit.name}
+            return NextStep(text, can_review=writer)
+        text = _(
+            "Waiting for someone other than the author to review it — the author may not review their own statement."
+        )
+        return NextStep(text, can_review=writer and not is_author)
+    if statement.status == StatementStatus.REVIEWED:
+        if leaders is None:
+            leaders = approvers(unit=incident.unit)
+        if not leaders:
+            return NextStep(
+                _("Waiting for approval, but no leader's account covers %(unit)s: ask an administrator.")
+                % {"unit": incident.unit.name}
+            )
+        return NextStep(
+            _("Waiting for a leader of %(unit)s to approve it (%(names)s).")
+            % {"unit": incident.unit.name, "names": ", ".join(leader.get_full_name() for leader in leaders)}
+        )
+    return NextStep(
+        _("Waiting to be published: %(name)s speaks, then a staff member marks it published.")
+        % {"name": statement.spokesperson.name}
+    )
+
+
 @dataclass
 class IncidentView:
     incident: Incident
     steps: list[IncidentStep]
     statements: list[Statement]
+    statement_rows: list[StatementRow]
     timeline: list[TimelineEntry]
     timeline_total: int
     spokespersons: list[Spokesperson]
@@ -69,10 +145,23 @@ def incident_view(*, user: object, incident: Incident, now: dt.datetime | None =
     timeline.reverse()
     closed = incident.status == IncidentStatus.CLOSED
     writable = incident_writable(user=user, incident=incident)
+    statements = list(incident.statements.select_related("spokesperson", "drafted_by", "reviewed_by", "approved_by"))
+    for statement in statements:
+        statement.incident = incident  # read once, not once per statement
+    # Read once for every statement of the page.
+    leaders = approvers(unit=incident.unit) if statements else []
+    self_review = author_may_review(unit=incident.unit) if statements else False
     return IncidentView(
         incident=incident,
         steps=steps,
-        statements=list(incident.statements.select_related("spokesperson", "drafted_by", "reviewed_by", "approved_by")),
+        statements=statements,
+        statement_rows=[
+            StatementRow(
+                statement=statement,
+                next_step=statement_next_step(statement=statement, user=user, leaders=leaders, self_review=self_review),
+            )
+            for statement in statements
+        ],
         timeline=timeline,
         timeline_total=total,
         spokespersons=[] if closed else spokespersons_for(incident=incident),

@@ -42,6 +42,7 @@ from loa.incidents.models import (
     TimelineKind,
 )
 from loa.units.models import Unit
+from loa.units.selectors import author_may_review
 
 # How far before the opening the closing review looks for the coverage that led to it.
 LOOKBACK = dt.timedelta(days=7)
@@ -429,7 +430,10 @@ def statement_review(*, user: object, statement: Statement) -> Statement:
     _writable(user, statement.incident)
     if statement.status != StatementStatus.DRAFT:
         raise ValidationError(_("Only a draft is reviewed."))
-    if statement.drafted_by_id is not None and statement.drafted_by_id == getattr(user, "pk", None):
+    by_author = statement.drafted_by_id is not None and statement.drafted_by_id == getattr(user, "pk", None)
+    # Four eyes: someone other than the author reviews, unless an administrator has allowed the
+    # author to, for a unit that has a single staff member.
+    if by_author and not author_may_review(unit=statement.incident.unit):
         raise ValidationError(_("Somebody other than the author reviews a statement."))
     statement.status, statement.reviewed_by, statement.reviewed_at = (
         StatementStatus.REVIEWED,
@@ -437,12 +441,15 @@ def statement_review(*, user: object, statement: Statement) -> Statement:
         timezone.now(),
     )
     statement.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    _log(
-        statement.incident,
-        TimelineKind.STATEMENT,
-        _("Statement reviewed: %(title)s") % {"title": statement.title},
-        user=user,
+    text = (
+        _(
+            "Statement reviewed by its author (a unit with a single staff member, "
+            "allowed by an administrator): %(title)s"
+        )
+        if by_author
+        else _("Statement reviewed: %(title)s")
     )
+    _log(statement.incident, TimelineKind.STATEMENT, text % {"title": statement.title}, user=user)
     return statement
 
 

@@ -60,6 +60,16 @@ class Unit(models.Model):
         blank=True,
         related_name="predecessors",
     )
+    # The four-eyes rule on press statements (someone other than the author reviews) cannot be
+    # kept by a unit with one staff member; an administrator may lift it for such a unit only.
+    author_may_review = models.BooleanField(
+        _("the author may review their own press statements"),
+        default=False,
+        help_text=_(
+            "Only for a unit with a single staff member; it lapses by itself when the unit has more. "
+            "Set by an administrator."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loa.accounts import roles
+from loa.accounts.models import User
 from loa.accounts.scoping import scope_filter, user_can
 from loa.units.models import Unit, UnitRevision
 
@@ -80,3 +81,18 @@ def unit_revision_on(*, unit: Unit, day: dt.date) -> UnitRevision | None:
 
 def unit_children(*, user: object, unit: Unit, on: dt.date | None = None) -> QuerySet[Unit]:
     return unit_list(user=user, on=on).filter(parent=unit).order_by("sort_order", "name")
+
+
+def unit_staff_count(*, unit: Unit) -> int:
+    """Active accounts that write for this unit as its own staff (attached to it, with a writing
+    role; administrators are not staff). Decides whether the unit is a one-person Ban."""
+    writers = [role for role in roles.CAPABILITIES if roles.has_capability(role, roles.WRITE)]
+    staff_roles = [role for role in writers if not roles.has_capability(role, roles.ADMINISTER)]
+    return User.objects.filter(unit=unit, is_active=True, role__in=staff_roles).count()
+
+
+def author_may_review(*, unit: Unit) -> bool:
+    """Whether the author of a press statement of this unit may review it: an administrator has
+    allowed it and the unit still has a single staff member (the allowance lapses when a second
+    one joins, and the four-eyes rule applies again)."""
+    return unit.author_may_review and unit_staff_count(unit=unit) <= 1

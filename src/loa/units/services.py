@@ -11,7 +11,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from loa.accounts import roles
+from loa.accounts.scoping import require
 from loa.units.models import RevisionKind, Unit, UnitRevision
+from loa.units.selectors import unit_staff_count
 
 _TRACKED = ("name", "short_name", "symbol", "kind", "sort_order")
 
@@ -192,4 +195,19 @@ def unit_dissolve(*, unit: Unit, effective: dt.date, note: str = "") -> Unit:
     if _active_children(unit, effective):
         raise ValidationError(_("Move, merge or dissolve the subunits of %(unit)s first.") % {"unit": unit.name})
     _close(unit, effective=effective, successor=None, kind=RevisionKind.DISSOLVED, note=note)
+    return unit
+
+
+def unit_set_author_may_review(*, user: object, unit: Unit, allowed: bool) -> Unit:
+    """An administrator lets the author of a press statement of a one-person unit review it (or
+    withdraws that). The change is recorded in the change log with who made it (auditlog)."""
+    require(user, roles.ADMINISTER)
+    if allowed and (count := unit_staff_count(unit=unit)) > 1:
+        raise ValidationError(
+            _("%(unit)s has %(count)s staff members: one of them reviews what another wrote.")
+            % {"unit": unit.name, "count": count}
+        )
+    if unit.author_may_review != allowed:
+        unit.author_may_review = allowed
+        unit.save(update_fields=["author_may_review", "updated_at"])
     return unit

@@ -459,6 +459,7 @@ def _demo_alerts(units: dict[str, Unit], *, webhook_url: str) -> None:
     from loa.alerts.services import rule_save
     from loa.analysis.models import Organisation, SavedQuery
     from loa.incidents.services import StepSpec, playbook_save, spokesperson_save
+    from loa.units.services import unit_set_author_may_review
 
     for name, description, severity, hours, steps in PLAYBOOKS:
         playbook_save(
@@ -469,11 +470,13 @@ def _demo_alerts(units: dict[str, Unit], *, webhook_url: str) -> None:
             first_response_hours=hours,
             steps=[StepSpec(title, due, owner, guidance) for title, owner, due, guidance in steps],
         )
+    # The bloc's spokesperson is registered at the bloc itself: spokespersons speak for their unit
+    # and the units below it, so she covers the bloc-level incidents and the board's.
     for code, name, position, channels in [
         (
-            "duk-btg",
+            "duk",
             "Nguyễn Thị Minh",
-            "Trưởng Ban Tuyên giáo và Dân vận",
+            "Trưởng Ban Tuyên giáo và Dân vận, người phát ngôn của Đảng ủy Khối",
             ["press_conference", "interview", "release"],
         ),
         (
@@ -493,6 +496,10 @@ def _demo_alerts(units: dict[str, Unit], *, webhook_url: str) -> None:
             authorisation=f"Quyết định số 15-QĐ/{units[code].symbol}",
             valid_from=START,
         )
+    # The demo Ban has a single staff member (btg.chuyenvien): nobody else could review the bloc's
+    # statements, so the administrator lets their author review them (the four-eyes rule stands
+    # for every other unit).
+    unit_set_author_may_review(user=SYSTEM, unit=units["duk"], allowed=True)
     organisations = {o.short_name: o for o in Organisation.objects.all()}
     queries = {q.name: q for q in SavedQuery.objects.all()}
     board = "ban-tuyen-giao@duk.example.vn"

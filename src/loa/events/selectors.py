@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from loa.accounts.models import User
 from loa.accounts.scoping import scope_and_above, scope_of
 from loa.events.models import CalendarFeed, CalendarKind, Event
 from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
@@ -106,6 +107,8 @@ def feed_token_hash(token: str) -> str:
 
 
 def calendar_feed_get(*, user: object) -> CalendarFeed | None:
+    if not isinstance(user, User):
+        return None
     return CalendarFeed.objects.filter(user=user).first()
 
 

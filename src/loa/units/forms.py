@@ -85,10 +85,9 @@ class UnitTreeWidget(forms.CheckboxSelectMultiple):
 class UnitTreeChoiceField(forms.TypedMultipleChoiceField):
     """Several units chosen in the tree; `set_tree` gives the rows the user may choose from."""
 
-    widget = UnitTreeWidget
-
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("coerce", int)
+        kwargs.setdefault("widget", UnitTreeWidget)
         super().__init__(**kwargs)
 
     def set_tree(self, rows: Iterable[TreeRow]) -> None:

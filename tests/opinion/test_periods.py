@@ -164,7 +164,12 @@ def test_the_minimums_are_data(three_units: Tree, users: dict[str, User]) -> Non
 
 def test_charts_write_the_decimal_comma(monkeypatch: pytest.MonkeyPatch) -> None:
     figures: list[Any] = []
-    monkeypatch.setattr(charts, "_png", lambda figure: figures.append(figure) or b"")
+
+    def keep(figure: Any) -> bytes:
+        figures.append(figure)
+        return b""
+
+    monkeypatch.setattr(charts, "_png", keep)
 
     def labels(figure: Any, axis: str) -> list[str]:
         figure.canvas.draw()

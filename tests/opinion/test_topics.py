@@ -16,11 +16,12 @@ from loa.accounts.scoping import SYSTEM
 from loa.opinion import selectors, services
 from loa.opinion.models import OpinionItem, Topic, TopicStatus
 from loa.opinion.services import Stream
+from loa.units.models import Unit
 from tests.conftest import login
-from tests.factories import Tree
+from tests.factories import Tree, make_unit
 
 
-def _report(unit: object, period: str, topic: str) -> None:
+def _report(unit: Unit, period: str, topic: str) -> None:
     report = services.report_save(
         user=SYSTEM, unit=unit, kind="monthly", period=period, streams=[Stream(topic, "agree", "da_so")]
     )
@@ -102,10 +103,8 @@ def test_the_migration_turns_free_text_topics_into_list_entries() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([("opinion", "0001_initial")])
     old = executor.loader.project_state([("opinion", "0001_initial")]).apps
-    unit = old.get_model("units", "Unit").objects.create(
-        code="u", name="Đảng ủy U", short_name="U", kind="committee", path="/1/", valid_from="2020-01-01"
-    )
-    report = old.get_model("opinion", "OpinionReport").objects.create(unit=unit, period="2026-09")
+    unit = make_unit("Đảng ủy U")  # the units app stays at its latest state
+    report = old.get_model("opinion", "OpinionReport").objects.create(unit_id=unit.pk, period="2026-09")
     item = old.get_model("opinion", "OpinionItem")
     for text in ("Giá điện", "giá  điện.", "Giá điện", "Sắp xếp tổ chức bộ máy"):
         item.objects.create(report=report, topic=text, tendency="agree", breadth="da_so")

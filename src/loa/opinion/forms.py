@@ -62,7 +62,7 @@ class MergeForm(forms.Form):
     into = forms.TypedChoiceField(label=_("Merge into"), coerce=int)
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(forms.ModelForm[SynthesisRule]):
     class Meta:
         model = SynthesisRule
         fields = ["complete_share", "rising_min_units"]

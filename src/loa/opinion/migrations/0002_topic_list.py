@@ -4,10 +4,12 @@ streams wrote it. Synonyms that are worded differently are left for staff to mer
 
 import re
 from collections import Counter, defaultdict
+from typing import Any
 
 import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from loa.text.folding import fold
 
@@ -17,10 +19,10 @@ def _key(name: str) -> str:
     return " ".join(re.findall(r"\w+", fold(name)))
 
 
-def topics_from_text(apps, schema_editor):
+def topics_from_text(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Item = apps.get_model("opinion", "OpinionItem")
     Topic = apps.get_model("opinion", "Topic")
-    groups: dict[str, list] = defaultdict(list)
+    groups: dict[str, list[Any]] = defaultdict(list)
     for item in Item.objects.all().only("pk", "topic_text"):
         groups[_key(item.topic_text) or "-"].append(item)
     for key, items in groups.items():
@@ -29,7 +31,7 @@ def topics_from_text(apps, schema_editor):
         Item.objects.filter(pk__in=[item.pk for item in items]).update(topic=topic)
 
 
-def text_from_topics(apps, schema_editor):
+def text_from_topics(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Item = apps.get_model("opinion", "OpinionItem")
     for item in Item.objects.select_related("topic"):
         item.topic_text = item.topic.name

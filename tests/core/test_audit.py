@@ -168,7 +168,7 @@ def test_audit_log_filters_by_person_unit_module_and_day(tree: Tree, users: dict
 
     # The page offers the modules by their Vietnamese names, not `units.unit`.
     client = login(bloc)
-    page = client.get(reverse("core:audit"), {"module": "units", "actor": evn_staff.pk}).content.decode()
+    page = client.get(reverse("core:audit"), {"module": "units", "actor": str(evn_staff.pk)}).content.decode()
     assert '<option value="units" selected>Đơn vị</option>' in page
     assert "evn-unit" in page
     assert "pvn-unit" not in page

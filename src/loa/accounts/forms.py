@@ -10,16 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.models import Role, User
 from loa.accounts.services import AccountData
+from loa.units.forms import unit_select_choices
 from loa.units.models import Unit
-from loa.units.selectors import unit_list, unit_tree
-
-
-def _tree_choices(field: forms.Field, *, user: object, empty: Any) -> None:
-    """Units in tree order, indented by depth, so a committee's units read under it."""
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = unit_list(user=user)
-    rows = unit_tree(user=user)
-    field.choices = [("", empty), *((row.unit.pk, "\u2003" * row.level + row.unit.name) for row in rows)]
 
 
 class AccountFilterForm(forms.Form):
@@ -34,7 +26,7 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _tree_choices(self.fields["unit"], user=user, empty=_("All units"))
+        unit_select_choices(self.fields["unit"], user=user, empty=_("All units"))
 
 
 class PasswordChoice:
@@ -68,7 +60,7 @@ class AccountForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.account = account
-        _tree_choices(self.fields["unit"], user=user, empty="—")
+        unit_select_choices(self.fields["unit"], user=user, empty="—")
 
     def clean_username(self) -> str:
         username = str(self.cleaned_data["username"]).strip()

@@ -11,12 +11,17 @@ from loa.accounts.models import User
 from loa.accounts.selectors import user_list
 from loa.core.forms import DayField
 from loa.core.selectors import AuditFilter, audit_modules
+from loa.units.forms import unit_select_choices
 from loa.units.models import Unit
-from loa.units.selectors import unit_list, unit_tree
+
+
+class AccountChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()} ({obj.username})"
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(
+    actor = AccountChoiceField(
         label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
     )
     unit = forms.ModelChoiceField(
@@ -29,15 +34,9 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         actor = self.fields["actor"]
-        assert isinstance(actor, forms.ModelChoiceField)
+        assert isinstance(actor, AccountChoiceField)
         actor.queryset = user_list(user=user).order_by("full_name", "username")
-        actor.label_from_instance = lambda account: f"{account.get_full_name()} ({account.username})"
-        # Units in tree order, indented by depth, so a committee's units read under it.
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
-        unit.queryset = unit_list(user=user, include_inactive=True)
-        rows = unit_tree(user=user, include_inactive=True)
-        unit.choices = [("", _("All units")), *((row.unit.pk, "\u2003" * row.level + row.unit.name) for row in rows)]
+        unit_select_choices(self.fields["unit"], user=user, empty=_("All units"), include_inactive=True)
         module = self.fields["module"]
         assert isinstance(module, forms.ChoiceField)
         module.choices = [("", _("All modules")), *audit_modules()]

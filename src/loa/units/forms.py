@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 
 from loa.text.folding import fold
-from loa.units.selectors import TreeRow
+from loa.units.selectors import TreeRow, unit_list, unit_tree
 
 # Deeper units keep the indentation of this level (the stylesheet has a class per level).
 MAX_INDENT = 6
@@ -95,3 +95,12 @@ class UnitTreeChoiceField(forms.TypedMultipleChoiceField):
         self.choices = [(option.value, option.label) for option in options]
         assert isinstance(self.widget, UnitTreeWidget)
         self.widget.tree = options
+
+
+def unit_select_choices(field: forms.Field, *, user: object, empty: Any, include_inactive: bool = False) -> None:
+    """A one-unit select box over the units in scope, in tree order and indented by depth,
+    so a committee's units read under it."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = unit_list(user=user, include_inactive=include_inactive)
+    rows = unit_tree(user=user, include_inactive=include_inactive)
+    field.choices = [("", empty), *((row.unit.pk, "\u2003" * row.level + row.unit.name) for row in rows)]

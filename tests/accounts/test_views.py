@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -128,10 +129,17 @@ def test_an_administrator_edits_and_deactivates_an_account(tree: Tree, users: di
     )
     target.refresh_from_db()
     assert (target.username, target.role) == ("evna.leader", Role.LEADER)
+    # The change log says who made it.
+    change = LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert change.actor == users["admin"]
+    assert set(change.changes_dict) == {"username", "full_name", "role"}
+    # Deactivation ends the person's open sessions too.
+    their_session = login(target)
     client.post(reverse("accounts:deactivate", args=[target.pk]))
     target.refresh_from_db()
     assert not target.is_active
     assert not logs_in("evna.leader", PASSWORD)
+    assert their_session.get(reverse("home"))["Location"].startswith(reverse("login"))
     client.post(reverse("accounts:reactivate", args=[target.pk]))
     assert logs_in("evna.leader", PASSWORD)
 

@@ -52,6 +52,7 @@ def test_an_administrator_creates_an_account_and_its_owner_logs_in(
     admin.get_by_role("button", name="Lưu").click()
     assert "Đã tạo tài khoản hoa.nt." in admin.content()
     assert admin.get_by_test_id("account-role").inner_text() == "Cán bộ đơn vị"
+    admin.screenshot(path=str(ARTIFACTS / "account-detail.png"), full_page=True)
 
     # The new colleague logs in and sees their unit only.
     hoa = fresh_page(chromium)
@@ -104,9 +105,11 @@ def test_forgot_password_by_e_mail(
     staff.save(update_fields=["email"])
     assert staff.role == Role.UNIT_STAFF
 
-    page = fresh_page(chromium)
+    page = fresh_page(chromium, width=390)
     page.goto(f"{base}/login/")
     page.get_by_role("link", name="Quên mật khẩu?").click()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "password-forgot-390.png"), full_page=True)
     page.get_by_label("E-mail").fill("evn.staff@evn.vn")
     page.get_by_role("button", name="Gửi đường dẫn").click()
     assert page.get_by_test_id("reset-sent").is_visible()
@@ -120,6 +123,7 @@ def test_forgot_password_by_e_mail(
     page.goto(link.group(0))
     page.fill("#id_new_password1", NEW_PASSWORD)
     page.fill("#id_new_password2", NEW_PASSWORD)
+    page.screenshot(path=str(ARTIFACTS / "password-set-390.png"), full_page=True)
     page.get_by_role("button", name="Lưu mật khẩu").click()
     assert page.get_by_test_id("reset-complete").is_visible()
     page.get_by_role("link", name="Đăng nhập").click()

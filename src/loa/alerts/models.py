@@ -153,6 +153,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["alert", "channel", "target"], name="delivery_once")]
         # The sweep looks for what is due every half minute.
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]

@@ -183,6 +183,8 @@ class StoryTerm(models.Model):
     term = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("story term")
+        verbose_name_plural = _("story terms")
         indexes = [models.Index(fields=["term"], name="storyterm_term")]
 
     def __str__(self) -> str:
@@ -214,6 +216,8 @@ class ArticleTopic(models.Model):
     score = models.FloatField(default=1.0)
 
     class Meta:
+        verbose_name = _("topic of an article")
+        verbose_name_plural = _("topics of articles")
         constraints = [models.UniqueConstraint(fields=["article", "topic"], name="article_topic_once")]
 
     def __str__(self) -> str:
@@ -233,6 +237,8 @@ class Mention(models.Model):
     published_at = models.DateTimeField(null=True, db_index=True)
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         ordering = ["article", "field", "start"]
         indexes = [models.Index(fields=["organisation", "published_at"], name="mention_org_time")]
 
@@ -245,6 +251,8 @@ class QueryMatch(models.Model):
     query = models.ForeignKey(SavedQuery, on_delete=models.CASCADE, related_name="matches")
 
     class Meta:
+        verbose_name = _("saved query match")
+        verbose_name_plural = _("saved query matches")
         constraints = [models.UniqueConstraint(fields=["article", "query"], name="query_match_once")]
 
     def __str__(self) -> str:

@@ -46,6 +46,8 @@ class FetchItem(models.Model):
     article = models.ForeignKey("Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("link to fetch")
+        verbose_name_plural = _("links to fetch")
         indexes = [
             models.Index(fields=["status", "not_before"], name="fetchitem_ready"),
             models.Index(fields=["status", "lease_until"], name="fetchitem_lease"),
@@ -117,6 +119,8 @@ class ArticleBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("article fingerprint band")
+        verbose_name_plural = _("article fingerprint bands")
         indexes = [models.Index(fields=["band", "key"], name="articleband_lookup")]
 
     def __str__(self) -> str:

@@ -117,6 +117,8 @@ class DigestSection(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("press review section")
+        verbose_name_plural = _("press review sections")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -142,6 +144,8 @@ class DigestItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("press review item")
+        verbose_name_plural = _("press review items")
         ordering = ["section__position", "position", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -63,6 +63,8 @@ class DirectiveLink(models.Model):
     kind = models.CharField(_("relation"), max_length=12, choices=LinkKind.choices)
 
     class Meta:
+        verbose_name = _("relation between documents")
+        verbose_name_plural = _("relations between documents")
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="directive_link_once"),
             models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="directive_link_not_self"),
@@ -83,6 +85,8 @@ class Citation(models.Model):
     target = models.ForeignKey(Directive, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by")
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["directive", "symbol"], name="citation_once")]
 
@@ -98,6 +102,8 @@ class TaskItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("task of a document")
+        verbose_name_plural = _("tasks of documents")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -149,6 +155,8 @@ class ProgressReport(models.Model):
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         ordering = ["-reported_at", "-pk"]
 
     def __str__(self) -> str:
@@ -161,6 +169,10 @@ class Evidence(models.Model):
     name = models.CharField(_("name"), max_length=255)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
     def __str__(self) -> str:
         return self.name

@@ -82,6 +82,8 @@ class Criterion(models.Model):
     source = models.CharField(_("evidence"), max_length=12, choices=Source.choices, blank=True, default="")
 
     class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
         ordering = ["round", "order", "pk"]
 
     def __str__(self) -> str:
@@ -147,6 +149,8 @@ class Score(models.Model):
     points = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
         ordering = ["criterion__order", "criterion__pk"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_once")]
 
@@ -183,6 +187,8 @@ class Commendation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
         ordering = ["pk"]
 
     def __str__(self) -> str:

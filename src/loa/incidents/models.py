@@ -149,6 +149,8 @@ class IncidentStep(models.Model):
     )
 
     class Meta:
+        verbose_name = _("incident step")
+        verbose_name_plural = _("incident steps")
         ordering = ["incident", "order", "id"]
 
     def __str__(self) -> str:
@@ -216,6 +218,8 @@ class TimelineEntry(models.Model):
     )
 
     class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
         ordering = ["incident", "at", "id"]
         constraints = [
             # A piece of coverage goes on an incident's timeline once.

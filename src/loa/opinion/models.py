@@ -134,6 +134,8 @@ class OpinionItem(models.Model):
     proposals = models.TextField(_("proposals"), blank=True)
 
     class Meta:
+        verbose_name = _("opinion stream")
+        verbose_name_plural = _("opinion streams")
         ordering = ["pk"]
 
     def __str__(self) -> str:

@@ -87,6 +87,8 @@ class Enrolment(models.Model):
     certified_on = models.DateField(_("certified on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         ordering = ["person__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "person"], name="enrolment_once"),

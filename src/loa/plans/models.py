@@ -119,6 +119,8 @@ class CampaignOutput(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("campaign output")
+        verbose_name_plural = _("campaign outputs")
         constraints = [models.UniqueConstraint(fields=["campaign", "article"], name="campaign_output_once")]
 
     def __str__(self) -> str:

@@ -56,6 +56,8 @@ class DocumentCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
         constraints = [
             models.UniqueConstraint(fields=["symbol", "doc_type", "term_start"], name="document_counter_unique"),
         ]

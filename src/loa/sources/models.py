@@ -77,6 +77,10 @@ class HostSlot(models.Model):
     host = models.CharField(max_length=255, unique=True)
     next_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("host politeness slot")
+        verbose_name_plural = _("host politeness slots")
+
     def __str__(self) -> str:
         return self.host
 
@@ -92,6 +96,8 @@ class PipelineCount(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("pipeline counter")
+        verbose_name_plural = _("pipeline counters")
         constraints = [
             models.UniqueConstraint(fields=["source", "day", "stage", "outcome", "reason"], name="pipeline_count_key"),
         ]

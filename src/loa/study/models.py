@@ -116,6 +116,8 @@ class SessionUnit(models.Model):
     learning_reports = models.PositiveIntegerField(_("learning reports"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("unit at a session")
+        verbose_name_plural = _("units at sessions")
         ordering = ["unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["session", "unit"], name="session_unit_once"),

@@ -214,6 +214,11 @@ def test_the_synthesis_is_exported_within_the_readers_scope(tree: Tree, users: d
     assert "Giá xăng" not in text
     bloc_csv = login(users["bloc_staff"]).get(reverse("opinion:export_csv") + "?from=2026-10").content.decode()
     assert "Giá xăng" in bloc_csv and "2026-09" not in bloc_csv  # noqa: PT018
+    # On the page the months are chosen (year, month), not typed.
+    chosen = {"first_kind": "month", "first_year": "2026", "first_number": "10", "last_year": "", "last_number": ""}
+    page = login(users["bloc_staff"]).get(reverse("opinion:synthesis"), chosen).content.decode()
+    assert "09/2026" not in page and "10/2026" in page  # noqa: PT018
+    assert "first=2026-10&amp;last=" in page  # the exports follow the months chosen
     docx = login(users["evn_viewer"]).get(reverse("opinion:export_docx"))
     assert docx["Content-Disposition"].endswith('.docx"')
     body = text_of_docx(docx.content)

@@ -50,6 +50,20 @@ class StreamForm(forms.Form):
 StreamFormSet = forms.formset_factory(StreamForm, extra=4, max_num=30)
 
 
+class MonthBound(PeriodField):
+    """A month chosen as one end of the synthesis; no year and no month mean no bound."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple) and not any(value[1:]):
+            return ""
+        return super().clean(value)
+
+
+class SynthesisFilter(forms.Form):
+    first = MonthBound(label=_("From"), kinds=("month",), required=False, initial="")
+    last = MonthBound(label=_("To"), kinds=("month",), required=False, initial="")
+
+
 class TopicForm(forms.Form):
     name = forms.CharField(label=_("Topic"), max_length=200)
     description = forms.CharField(

@@ -22,7 +22,7 @@ from loa.core.web import fail, set_choices
 from loa.docformat.charts import number
 from loa.docformat.docx import render_docx
 from loa.opinion import selectors, services
-from loa.opinion.forms import MergeForm, ReportForm, RuleForm, StreamFormSet, TopicForm
+from loa.opinion.forms import MergeForm, ReportForm, RuleForm, StreamFormSet, SynthesisFilter, TopicForm
 from loa.opinion.models import Breadth, Tendency, Topic, TopicStatus
 from loa.opinion.synthesis import Synthesis
 from loa.units.models import Unit
@@ -109,8 +109,21 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("opinion:detail", pk=report.pk)
 
 
+def _filter(request: HttpRequest) -> SynthesisFilter:
+    # The months are chosen (year, month); the export links carry them written out (first=2026-09),
+    # and links made before the chooser said from= and to=.
+    data = request.GET.copy()
+    for old, new in (("from", "first"), ("to", "last")):
+        if old in data and not any(key.startswith(new) for key in data):
+            data[new] = data[old]
+    return SynthesisFilter(data or None)
+
+
 def _synthesis(request: HttpRequest) -> tuple[Synthesis, str, str]:
-    first, last = _period(request.GET.get("from")), _period(request.GET.get("to"))
+    form = _filter(request)
+    first = last = ""
+    if form.is_bound and form.is_valid():
+        first, last = _period(form.cleaned_data["first"]), _period(form.cleaned_data["last"])
     return selectors.synthesis(user=request.user, first=first, last=last), first, last
 
 
@@ -122,6 +135,7 @@ def synthesis_view(request: HttpRequest) -> HttpResponse:
         "opinion/synthesis.html",
         {
             "result": result,
+            "filter": _filter(request),
             "summary": selectors.summarise(result),
             "first": first,
             "last": last,

@@ -203,3 +203,16 @@ def test_forgot_password_mails_a_vietnamese_link_that_works_once(tree: Tree, use
     again = Client().get(path.group(1), follow=True)
     assert not again.context["validlink"]
     assert "Đường dẫn không còn hiệu lực" in again.content.decode()
+
+
+def test_the_django_admin_keeps_the_last_administrator_too(tree: Tree, users: dict[str, User]) -> None:
+    admin = users["admin"]
+    response = login(admin).post(
+        reverse("admin:accounts_user_change", args=[admin.pk]),
+        {"username": "quantri", "full_name": "Quản trị", "email": "", "role": Role.VIEWER, "unit": tree.board.pk},
+    )
+    assert response.status_code == 200
+    assert "Loa phải luôn có ít nhất một quản trị viên đang hoạt động." in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
+    assert admin.is_active

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts import services
-from loa.accounts.models import User
+from loa.accounts.models import Role, User
+from loa.accounts.selectors import is_last_administrator
 
 
 class AccountCreationForm(UserCreationForm[User]):
@@ -20,9 +22,21 @@ class AccountCreationForm(UserCreationForm[User]):
         fields = ("username", "full_name", "email", "role", "unit")
 
 
+class AccountChangeForm(UserChangeForm[User]):
+    """The expert's form keeps the rule of Loa's own pages: the last active administrator stays one."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        stays = data.get("role") == Role.ADMIN and data.get("is_active", True)
+        if not stays and is_last_administrator(User.objects.get(pk=self.instance.pk)):
+            raise ValidationError(_("Loa must keep one active administrator."))
+        return data
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
     add_form = AccountCreationForm
+    form = AccountChangeForm
     list_display = ("username", "full_name", "role", "unit", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name", "email")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from loa.accounts.models import User
+from loa.accounts.models import Role, User
 from loa.accounts.scoping import scope_filter
 from loa.units.models import Unit
 
@@ -36,3 +36,10 @@ def user_list(
     if active is not None:
         accounts = accounts.filter(is_active=active)
     return accounts
+
+
+def is_last_administrator(account: User) -> bool:
+    """Whether `account` is the only active administrator (Loa must keep one)."""
+    if account.pk is None or not User.objects.filter(pk=account.pk, role=Role.ADMIN, is_active=True).exists():
+        return False
+    return not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=account.pk).exists()

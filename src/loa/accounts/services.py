@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.models import Role, User
 from loa.accounts.scoping import SYSTEM, require
+from loa.accounts.selectors import is_last_administrator
 from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -135,10 +136,7 @@ class AccountData:
 
 def _keep_an_administrator(user: User, message: str) -> None:
     """Refuse a change that would leave Loa without an active administrator."""
-    if user.pk is None or not User.objects.filter(pk=user.pk, role=Role.ADMIN, is_active=True).exists():
-        return
-    others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
-    if not others.exists():
+    if is_last_administrator(user):
         raise ValidationError(message)
 
 

@@ -237,6 +237,8 @@ EMAIL_USE_SSL = env.env_bool("EMAIL_USE_SSL", False)
 # A mail server that hangs must not hold an alert worker for long; the delivery is retried.
 EMAIL_TIMEOUT = env.env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.env_list("DEFAULT_FROM_EMAIL", ["loa@localhost"])[0]
+# How long a link to choose a password stays valid ("forgot password", a new account's e-mail).
+PASSWORD_RESET_TIMEOUT = env.env_int("LOA_PASSWORD_LINK_HOURS", 72) * 3600
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -558,7 +558,7 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
     )
     if not items:
         return 0
-    ids = {item.article_id for item in items}
+    ids = {item.article_id for item in items if item.article_id is not None}
     tones = dict(ArticleAnalysis.objects.filter(article_id__in=ids).values_list("article_id", "sentiment"))
     organisation_tones = mention_tones(Mention.objects.filter(article_id__in=ids))
     changed = []

@@ -114,8 +114,9 @@ def person_erasure_preview(*, person: Person) -> ErasurePreview:
 
     from loa.people.services import PERSONAL_FIELDS
 
+    fields = {field.name: field for field in Person._meta.fields}
     erased = [
-        (str(Person._meta.get_field(name).verbose_name), str(getattr(person, name)))
+        (str(fields[name].verbose_name), str(getattr(person, name)))
         for name in PERSONAL_FIELDS
         if getattr(person, name)
     ]

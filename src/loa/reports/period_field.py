@@ -71,7 +71,7 @@ class PeriodWidget(forms.MultiWidget):
         labels = dict(ReportKind.choices)
         year_attrs = {"min": FIRST_YEAR, "max": LAST_YEAR, "step": 1, "inputmode": "numeric", "class": "year"}
         single = len(self.kinds) == 1
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "kind": forms.HiddenInput()
             if single
             else forms.Select(choices=[(kind, capfirst(labels[kind])) for kind in self.kinds]),

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import translation
 
 import loa
-from loa.core.forms import DayField, DayInput, day_parse
+from loa.core.forms import DAY_INPUT_FORMATS, DayField, DayInput, day_parse
 
 LANGUAGES = ["vi", "en"]
 
@@ -82,3 +82,13 @@ def test_every_date_field_of_every_form_is_typed_day_first() -> None:
         and not (isinstance(field, DayField) and isinstance(field.widget, DayInput))
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_locale_reads_dates_as_the_field_does(language: str) -> None:
+    """Django's own date boxes (the admin) follow loa.formats: the same formats, day first."""
+    from django.utils import formats
+
+    with translation.override(language):
+        assert formats.get_format("DATE_INPUT_FORMATS") == DAY_INPUT_FORMATS
+        assert formats.date_format(dt.date(2026, 4, 3), "SHORT_DATE_FORMAT") == "03/04/2026"

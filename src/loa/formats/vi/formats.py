@@ -8,7 +8,8 @@ TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "d/m"
 YEAR_MONTH_FORMAT = "m/Y"
 FIRST_DAY_OF_WEEK = 1
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y", "%Y-%m-%d"]
+# The same as loa.core.forms.DayField reads (the Django admin's date boxes use these).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",

@@ -99,6 +99,7 @@
       ariaDateFormat: "l, d/m/Y",
       clickOpens: false,
       disableMobile: true,  // a phone's own date box would show the phone's order
+      animate: false,
       locale: locale,
       positionElement: input,
       onChange: function (dates) {

@@ -29,6 +29,7 @@ from loa.analysis.models import (
     Topic,
 )
 from loa.articles.models import Article
+from loa.articles.search import query_error_message
 from loa.pipeline import stories
 from loa.pipeline.classify import model_text
 from loa.pipeline.mentions import Mention as FoundMention
@@ -83,7 +84,7 @@ def _checked_query(query: str) -> str:
     try:
         node = parse(query)
     except QueryError as error:
-        raise ValidationError(str(error)) from error
+        raise ValidationError(query_error_message(error)) from error
     if node is None or not has_positive(node):
         raise ValidationError(_("The query needs at least one word that is not excluded."))
     return query.strip()

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from loa.articles.models import Article
 from loa.text.folding import fold_chars
 from loa.text.query import (
+    NO_POSITIVE,
     Node,
     Phrase,
     QueryError,
@@ -28,6 +30,22 @@ from loa.text.query import (
 )
 
 FTS_TABLE = "articles_fts"
+
+
+def query_error_message(error: QueryError) -> str:
+    """Why a query cannot be read, in the reader's language (the error's own message, in
+    Vietnamese, when its code is not known here)."""
+    messages = {
+        "unexpected": _("Cannot read “%(token)s” in the query."),
+        "missing_paren": _("A closing parenthesis “)” is missing."),
+        "near_sides": _("NEAR/n needs a word on each side."),
+        "near_distance": _("NEAR(…, n) needs a number for the distance."),
+        "near_paren": _("A “)” is missing after NEAR."),
+        "near_terms": _("NEAR(a b, n) needs exactly two words or phrases."),
+        NO_POSITIVE: _("The query needs at least one word that is not excluded."),
+    }
+    message = messages.get(error.code)
+    return message % {"token": error.token} if message else str(error)
 PG_TABLE = "articles_search"
 
 
@@ -139,7 +157,7 @@ def run(
     try:
         node = parse(query)
     except QueryError as error:
-        return Page(ids=[], total=0, node=None, error=str(error))
+        return Page(ids=[], total=0, node=None, error=query_error_message(error))
     where, params = _filter_sql(filters)
     table = "articles_article"
     with connection.cursor() as cursor:
@@ -157,14 +175,14 @@ def run(
                 ids=[],
                 total=0,
                 node=node,
-                error=str(QueryError("Truy vấn cần ít nhất một từ không bị loại trừ.")),
+                error=query_error_message(QueryError("", code=NO_POSITIVE)),
             )
         by_date = "COALESCE(a.published_at, a.created_at) DESC, a.id DESC"
         if connection.vendor == "sqlite":
             try:
                 match = to_fts5(node)
             except QueryError as error:
-                return Page(ids=[], total=0, node=node, error=str(error))
+                return Page(ids=[], total=0, node=node, error=query_error_message(error))
             base = f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
             rank = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"
             cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])

@@ -25,7 +25,21 @@ _WORD = re.compile(r"\w+")
 
 
 class QueryError(ValueError):
-    """The query cannot be parsed; the message says where, in Vietnamese."""
+    """The query cannot be parsed. The message says where, in Vietnamese (for the command
+    line); `code` and `token` let the web pages say it in the reader's language
+    (loa.articles.search.query_error_message)."""
+
+    def __init__(self, message: str, *, code: str = "", token: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.token = token
+
+
+NO_POSITIVE = "no_positive"
+
+
+def _no_positive() -> QueryError:
+    return QueryError("Truy vấn cần ít nhất một từ không bị loại trừ.", code=NO_POSITIVE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,8 @@ class _Parser:
     def parse(self) -> Node | None:
         node = self.parse_or()
         if self.peek() is not None:
-            raise QueryError(f"Không hiểu '{self.tokens[self.index][1]}' trong truy vấn (unexpected token).")
+            token = self.tokens[self.index][1]
+            raise QueryError(f"Không hiểu “{token}” trong truy vấn.", code="unexpected", token=token)
         return node
 
     def parse_or(self) -> Node | None:
@@ -153,7 +168,7 @@ class _Parser:
         if kind == "lparen":
             node = self.parse_or()
             if self.peek() != "rparen":
-                raise QueryError("Thiếu dấu ')' (missing closing parenthesis).")
+                raise QueryError("Thiếu dấu “)”.", code="missing_paren")
             self.take()
             return node
         if kind == "near":
@@ -167,11 +182,11 @@ class _Parser:
                 right_kind, right_value = self.take() if self.peek() else ("", "")
                 right = _phrase(right_value.strip('"')) if right_kind in ("word", "quote") else None
                 if left is None or right is None:
-                    raise QueryError("NEAR/n cần một từ ở mỗi bên (NEAR/n needs a word on each side).")
+                    raise QueryError("NEAR/n cần một từ ở mỗi bên.", code="near_sides")
                 return Near(left, right, distance)
             return left
         if kind in ("rparen", "comma"):
-            raise QueryError(f"Không hiểu '{value}' trong truy vấn (unexpected token).")
+            raise QueryError(f"Không hiểu “{value}” trong truy vấn.", code="unexpected", token=value)
         return None
 
     def parse_near_call(self) -> Node:
@@ -182,17 +197,17 @@ class _Parser:
             if kind == "comma":
                 number = self.take()[1] if self.peek() == "word" else ""
                 if not number.isdigit():
-                    raise QueryError("NEAR(…, n) cần một số (NEAR needs a distance).")
+                    raise QueryError("NEAR(…, n) cần một số chỉ khoảng cách.", code="near_distance")
                 distance = int(number)
             elif kind in ("word", "quote"):
                 phrase = _phrase(value.strip('"'))
                 if phrase is not None:
                     words.append(phrase)
         if self.peek() != "rparen":
-            raise QueryError("Thiếu dấu ')' sau NEAR (missing parenthesis).")
+            raise QueryError("Thiếu dấu “)” sau NEAR.", code="near_paren")
         self.take()
         if len(words) != 2:
-            raise QueryError("NEAR(a b, n) cần đúng hai từ hoặc cụm từ (needs two terms).")
+            raise QueryError("NEAR(a b, n) cần đúng hai từ hoặc cụm từ.", code="near_terms")
         return Near(words[0], words[1], distance)
 
 
@@ -273,12 +288,12 @@ def to_fts5(node: Node) -> str:
         positive = [c for c in node.children if not isinstance(c, Not)]
         negative = [c.child for c in node.children if isinstance(c, Not)]
         if not positive:
-            raise QueryError("Truy vấn cần ít nhất một từ không bị loại trừ (needs a positive term).")
+            raise _no_positive()
         text = "(" + " AND ".join(to_fts5(c) for c in positive) + ")"
         for child in negative:
             text = f"({text} NOT {to_fts5(child)})"
         return text
-    raise QueryError("Truy vấn cần ít nhất một từ không bị loại trừ (needs a positive term).")
+    raise _no_positive()
 
 
 def to_tsquery(node: Node) -> str:

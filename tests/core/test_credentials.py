@@ -64,6 +64,14 @@ def test_the_box_shows_every_password_and_where_they_are_kept(tmp_path: Path) ->
     assert str(tmp_path / "credentials.txt") in box
 
 
+def test_many_demo_accounts_keep_the_box_within_a_terminal(tmp_path: Path) -> None:
+    names = tuple(f"donvi{number}.tuyengiao" for number in range(12))
+    demo = Credential("Tài khoản mẫu (mật khẩu chung)", names, "Hq4sWm8NcV1yTp6D")
+    box = credentials_box(credentials=[ADMIN, demo], url="http://127.0.0.1:8000/", path=Path("var/credentials.txt"))
+    assert max(len(line) for line in box.splitlines()) <= 80
+    assert all(name in box for name in names)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

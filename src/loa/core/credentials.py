@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 FILE_NAME = "credentials.txt"
 FILE_MODE = 0o600
+# Widest line of names in the box and the file.
+WIDTH = 72
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,14 @@ def credentials_write(*, path: Path, credentials: Sequence[Credential], url: str
 def _lines(credentials: Sequence[Credential]) -> list[str]:
     lines = []
     for credential in credentials:
-        lines.append(f"{credential.label}: {', '.join(credential.usernames)}")
+        names = ", ".join(credential.usernames)
+        if len(credential.label) + len(names) + 2 <= WIDTH:
+            lines.append(f"{credential.label}: {names}")
+        else:
+            # Many demo accounts: one name list wrapped under the label keeps the box within
+            # an 80-column terminal, where a wider box would break apart.
+            lines.append(f"{credential.label}:")
+            lines += textwrap.wrap(names, WIDTH, initial_indent="  ", subsequent_indent="  ")
         lines.append(f"  Mật khẩu: {credential.password}")
     return lines
 

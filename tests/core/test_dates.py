@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+from typing import Any
 
 import pytest
 from django import forms
@@ -56,12 +57,12 @@ def test_a_box_written_by_hand_is_read_the_same_way() -> None:
         day_parse("04/13/2026")
 
 
-def every_form_class() -> list[type[forms.BaseForm]]:
+def every_form_class() -> list[type[forms.Form | forms.ModelForm[Any]]]:
     for module in pkgutil.walk_packages(loa.__path__, "loa."):
         if module.name.rsplit(".", 1)[-1] in {"forms", "views", "filters"} or ".views." in module.name:
             importlib.import_module(module.name)
-    found: list[type[forms.BaseForm]] = []
-    todo: list[type[forms.BaseForm]] = [forms.Form, forms.ModelForm]
+    found: list[type[forms.Form | forms.ModelForm[Any]]] = []
+    todo: list[type[forms.Form | forms.ModelForm[Any]]] = [forms.Form, forms.ModelForm]
     while todo:
         cls = todo.pop()
         for sub in cls.__subclasses__():

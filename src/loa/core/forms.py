@@ -66,4 +66,5 @@ def day_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Fiel
 def day_parse(value: str | None, *, required: bool = True) -> dt.date | None:
     """A date from a box a template writes by hand (no form object): the same formats and the
     same message as DayField; raises ValidationError."""
-    return DayField(required=required).clean(value)
+    day: dt.date | None = DayField(required=required).clean(value)
+    return day

@@ -188,3 +188,18 @@ def test_charts_write_the_decimal_comma(monkeypatch: pytest.MonkeyPatch) -> None
     bar_labels = [text.get_text() for container in figures[-1].axes[0].texts for text in [container]]
     assert "2,5" in bar_labels and "1,2" in bar_labels  # noqa: PT018
     assert charts.number(1234.5, places=2) == "1234,50"
+
+
+def test_the_synthesis_reads_a_fixed_number_of_queries(three_units: Tree, users: dict[str, User]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.summarise(selectors.synthesis(user=users["bloc_staff"]))
+        return len(captured)
+
+    before = queries()
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04"):
+        _report(three_units.evn, month, "Giá điện", "Tiền lương")
+    assert queries() == before  # four more months, no more queries

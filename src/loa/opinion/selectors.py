@@ -18,7 +18,6 @@ from loa.docformat.layout import Block, Image, Paragraph, PartyDocument, Table
 from loa.opinion.models import OpinionItem, OpinionReport, SynthesisRule, Topic, TopicStatus
 from loa.opinion.synthesis import Coverage, Report, Rules, Synthesis, synthesise
 from loa.units.models import Unit, UnitKind
-from loa.units.selectors import active_on_q
 
 if TYPE_CHECKING:
     from loa.reports.sections import ReportScope, Section
@@ -81,14 +80,16 @@ def _roots_of(user: object) -> list[Unit]:
     return list(Unit.objects.filter(path=scope.prefix))
 
 
-def expected_units(*, roots: list[Unit], period: str) -> list[Unit]:
-    """The units expected to report to `roots` for a period: the party organisations directly
-    below each root that exist at the end of the period; a root with none reports itself."""
-    day = _last_day(period)
-    expected: list[Unit] = []
-    for root in roots:
-        children = list(Unit.objects.filter(active_on_q(day), parent=root, kind__in=REPORTING_KINDS).order_by("path"))
-        expected.extend(children or [root])
+def expected_units(*, roots: list[Unit], periods: list[str]) -> dict[str, list[Unit]]:
+    """The units expected to report to `roots`, period by period: the party organisations
+    directly below each root that exist at the end of the period; a root with none reports
+    itself. One query whatever the number of periods."""
+    children = list(Unit.objects.filter(parent__in=roots, kind__in=REPORTING_KINDS).order_by("path"))
+    expected: dict[str, list[Unit]] = {}
+    for period in periods:
+        day = _last_day(period)
+        alive = [u for u in children if u.valid_from <= day and (u.valid_to is None or u.valid_to > day)]
+        expected[period] = [unit for root in roots for unit in ([u for u in alive if u.parent_id == root.pk] or [root])]
     return expected
 
 
@@ -99,8 +100,9 @@ def _synthesis_of(items: QuerySet[OpinionItem], *, roots: list[Unit]) -> Synthes
     for item in rows:
         reporters.setdefault(item.report.period, set()).add(item.report.unit.path)
     coverage = {}
+    expected_by_period = expected_units(roots=roots, periods=sorted(reporters))
     for period, paths in reporters.items():
-        expected = expected_units(roots=roots, period=period)
+        expected = expected_by_period[period]
         # A report counts for the expected unit it comes from or stands under.
         reported = sum(1 for unit in expected if any(path.startswith(unit.path) for path in paths))
         coverage[period] = Coverage(reported=reported, expected=len(expected))
@@ -215,10 +217,6 @@ def summarise(result: Synthesis) -> Summary:
         incomplete=[row for row in periods if not row.complete],
         units=len(units),
     )
-
-
-def synthesis_rows(result: Synthesis) -> list[SynthesisRow]:
-    return summarise(result).rows
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _filter(request: HttpRequest) -> SynthesisFilter:
     data = request.GET.copy()
     for old, new in (("from", "first"), ("to", "last")):
         if old in data and not any(key.startswith(new) for key in data):
-            data[new] = data[old]
+            data[new] = data.get(old, "")
     return SynthesisFilter(data or None)
 
 

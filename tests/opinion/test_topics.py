@@ -73,6 +73,9 @@ def test_staff_accept_rename_and_refuse_duplicates(tree: Tree, users: dict[str, 
     services.topic_rename(user=staff, topic=other, name="Giá điện sinh hoạt", description="Giá bán lẻ điện")
     other.refresh_from_db()
     assert other.name == "Giá điện sinh hoạt"
+    # The old name is kept as an alias: a report still worded that way counts under the new name.
+    _report(tree.pvn, "2026-09", "Giá điện")
+    assert OpinionItem.objects.filter(report__unit=tree.pvn).get().topic == other
     with pytest.raises(PermissionDenied):
         services.topic_create(user=users["evn_staff"], name="Tiền lương")
 

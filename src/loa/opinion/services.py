@@ -84,12 +84,16 @@ def topic_rename(*, user: object, topic: Topic, name: str, description: str | No
     name, key = _clean_name(name)
     if Topic.objects.filter(key=key).exclude(pk=topic.pk).exists():
         raise ValidationError(_("“%(name)s” is already in the list; merge the two topics instead.") % {"name": name})
+    old_name, old_key = topic.name, topic.key
     topic.name, topic.key = name, key
     fields = ["name", "key"]
     if description is not None:
         topic.description = description.strip()
         fields.append("description")
     topic.save(update_fields=fields)
+    if key != old_key:
+        # The old name stays as an alias, so reports still worded that way find the topic.
+        Topic.objects.create(name=old_name, key=old_key, status=TopicStatus.MERGED, merged_into=topic)
     return topic
 
 

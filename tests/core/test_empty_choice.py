@@ -20,7 +20,7 @@ class _Form(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.all(), required=False)
 
 
-class _ModelForm(forms.ModelForm):
+class _ModelForm(forms.ModelForm[Article]):
     class Meta:
         model = Article
         fields = ["outlet", "source"]

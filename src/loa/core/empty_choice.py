@@ -18,7 +18,8 @@ EMPTY_LABEL = _("— choose —")
 
 def install() -> None:
     # Changed in place: Field.get_choices took this very list as its default argument.
-    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]
+    # django-stubs types the label as str; a lazy label is what makes it follow the language.
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]
     defaults = form_models.ModelChoiceField.__init__.__kwdefaults__
     if defaults is None or "empty_label" not in defaults:
         raise RuntimeError("ModelChoiceField no longer has an empty_label default: see loa.core.empty_choice")

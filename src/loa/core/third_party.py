@@ -21,7 +21,8 @@ class AxesConfig(AxesAppConfig):
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    # The library annotates a plain str; Django reads any string-like name, lazy ones too.
+    verbose_name = _("Background tasks")  # type: ignore[assignment]
 
 
 class RQConfig(DjangoRqAdminConfig):

@@ -9,11 +9,16 @@ PYTEST := $(PY) -m pytest
 PG_URL ?= postgres://postgres@127.0.0.1:5432/loa
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export LOA_REDIS_TEST_URL := $(REDIS_TEST_URL)
+# The shifted-clock pass starts at 17:30 UTC on 31/12 of next year, i.e. 00:30 Vietnam time on
+# 01/01 of the year after: the Vietnamese and UTC dates and years differ, and every date the
+# suite writes as "now" lies more than a year ahead. Override to try another moment:
+# make test-shifted-clock SHIFTED_CLOCK="2027-06-30 16:50:00" (UTC).
+SHIFTED_CLOCK ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 17:30:00
 
-.PHONY: help install system-deps run test test-sqlite test-postgres lint typecheck check bench messages clean
+.PHONY: help install system-deps run test test-sqlite test-shifted-clock test-postgres lint typecheck check bench messages clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-19s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,16 +28,27 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed ## create .venv and install Loa with its tools
 
-system-deps: ## install the Debian packages the tests need (chromium, gettext)
+system-deps: ## install the Debian packages the tests need (chromium, gettext, faketime…)
 	@scripts/system-deps.sh
 
 run: install ## migrate, load demo data and start web, worker and scheduler on http://127.0.0.1:8000
 	$(LOA) up --demo
 
-test: install system-deps check test-sqlite test-postgres ## lint, types, then the whole suite on SQLite and on PostgreSQL
+test: install system-deps check test-sqlite test-shifted-clock test-postgres ## lint, types, then the suite on SQLite (at the real and a shifted clock) and on PostgreSQL
 
 test-sqlite: install ## the suite on SQLite, browser tests included
 	$(PYTEST)
+
+# faketime shifts the clock by an offset, so it keeps running and every child process (the
+# loa CLI, LibreOffice, Chromium through Playwright) sees the same shifted time as Python.
+# The monotonic clock is shifted too: with FAKETIME_DONT_FAKE_MONOTONIC=1, libfaketime 0.9.10
+# turns Python's time.sleep into EINVAL. Redis and PostgreSQL keep the real time, and a
+# Python thread's timed wait is not shifted; tests marked real_clock are skipped here.
+test-shifted-clock: install ## the SQLite pass again at 00:30 Vietnam time on 01/01 of the year after next (faketime)
+	@command -v faketime >/dev/null || { echo "faketime is missing: make system-deps installs it"; exit 1; }
+	@offset=$$(( $$(date -u -d "$(SHIFTED_CLOCK) UTC" +%s) - $$(date -u +%s) )); \
+	echo "Shifted clock: the suite starts at $(SHIFTED_CLOCK) UTC (offset $${offset} s)"; \
+	LOA_SHIFTED_CLOCK=1 faketime -f "+$${offset}s" $(PYTEST)
 
 test-postgres: install ## the suite again on PostgreSQL (skipped if unreachable, unless LOA_REQUIRE_SERVICES=1)
 	@if $(PY) scripts/check_service.py postgres "$(PG_URL)"; then \

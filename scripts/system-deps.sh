@@ -3,9 +3,10 @@
 # translations, LibreOffice (Writer, headless) to turn DOCX into PDF, poppler-utils for
 # pdftoppm/pdftotext, Tesseract with its Vietnamese data so tests read rendered pages back
 # as a person would, and Liberation fonts, metric-compatible with Times New Roman, which the
-# party document format asks for. Installs only what is missing; uses sudo when not root.
+# party document format asks for, and faketime, which runs the suite a second time with the clock
+# shifted years ahead (make test-shifted-clock). Installs only what is missing; uses sudo when not root.
 set -euo pipefail
-wanted=(chromium gettext libreoffice-writer-nogui poppler-utils fonts-liberation2 tesseract-ocr tesseract-ocr-vie)
+wanted=(chromium gettext libreoffice-writer-nogui poppler-utils fonts-liberation2 tesseract-ocr tesseract-ocr-vie faketime)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,8 +18,26 @@ from loa.devtools.inbox import Inbox
 from tests.factories import Tree, make_tree, make_user
 
 REQUIRE_SERVICES = os.environ.get("LOA_REQUIRE_SERVICES") == "1"
+# `make test-shifted-clock` runs the suite under Debian's faketime years ahead and sets
+# LOA_SHIFTED_CLOCK=1; a run under faketime by hand is recognised by the variable it exports.
+SHIFTED_CLOCK = os.environ.get("LOA_SHIFTED_CLOCK") == "1" or bool(os.environ.get("FAKETIME"))
 # A day of coverage and a press review profile, used by the digest, report and browser tests.
 pytest_plugins = ["tests.digests.fixtures"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under a shifted clock, skip the tests marked `real_clock`, saying why.
+
+    Only Python and its children see the shifted clock; Redis and PostgreSQL keep the real one,
+    so a test that weighs a server's time against Python's cannot run there.
+    """
+    if not SHIFTED_CLOCK:
+        return
+    for item in items:
+        marker = item.get_closest_marker("real_clock")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "it compares a server's clock with Python's"
+            item.add_marker(pytest.mark.skip(reason=f"real clock only (LOA_SHIFTED_CLOCK): {why}"))
 
 
 def service_missing(what: str) -> None:

@@ -230,6 +230,11 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     assert credentials.read_text(encoding="utf-8") == kept
 
 
+@pytest.mark.real_clock(
+    "the scheduler waits for its next tick on a threading.Event; under faketime Python's monotonic "
+    "clock is shifted but libfaketime 0.9.10 leaves sem_clockwait, where that wait ends, unshifted, "
+    "so the wait would last the whole shift"
+)
 def test_several_scheduler_processes_enqueue_a_due_job_once(clean_env: dict[str, str], tmp_path: Path) -> None:
     clean_env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'sched.sqlite3'}"
     assert run_loa("manage", "migrate", "--noinput", env=clean_env).returncode == 0

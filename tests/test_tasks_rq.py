@@ -9,6 +9,10 @@ from loa.accounts.models import User
 
 
 @pytest.mark.redis
+@pytest.mark.real_clock(
+    "RQ weighs Python's clock (job and registry timestamps) against Redis's (key expiry, locks); "
+    "with Python years ahead of the server the worker's teardown can hang"
+)
 @pytest.mark.django_db(transaction=True)
 def test_rq_backend_runs_a_task_in_a_worker(redis_url: str, users: dict[str, User]) -> None:
     import django_rq

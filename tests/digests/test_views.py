@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from loa.accounts.models import User
 from loa.digests import services
@@ -108,7 +110,8 @@ def test_build_form_opens_the_review_and_refuses_the_future(profile: DigestProfi
     response = client.post(reverse("digests:build"), {"profile": profile.pk, "day": "20/11/2026"})
     digest = Digest.objects.get()
     assert response["Location"] == reverse("digests:detail", args=[digest.pk])
-    future = client.post(reverse("digests:build"), {"profile": profile.pk, "day": "01/01/2099"}, follow=True)
+    next_week = f"{timezone.localdate() + dt.timedelta(days=7):%d/%m/%Y}"
+    future = client.post(reverse("digests:build"), {"profile": profile.pk, "day": next_week}, follow=True)
     assert "hãy chọn hôm nay hoặc một ngày trước đó" in future.content.decode()
 
 

@@ -67,7 +67,8 @@ def test_digest_and_report_files(demo_env: dict[str, str], tmp_path: Path) -> No
     assert html.returncode == 0, html.stderr
     assert "EVN khánh thành trạm biến áp 500 kV" in html.stdout
 
-    future = run("digest", "--date", "2099-01-01", "--output", str(tmp_path / "x.docx"), env=demo_env)
+    next_week = (today + dt.timedelta(days=7)).isoformat()
+    future = run("digest", "--date", next_week, "--output", str(tmp_path / "x.docx"), env=demo_env)
     assert future.returncode == 2
     assert "future" in future.stderr
     missing = run("digest", "--date", "2020-01-01", "--no-build", "--output", str(tmp_path / "x.docx"), env=demo_env)

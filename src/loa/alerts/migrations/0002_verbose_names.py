@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0001_initial'),
+        ("alerts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='delivery',
-            options={'verbose_name': 'delivery', 'verbose_name_plural': 'deliveries'},
+            name="delivery",
+            options={"verbose_name": "delivery", "verbose_name_plural": "deliveries"},
         ),
     ]

@@ -4,26 +4,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analysis', '0002_correction_organisation'),
+        ("analysis", "0002_correction_organisation"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='articletopic',
-            options={'verbose_name': 'topic of an article', 'verbose_name_plural': 'topics of articles'},
+            name="articletopic",
+            options={"verbose_name": "topic of an article", "verbose_name_plural": "topics of articles"},
         ),
         migrations.AlterModelOptions(
-            name='mention',
-            options={'ordering': ['article', 'field', 'start'], 'verbose_name': 'mention', 'verbose_name_plural': 'mentions'},
+            name="mention",
+            options={
+                "ordering": ["article", "field", "start"],
+                "verbose_name": "mention",
+                "verbose_name_plural": "mentions",
+            },
         ),
         migrations.AlterModelOptions(
-            name='querymatch',
-            options={'verbose_name': 'saved query match', 'verbose_name_plural': 'saved query matches'},
+            name="querymatch",
+            options={"verbose_name": "saved query match", "verbose_name_plural": "saved query matches"},
         ),
         migrations.AlterModelOptions(
-            name='storyterm',
-            options={'verbose_name': 'story term', 'verbose_name_plural': 'story terms'},
+            name="storyterm",
+            options={"verbose_name": "story term", "verbose_name_plural": "story terms"},
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_search_index'),
+        ("articles", "0002_search_index"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='articleband',
-            options={'verbose_name': 'article fingerprint band', 'verbose_name_plural': 'article fingerprint bands'},
+            name="articleband",
+            options={"verbose_name": "article fingerprint band", "verbose_name_plural": "article fingerprint bands"},
         ),
         migrations.AlterModelOptions(
-            name='fetchitem',
-            options={'verbose_name': 'link to fetch', 'verbose_name_plural': 'links to fetch'},
+            name="fetchitem",
+            options={"verbose_name": "link to fetch", "verbose_name_plural": "links to fetch"},
         ),
     ]

@@ -4,18 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('digests', '0003_profile_closing'),
+        ("digests", "0003_profile_closing"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='digestitem',
-            options={'ordering': ['section__position', 'position', 'pk'], 'verbose_name': 'press review item', 'verbose_name_plural': 'press review items'},
+            name="digestitem",
+            options={
+                "ordering": ["section__position", "position", "pk"],
+                "verbose_name": "press review item",
+                "verbose_name_plural": "press review items",
+            },
         ),
         migrations.AlterModelOptions(
-            name='digestsection',
-            options={'ordering': ['position', 'pk'], 'verbose_name': 'press review section', 'verbose_name_plural': 'press review sections'},
+            name="digestsection",
+            options={
+                "ordering": ["position", "pk"],
+                "verbose_name": "press review section",
+                "verbose_name_plural": "press review sections",
+            },
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='enrolment',
-            options={'ordering': ['person__full_name'], 'verbose_name': 'enrolment', 'verbose_name_plural': 'enrolments'},
+            name="enrolment",
+            options={
+                "ordering": ["person__full_name"],
+                "verbose_name": "enrolment",
+                "verbose_name_plural": "enrolments",
+            },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='campaignoutput',
-            options={'verbose_name': 'campaign output', 'verbose_name_plural': 'campaign outputs'},
+            name="campaignoutput",
+            options={"verbose_name": "campaign output", "verbose_name_plural": "campaign outputs"},
         ),
     ]

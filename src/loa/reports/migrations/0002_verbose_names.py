@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='documentcounter',
-            options={'verbose_name': 'document number counter', 'verbose_name_plural': 'document number counters'},
+            name="documentcounter",
+            options={"verbose_name": "document number counter", "verbose_name_plural": "document number counters"},
         ),
     ]

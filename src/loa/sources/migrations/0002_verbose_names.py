@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='hostslot',
-            options={'verbose_name': 'host politeness slot', 'verbose_name_plural': 'host politeness slots'},
+            name="hostslot",
+            options={"verbose_name": "host politeness slot", "verbose_name_plural": "host politeness slots"},
         ),
         migrations.AlterModelOptions(
-            name='pipelinecount',
-            options={'verbose_name': 'pipeline counter', 'verbose_name_plural': 'pipeline counters'},
+            name="pipelinecount",
+            options={"verbose_name": "pipeline counter", "verbose_name_plural": "pipeline counters"},
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('study', '0001_initial'),
+        ("study", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='sessionunit',
-            options={'ordering': ['unit__path'], 'verbose_name': 'unit at a session', 'verbose_name_plural': 'units at sessions'},
+            name="sessionunit",
+            options={
+                "ordering": ["unit__path"],
+                "verbose_name": "unit at a session",
+                "verbose_name_plural": "units at sessions",
+            },
         ),
     ]

@@ -180,3 +180,29 @@ def test_audit_log_filters_by_person_unit_module_and_day(tree: Tree, users: dict
     assert form.is_valid(), form.errors
     backwards = AuditFilterForm({"date_from": today.strftime("%d/%m/%Y"), "date_to": start}, user=bloc)
     assert not backwards.is_valid()
+
+
+def test_audit_log_reads_values_as_people_do(tree: Tree, users: dict[str, User]) -> None:
+    """Choices by their label, yes/no, times in Vietnam time and the action in Vietnamese,
+    not 'admin', 'True', a naive UTC timestamp and 'create'."""
+    from loa.accounts.models import Role
+
+    LogEntry.objects.all().delete()
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk="1",
+        object_repr="Người mới",
+        action=LogEntry.Action.CREATE,
+        changes={
+            "role": ["None", Role.BLOC_STAFF.value],
+            "is_active": ["None", "True"],
+            "date_joined": ["None", "2026-06-30 17:30:00.000001"],
+        },
+    )
+    page = login(users["bloc_staff"]).get(reverse("core:audit")).content.decode()
+    assert "<b>vai trò</b>: ∅ → Cán bộ Ban (toàn Khối)" in page
+    assert "bloc_staff" not in page.split('data-testid="audit-table"')[1]
+    assert "<b>đang dùng</b>: ∅ → Có" in page
+    # 17:30 UTC on 30/06 is 00:30 on 01/07 in Vietnam.
+    assert "01/07/2026 00:30" in page
+    assert "tạo mới" in page

@@ -22,7 +22,7 @@ class AccountChoiceField(forms.ModelChoiceField[User]):
 
 class AuditFilterForm(forms.Form):
     actor = AccountChoiceField(
-        label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+        label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")

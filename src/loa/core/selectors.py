@@ -11,8 +11,12 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from loa.accounts import roles
 from loa.accounts.models import User
@@ -90,6 +94,11 @@ class AuditRow:
     data_type: str
 
 
+# Loa's models stamp rows with `created_at` / `updated_at` without a verbose name of their
+# own; Django then names them with these words, translated here when the log shows them.
+AUTOMATIC_FIELD_NAMES = (gettext_noop("created at"), gettext_noop("updated at"))
+
+
 def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
     """Entries with their changes as (field label, old, new), concrete fields only
     (the audit library also lists reverse relations, which say nothing)."""
@@ -102,15 +111,37 @@ def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
             field = fields.get(name)
             if field is None or not isinstance(values, list | tuple) or len(values) != 2:
                 continue
-            changes.append((str(field.verbose_name), _shown(values[0]), _shown(values[1])))
+            label = gettext(str(field.verbose_name))
+            changes.append((label, _shown(field, values[0]), _shown(field, values[1])))
         module = apps.get_app_config(entry.content_type.app_label).verbose_name if model else ""
         data_type = model._meta.verbose_name if model else entry.content_type.model
         rows.append(AuditRow(entry=entry, changes=changes, module=str(module), data_type=str(data_type)))
     return rows
 
 
-def _shown(value: object) -> str:
-    return "∅" if value in (None, "", "None") else str(value)[:300]
+def _shown(field: Field[Any, Any], value: object) -> str:
+    """A value as the audit library stored it (text), as people read it: the label of a
+    choice, yes or no, dates dd/mm/yyyy and times in Vietnam time."""
+    if value in (None, "", "None"):
+        return "∅"
+    text = str(value)
+    if field.choices:
+        labels = {str(key): label for key, label in field.flatchoices}
+        if text in labels:
+            return str(labels[text])
+    if isinstance(field, models.BooleanField) and text in ("True", "False"):
+        return gettext("Yes") if text == "True" else gettext("No")
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(text)
+        if moment is not None:
+            # The library writes times as naive UTC.
+            moment = moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    elif isinstance(field, models.DateField):
+        day = parse_date(text)
+        if day is not None:
+            return date_format(day, "SHORT_DATE_FORMAT")
+    return text[:300]
 
 
 def home_summary(*, user: object) -> dict[str, Any]:

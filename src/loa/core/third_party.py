@@ -47,6 +47,11 @@ LIBRARY_MSGIDS = (
     gettext_noop("Task Results"),
     gettext_noop("log entry"),
     gettext_noop("log entries"),
+    # The change log's actions, as django-auditlog names them.
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
     # django.contrib.sessions has no Vietnamese name in Django's own catalogue.
     gettext_noop("Sessions"),
 )

@@ -96,6 +96,12 @@ class SynthesisRule(models.Model):
         return f"{self.complete_share} % / {self.rising_min_units}"
 
 
+def period_label(period: str) -> str:
+    """ "2026-10" as pages, charts and documents write it: 10/2026."""
+    year, month = period.split("-")
+    return f"{month}/{year}"
+
+
 class OpinionReport(models.Model):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="opinion_reports"
@@ -121,7 +127,11 @@ class OpinionReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.period}"
+        return f"{self.unit} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
 
 
 class OpinionItem(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from loa.accounts.scoping import scope_filter, scope_of
 from loa.docformat.charts import lines, number
 from loa.docformat.layout import Block, Image, Paragraph, PartyDocument, Table
-from loa.opinion.models import OpinionItem, OpinionReport, SynthesisRule, Topic, TopicStatus
+from loa.opinion.models import OpinionItem, OpinionReport, SynthesisRule, Topic, TopicStatus, period_label
 from loa.opinion.synthesis import Coverage, Report, Rules, Synthesis, synthesise
 from loa.units.models import Unit, UnitKind
 
@@ -53,12 +53,6 @@ def rules() -> Rules:
 
 def rule_current() -> SynthesisRule:
     return SynthesisRule.objects.filter(pk=1).first() or SynthesisRule()
-
-
-def period_label(period: str) -> str:
-    """ "2026-10" as the page and chart write it: 10/2026."""
-    year, month = period.split("-")
-    return f"{month}/{year}"
 
 
 def _month(period: str) -> str:

@@ -320,7 +320,7 @@ def test_a_task_not_yet_due_is_neither_late_nor_undone(tree: Tree, clock: time_m
             user=SYSTEM, evaluation=evaluation, points=points(evaluation), tasks_exceeded=0, comment=""
         )
         graded[unit] = appraise(SYSTEM, evaluation, points(evaluation, total=Decimal(total)))
-    assert (graded[tree.evn].proposed, graded[tree.evn].reasons) == ("good", [])
+    assert (graded[tree.evn].proposed, graded[tree.evn].reasons) == ("good", ["dưới 90 điểm"])
     assert (graded[tree.pvn].proposed, graded[tree.pvn].reasons) == ("done", ["dưới 70 điểm"])
 
     # On 31/12 the deadline has not passed yet; on 02/01 it has, and the task is still open.

@@ -46,6 +46,24 @@ def test_reasons_say_why_not_higher() -> None:
     assert "có tổ chức, cá nhân trực thuộc bị kỷ luật" in result.reasons
 
 
+def test_a_good_grade_under_the_excellent_points_says_so() -> None:
+    assert grade(full(80)).reasons == ["dưới 90 điểm"]
+    assert grade(full(92, tasks_on_time=9)).reasons == ["chưa hoàn thành đúng hạn tất cả nhiệm vụ"]
+
+
+@given(
+    points=st.floats(min_value=0, max_value=100),
+    tasks=st.integers(min_value=0, max_value=12),
+    data=st.data(),
+)
+def test_every_grade_below_excellent_says_why(points: float, tasks: int, data: st.DataObject) -> None:
+    done = data.draw(st.integers(min_value=0, max_value=tasks))
+    on_time = data.draw(st.integers(min_value=0, max_value=done))
+    exceeded = data.draw(st.integers(min_value=0, max_value=done))
+    result = grade(Facts(points=points, tasks=tasks, tasks_done=done, tasks_on_time=on_time, tasks_exceeded=exceeded))
+    assert (result.grade == Grade.EXCELLENT) == (not result.reasons)
+
+
 def test_thresholds_are_data() -> None:
     strict = Thresholds(excellent=95, good=80, done=60)
     assert grade(full(92), strict).grade == Grade.GOOD

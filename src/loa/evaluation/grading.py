@@ -61,6 +61,9 @@ class Result:
     reasons: list[str] = field(default_factory=list)  # why the grade is not higher
 
 
+LATE = "chưa hoàn thành đúng hạn tất cả nhiệm vụ"
+
+
 def grade(facts: Facts, rules: Thresholds = Thresholds()) -> Result:
     if not 0 <= facts.points <= rules.scale:
         raise ValueError(f"points must be between 0 and {rules.scale:g}, got {facts.points:g}")
@@ -80,7 +83,7 @@ def grade(facts: Facts, rules: Thresholds = Thresholds()) -> Result:
     if facts.points >= rules.excellent:
         missing = []
         if not all_on_time:
-            missing.append("chưa hoàn thành đúng hạn tất cả nhiệm vụ")
+            missing.append(LATE)
         if not exceeded_ok:
             missing.append(f"dưới {rules.exceeded_share:.0%} nhiệm vụ vượt mức")
         if facts.disciplined_subordinate:
@@ -91,9 +94,12 @@ def grade(facts: Facts, rules: Thresholds = Thresholds()) -> Result:
             return Result(Grade.EXCELLENT)
         reasons.extend(missing)
     if facts.points >= rules.good:
+        if facts.points < rules.excellent:
+            reasons.append(f"dưới {rules.excellent:g} điểm")
         if all_on_time:
             return Result(Grade.GOOD, reasons)
-        reasons.append("chưa hoàn thành đúng hạn tất cả nhiệm vụ")
+        if LATE not in reasons:  # already said when the points reached "excellent"
+            reasons.append(LATE)
     elif facts.points < rules.excellent and facts.points >= rules.done:
         reasons.append(f"dưới {rules.good:g} điểm")
     if facts.points >= rules.done:

@@ -36,7 +36,9 @@ def browse(chromium: Any, base: str, username: str, *, width: int) -> Any:
     page.set_default_timeout(15000)
     # A script or style the Content-Security-Policy refused shows up as a console error.
     page.errors = []
-    page.on("console", lambda message: page.errors.append(f"{page.url} {message.text}") if message.type == "error" else None)
+    page.on(
+        "console", lambda message: page.errors.append(f"{page.url} {message.text}") if message.type == "error" else None
+    )
     log_in(page, base, username)
     return page
 

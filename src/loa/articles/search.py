@@ -46,6 +46,8 @@ def query_error_message(error: QueryError) -> str:
     }
     message = messages.get(error.code)
     return message % {"token": error.token} if message else str(error)
+
+
 PG_TABLE = "articles_search"
 
 

@@ -21,9 +21,7 @@ class AccountChoiceField(forms.ModelChoiceField[User]):
 
 
 class AuditFilterForm(forms.Form):
-    actor = AccountChoiceField(
-        label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
-    )
+    actor = AccountChoiceField(label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone"))
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )

@@ -197,6 +197,7 @@ def test_audit_log_reads_values_as_people_do(tree: Tree, users: dict[str, User])
             "role": ["None", Role.BLOC_STAFF.value],
             "is_active": ["None", "True"],
             "date_joined": ["None", "2026-06-30 17:30:00.000001"],
+            "unit": [str(tree.evn.pk), str(tree.pvn.pk)],
         },
     )
     page = login(users["bloc_staff"]).get(reverse("core:audit")).content.decode()
@@ -206,3 +207,34 @@ def test_audit_log_reads_values_as_people_do(tree: Tree, users: dict[str, User])
     # 17:30 UTC on 30/06 is 00:30 on 01/07 in Vietnam.
     assert "01/07/2026 00:30" in page
     assert "tạo mới" in page
+    # A foreign key by the name of the row it points to, not its id.
+    assert f"<b>đơn vị</b>: {tree.evn.name} → {tree.pvn.name}" in page
+
+
+def test_audit_log_names_no_person_of_the_roster(tree: Tree, users: dict[str, User]) -> None:
+    """Looking at a person of the roster is logged on the roster's pages; the change log does not
+    show their name through a reference to them (an enrolment names its person by id)."""
+    from django.utils import timezone
+
+    from loa.people.models import Enrolment, Person, PersonKind
+
+    today = timezone.localdate()
+    person = Person.objects.create(
+        unit=tree.evn,
+        kind=PersonKind.SPEAKER,
+        full_name="Nguyễn Văn Riêng",
+        consent_on=today,
+        consent_note="phiếu đồng ý",
+        retain_until=today + dt.timedelta(days=365),
+    )
+    LogEntry.objects.all().delete()
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Enrolment),
+        object_pk="1",
+        object_repr="ghi danh",
+        action=LogEntry.Action.CREATE,
+        changes={"person": ["None", str(person.pk)]},
+    )
+    page = login(users["bloc_staff"]).get(reverse("core:audit")).content.decode()
+    assert f"∅ → #{person.pk}" in page
+    assert "Nguyễn Văn Riêng" not in page

@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
@@ -102,6 +103,8 @@ AUTOMATIC_FIELD_NAMES = (gettext_noop("created at"), gettext_noop("updated at"))
 def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
     """Entries with their changes as (field label, old, new), concrete fields only
     (the audit library also lists reverse relations, which say nothing)."""
+    entries = list(entries)
+    names = _related_names(entries)
     rows = []
     for entry in entries:
         model = entry.content_type.model_class() if entry.content_type_id else None
@@ -112,19 +115,53 @@ def audit_rows(entries: Iterable[LogEntry]) -> list[AuditRow]:
             if field is None or not isinstance(values, list | tuple) or len(values) != 2:
                 continue
             label = gettext(str(field.verbose_name))
-            changes.append((label, _shown(field, values[0]), _shown(field, values[1])))
+            changes.append((label, _shown(field, values[0], names), _shown(field, values[1], names)))
         module = apps.get_app_config(entry.content_type.app_label).verbose_name if model else ""
         data_type = model._meta.verbose_name if model else entry.content_type.model
         rows.append(AuditRow(entry=entry, changes=changes, module=str(module), data_type=str(data_type)))
     return rows
 
 
-def _shown(field: Field[Any, Any], value: object) -> str:
-    """A value as the audit library stored it (text), as people read it: the label of a
-    choice, yes or no, dates dd/mm/yyyy and times in Vietnam time."""
+# Rows about private people: looking at one is logged where it is shown (the roster's pages),
+# so the change log names them only by id.
+PERSONAL_MODELS = frozenset({"people.person"})
+
+
+def _related_names(entries: list[LogEntry]) -> dict[tuple[type[models.Model], str], str]:
+    """The names of the rows the entries' foreign keys point to, one query per related model
+    for the whole page (the library stores only the id)."""
+    wanted: dict[type[models.Model], set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if model is None:
+            continue
+        for name, values in (entry.changes_dict or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.ForeignKey) and isinstance(values, list | tuple):
+                related = field.related_model
+                assert isinstance(related, type)
+                if related._meta.label_lower in PERSONAL_MODELS:
+                    continue
+                wanted.setdefault(related, set()).update(str(v) for v in values if str(v).isdigit())
+    names: dict[tuple[type[models.Model], str], str] = {}
+    for related, ids in wanted.items():
+        for row in related._default_manager.filter(pk__in=[int(i) for i in ids]):
+            names[(related, str(row.pk))] = str(row)
+    return names
+
+
+def _shown(field: Field[Any, Any], value: object, names: dict[tuple[type[models.Model], str], str]) -> str:
+    """A value as the audit library stored it (text), as people read it: the name of the row
+    a foreign key points to (its id when the row is gone), the label of a choice, yes or no,
+    dates dd/mm/yyyy and times in Vietnam time."""
     if value in (None, "", "None"):
         return "∅"
     text = str(value)
+    if isinstance(field, models.ForeignKey) and isinstance(field.related_model, type):
+        return names.get((field.related_model, text), f"#{text}")
     if field.choices:
         labels = {str(key): label for key, label in field.flatchoices}
         if text in labels:

@@ -8,6 +8,7 @@ Drops tracking parameters (utm_*, fbclid, Zalo's zarsrc…), fragments, default 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -28,6 +29,8 @@ def canonical_url(url: str) -> str:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix) :]
             break
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port would join it
     port = parts.port
     netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
@@ -52,4 +55,51 @@ def host_of(url: str) -> str:
     """The host (with a non-default port) that politeness limits apply to."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     return f"{host}:{parts.port}" if parts.port else host
+
+
+_NUMBER_LABEL = re.compile(r"(0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
+
+
+def _ipv4_part(label: str) -> tuple[int, str] | None:
+    """A label as a browser's URL parser reads it in an IPv4 host: hex, octal or decimal."""
+    if label[:2].lower() == "0x":
+        return int(label[2:] or "0", 16), "hexadecimal"
+    if len(label) > 1 and label.startswith("0"):
+        return (int(label, 8), "octal") if set(label) <= set("01234567") else None
+    return (int(label), "decimal") if label.isdigit() else None
+
+
+def numeric_host_problem(url: str) -> str:
+    """What is wrong with a host that writes an IPv4 address other than as four plain
+    decimal numbers (0177.0.0.1, 0x7f.1, 2130706433, 127.1), or "" if nothing is.
+
+    Resolvers and URL parsers disagree on such spellings (the C library reads 0177 as
+    octal, Python's ipaddress refuses it, some read it as decimal), so the address that
+    was checked may not be the one connected to; no news link needs them.
+    """
+    host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    labels = host.split(".")
+    # As the WHATWG URL standard has it: a host whose last label is a number is an address.
+    if not host or not _NUMBER_LABEL.fullmatch(labels[-1]):
+        return ""
+    try:
+        ipaddress.IPv4Address(host)
+        return ""
+    except ValueError:
+        pass
+    parts = [_ipv4_part(label) for label in labels]
+    if len(labels) > 4 or any(part is None for part in parts):
+        return f"host {host!r} looks like an IPv4 address but is not one"
+    values = [part[0] for part in parts if part is not None]
+    spellings = sorted({part[1] for part in parts if part is not None} - {"decimal"})
+    *head, last = values
+    if any(v > 255 for v in head) or last >= 256 ** (5 - len(values)):
+        return f"host {host!r} is an IPv4 address out of range"
+    number = sum(v << (8 * (3 - i)) for i, v in enumerate(head)) + last
+    read_as = ipaddress.IPv4Address(number)
+    how = " and ".join(spellings) if spellings else "decimal"
+    form = f"in {how}" + ("" if len(labels) == 4 else f" with {len(labels)} part(s) instead of 4")
+    return f"host {host!r} writes an IPv4 address {form}; resolvers may read it as {read_as}"

@@ -96,3 +96,49 @@ def test_section_page_links_with_and_without_a_pattern(replay: Any) -> None:
     patterned = parse_section(html, replay.base(2), r"/bai-viet/.*-\d+s?\.html$")
     assert {c.url for c in patterned.candidates} == {c.url for c in guessed.candidates}
     assert parse_section(html, replay.base(2), r"/khong-co-gi/").candidates == []
+
+
+HTML_PAGE = b"""<!DOCTYPE html><html><head><title>Dang nhap</title></head>
+<body><a href="/bai-viet/tin-12345.html">Tin</a></body></html>"""
+XHTML_PAGE = b"""<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head>
+<body><p>Trang chu</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (b"", "application/rss+xml", "empty_listing"),
+        (b"  \r\n ", "", "empty_listing"),
+        (HTML_PAGE, "text/html; charset=utf-8", "feed_is_html"),
+        (XHTML_PAGE, "application/rss+xml", "feed_is_html"),
+        (b"\x00\x01\xff\xfe\x89PNG garbage", "application/rss+xml", "not_a_feed"),
+        (b'{"items": []}', "application/json", "not_a_feed"),
+        (b"<foo><bar/></foo>", "text/xml", "not_a_feed"),
+    ],
+)
+def test_an_answer_that_is_no_feed_is_quarantined_with_its_reason(body: bytes, content_type: str, reason: str) -> None:
+    with pytest.raises(StageError) as caught:
+        parse_feed(body, "https://bao.vn/rss", NOW, content_type)
+    assert (caught.value.outcome, caught.value.reason) == (Outcome.QUARANTINED, reason)
+
+
+def test_a_feed_without_items_is_no_error() -> None:
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title></channel></rss>'
+    assert parse_feed(empty, "https://bao.vn/rss", NOW, "application/rss+xml").candidates == []
+    # Served with the wrong type, it is still a feed, just without items.
+    assert parse_feed(empty, "https://bao.vn/rss", NOW, "text/html").candidates == []
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty_listing"),
+        (b"\n\n", "empty_listing"),
+        (HTML_PAGE, "sitemap_is_html"),
+        (XHTML_PAGE, "sitemap_is_html"),
+    ],
+)
+def test_an_answer_that_is_no_sitemap_is_quarantined_with_its_reason(body: bytes, reason: str) -> None:
+    with pytest.raises(StageError) as caught:
+        parse_sitemap(body, "https://bao.vn/sitemap.xml", NOW, max_age=dt.timedelta(days=1))
+    assert (caught.value.outcome, caught.value.reason) == (Outcome.QUARANTINED, reason)

@@ -13,7 +13,7 @@ import feedparser
 from lxml import etree
 from lxml import html as lxml_html
 
-from loa.pipeline.outcomes import quarantine
+from loa.pipeline.outcomes import StageError, quarantine
 from loa.text.dates import parse_news_datetime
 from loa.text.normalization import normalize
 
@@ -51,6 +51,23 @@ def _entry_time(entry: feedparser.FeedParserDict, now: dt.datetime) -> dt.dateti
     return None
 
 
+_HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+
+
+def _looks_like_html(body: bytes) -> bool:
+    return bool(_HTML_START.search(body[:2048]))
+
+
+def _not_a_listing(body: bytes, kind: str) -> StageError | None:
+    """Why a body that should be a feed or sitemap is not one (an empty answer or an HTML
+    page, often a login wall or an error page sent with status 200), or None."""
+    if not body.strip():
+        return quarantine("empty_listing", f"{len(body)} bytes, no {kind}")
+    if _looks_like_html(body):
+        return quarantine(f"{kind}_is_html", body[:120].decode("utf-8", "replace").strip())
+    return None
+
+
 def parse_feed(body: bytes, base_url: str, now: dt.datetime, content_type: str = "") -> Listing:
     # Bytes, never a str: feedparser fetches anything that looks like a URL.
     headers = {"content-location": base_url}
@@ -58,8 +75,17 @@ def parse_feed(body: bytes, base_url: str, now: dt.datetime, content_type: str =
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers)
     entries = parsed.get("entries") or []
-    if parsed.get("bozo") and not entries:
-        raise quarantine("malformed_feed", str(parsed.get("bozo_exception", ""))[:300])
+    if not entries:
+        # A feed with no items is healthy; an answer that is no feed at all is not, even
+        # when feedparser raises no flag (an empty body, well-formed XHTML).
+        problem = _not_a_listing(body, "feed")
+        if problem is not None:
+            raise problem
+        bozo = parsed.get("bozo_exception")
+        if not parsed.get("version"):
+            raise quarantine("not_a_feed", str(bozo or "no RSS or Atom element")[:300])
+        if parsed.get("bozo") and not isinstance(bozo, feedparser.NonXMLContentType):
+            raise quarantine("malformed_feed", str(bozo)[:300])
     candidates = []
     for entry in entries:
         link = entry.get("link") or ""
@@ -98,10 +124,14 @@ def parse_sitemap(body: bytes, base_url: str, now: dt.datetime, *, max_age: dt.t
     try:
         root = etree.fromstring(body, parser=_SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        raise quarantine("malformed_sitemap", str(exc)[:300]) from exc
+        raise _not_a_listing(body, "sitemap") or quarantine("malformed_sitemap", str(exc)[:300]) from exc
+    kind = _local(root.tag) if root is not None else ""
+    if kind not in {"sitemapindex", "urlset"}:
+        problem = _not_a_listing(body, "sitemap")
+        if problem is not None:
+            raise problem
     if root is None:
         raise quarantine("malformed_sitemap", "empty document")
-    kind = _local(root.tag)
     if kind == "sitemapindex":
         sitemaps = []
         for node in root:

@@ -363,6 +363,46 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    check_database()
+    from loa.core.backup import BackupError, backup_create
+
+    try:
+        result = backup_create(output=args.output, include_raw=args.with_raw_pages)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    _print(
+        f"Loa: đã sao lưu {result.vendor} ({result.migrations} migration), {result.files} tệp tải lên "
+        f"→ {result.path} ({result.size / 1_048_576:.1f} MB)"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # A missing SQLite file is fine (a fresh install); a PostgreSQL server must answer.
+        check_database()
+    from loa.core.backup import BackupError, restore_apply
+
+    try:
+        result = restore_apply(archive=args.archive, force=args.force)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    _print(
+        f"Loa: đã khôi phục bản sao lưu {result.created_at} (Loa {result.loa_version}, {result.vendor}), "
+        f"{result.files} tệp tải lên."
+    )
+    if result.migrated:
+        _print(f"  Đã chạy {len(result.migrated)} migration mới hơn bản sao lưu.")
+    for kept in result.kept_aside:
+        _print(f"  Bản cũ được giữ lại tại: {kept}")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     from django.core.management import execute_from_command_line
@@ -433,6 +473,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     createadmin = sub.add_parser("createadmin", help="create the first administrator if none exists")
     createadmin.set_defaults(handler=cmd_createadmin)
+
+    backup = sub.add_parser(
+        "backup", help="write one archive of the database, uploaded files and key (safe while Loa runs)"
+    )
+    backup.add_argument(
+        "--output", type=Path, default=None, help="archive to write (default: LOA_BACKUP_DIR/loa-backup-<time>.tar.gz)"
+    )
+    backup.add_argument(
+        "--with-raw-pages", action="store_true", help="also save the raw fetched pages (WARC files, can be large)"
+    )
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the database and uploaded files by an archive's (stop Loa first)")
+    restore.add_argument("archive", type=Path, help="archive written by loa backup")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that holds data (it is renamed aside, not deleted)"
+    )
+    restore.set_defaults(handler=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("django_args", nargs=argparse.REMAINDER, help="command and its arguments")

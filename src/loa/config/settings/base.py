@@ -226,6 +226,10 @@ STORAGES: dict[str, Any] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# `loa backup` writes its archives here unless given --output; LOA_PG_BIN_DIR chooses the
+# pg_dump/pg_restore matching a newer PostgreSQL server (e.g. /usr/lib/postgresql/17/bin).
+LOA_BACKUP_DIR = Path(os.environ.get("LOA_BACKUP_DIR", "").strip() or VAR_DIR / "backups")
+LOA_PG_BIN_DIR = os.environ.get("LOA_PG_BIN_DIR", "").strip()
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env.env_list("EMAIL_HOST", ["127.0.0.1"])[0]
@@ -259,6 +263,13 @@ LOGGING: dict[str, Any] = {
 LOA_SCHEDULER_TICK_SECONDS = env.env_int("LOA_SCHEDULER_TICK_SECONDS", 5)
 # Finished task rows older than this are pruned by the housekeeping job.
 LOA_TASK_RESULT_RETENTION_DAYS = env.env_int("LOA_TASK_RESULT_RETENTION_DAYS", 14)
+# A task whose worker died is requeued, up to this many runs in all, then failed. A worker
+# on this host is known dead at once (its pid is gone); one on another host only when its
+# task has been RUNNING longer than the lease, kept far above any task's run (RQ's job
+# timeout is 15 min) since there is no heartbeat. The scheduler looks this often.
+LOA_TASK_MAX_ATTEMPTS = env.env_int("LOA_TASK_MAX_ATTEMPTS", 3)
+LOA_TASK_LEASE_SECONDS = env.env_int("LOA_TASK_LEASE_SECONDS", 3600)
+LOA_TASK_RECLAIM_SECONDS = env.env_int("LOA_TASK_RECLAIM_SECONDS", 60)
 
 # --- ingestion ----------------------------------------------------------------------
 # Private networks Loa may fetch from (CIDRs); empty refuses every non-public address.
@@ -281,6 +292,11 @@ LOA_ITEM_MAX_ATTEMPTS = env.env_int("LOA_ITEM_MAX_ATTEMPTS", 5)
 LOA_FRONTIER_SWEEP_SECONDS = env.env_int("LOA_FRONTIER_SWEEP_SECONDS", 60)
 # Sitemap entries older than this are history, not news.
 LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)
+# New links one poll of one source may queue (the freshest first); the rest wait for the
+# next polls. 500 is about what one worker fetches in a 10-minute poll interval at the
+# default politeness, and half a Google News sitemap's 1,000, so a listing of 130,000
+# links cannot bury every other source's news under a day and a half of backlog.
+LOA_SOURCE_MAX_NEW_LINKS_PER_POLL = env.env_int("LOA_SOURCE_MAX_NEW_LINKS_PER_POLL", 500)
 
 # --- analysis -----------------------------------------------------------------------
 # Trained by `loa model train` (sentiment, topics, story term weights); shipped with Loa.
@@ -309,5 +325,22 @@ LOA_DIGEST_SWEEP_SECONDS = env.env_int("LOA_DIGEST_SWEEP_SECONDS", 300)
 # --- directives ------------------------------------------------------------------------------
 # Units are reminded of a task this many days before its deadline (and once more when late).
 LOA_TASK_REMIND_DAYS = env.env_int("LOA_TASK_REMIND_DAYS", 7)
+# An uploaded directive (DOCX, PDF, text) is read in a child process that is stopped after this
+# many seconds or when it asks for more than this much memory; the web worker never parses it.
+LOA_IMPORT_TIMEOUT_SECONDS = env.env_int("LOA_IMPORT_TIMEOUT_SECONDS", 20)
+LOA_IMPORT_MEMORY_MB = env.env_int("LOA_IMPORT_MEMORY_MB", 512)
+# A directive runs to 5,000–60,000 characters and 5–30 task items; these bounds are ten times the
+# longest, so only a mistake or an attack meets them.
+LOA_DIRECTIVE_MAX_CHARS = env.env_int("LOA_DIRECTIVE_MAX_CHARS", 300_000)
+LOA_DIRECTIVE_MAX_ITEMS = env.env_int("LOA_DIRECTIVE_MAX_ITEMS", 500)
 # How long a roster record is kept after consent unless set otherwise (personal data, kept no longer than needed).
 LOA_PEOPLE_RETENTION_YEARS = env.env_int("LOA_PEOPLE_RETENTION_YEARS", 5)
+# The longest a record may be kept after consent, whatever date is typed: two five-year terms
+# (a party committee's term, over which a speaker or collaborator usually serves), twice the
+# default. Longer needs the consent given again, which moves the consent date.
+LOA_PEOPLE_MAX_RETENTION_YEARS = env.env_int("LOA_PEOPLE_MAX_RETENTION_YEARS", 10)
+if not 1 <= LOA_PEOPLE_RETENTION_YEARS <= LOA_PEOPLE_MAX_RETENTION_YEARS:
+    raise env.ConfigError(
+        "LOA_PEOPLE_RETENTION_YEARS phải từ 1 đến LOA_PEOPLE_MAX_RETENTION_YEARS "
+        f"({LOA_PEOPLE_RETENTION_YEARS} > {LOA_PEOPLE_MAX_RETENTION_YEARS}?)."
+    )

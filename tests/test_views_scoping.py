@@ -118,6 +118,8 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "analysis:correct": lambda o: {"pk": o["article"].pk},
+    "analysis:suggest": lambda o: {"pk": o["article"].pk},
+    "analysis:suggestion_decide": lambda o: {"pk": _suggestion(o["article"])},
     "alerts:acknowledge": lambda o: {"pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
     "incidents:from_alert": lambda o: {"alert_pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
     "incidents:note": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
@@ -290,6 +292,12 @@ def _named(model: str, value: str, field: str = "name") -> int:
     from django.apps import apps
 
     return int(apps.get_model(model).objects.filter(**{field: value}).earliest("pk").pk)
+
+
+def _suggestion(article: Any) -> int:
+    from loa.analysis.models import Suggestion
+
+    return Suggestion.objects.create(article=article, sentiment="negative").pk
 
 
 def _pair(model: str, prefix: str, field: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -57,3 +57,17 @@ class CorrectionForm(forms.Form):
     set_topics = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
     # Set when staff correct the tone of one organisation in the article, not the article's.
     organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SuggestionForm(CorrectionForm):
+    note = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text=_("Why the labels should change; read by those who decide."),
+    )
+
+
+class SuggestionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])

@@ -287,3 +287,49 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.sentiment} {self.topics}"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("Waiting")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Suggestion(models.Model):
+    """Labels proposed by staff who may not correct the article (their units' organisations are
+    not in it). Shown on the article to those who may; accepting one makes it a `Correction` by
+    the one who accepts. A suggestion itself never feeds training."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="suggestions")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    sentiment = models.CharField(_("tone"), max_length=10, choices=Sentiment.choices, blank=True)
+    # Topic ids; None when the suggestion leaves the topics alone (an empty list clears them).
+    topic_ids = models.JSONField(null=True, blank=True)
+    note = models.TextField(_("reason"), max_length=1000, blank=True)
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    correction = models.ForeignKey(
+        Correction, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions"
+    )
+
+    class Meta:
+        verbose_name = _("label suggestion")
+        verbose_name_plural = _("label suggestions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.sentiment} {self.topic_ids} ({self.status})"

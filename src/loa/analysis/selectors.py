@@ -25,6 +25,8 @@ from loa.analysis.models import (
     SavedQuery,
     Sentiment,
     Story,
+    Suggestion,
+    SuggestionStatus,
     Topic,
     tone_of,
 )
@@ -45,6 +47,47 @@ def organisation_editable(*, user: object, organisation: Organisation | None) ->
     if organisation is None or organisation.unit is None:
         return writes_bloc_wide(user)
     return user_can(user, roles.WRITE, organisation.unit)
+
+
+def article_correctable(*, user: object, article: Article) -> bool:
+    """Whether `user` may set the labels of `article`: the bloc's staff, Loa itself, and staff
+    of a unit (or a unit above it) one of whose organisations the article mentions. The labels
+    feed every unit's counts and the next training, so other staff only suggest."""
+    if writes_bloc_wide(user):
+        return True
+    if not user_can(user, roles.WRITE):
+        return False
+    mentioned = Organisation.objects.filter(mentions__article=article, unit__isnull=False)
+    return scope_filter(mentioned, user, unit_field="unit").exists()
+
+
+def article_suggestable(*, user: object, article: Article) -> bool:
+    """Staff who may not correct the article may propose labels to those who may."""
+    return user_can(user, roles.WRITE) and not article_correctable(user=user, article=article)
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    suggestion: Suggestion
+    topic_names: list[str] | None  # None: the suggestion leaves the topics alone
+
+
+def suggestion_open_list(*, article: Article) -> list[SuggestionRow]:
+    """The open suggestions of an article, oldest first, with the names of the topics they propose."""
+    suggestions = list(
+        Suggestion.objects.filter(article=article, status=SuggestionStatus.OPEN)
+        .select_related("organisation", "suggested_by")
+        .order_by("created_at", "id")
+    )
+    wanted = {pk for s in suggestions for pk in (s.topic_ids or [])}
+    names = dict(Topic.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    return [
+        SuggestionRow(
+            suggestion=s,
+            topic_names=None if s.topic_ids is None else [names[pk] for pk in s.topic_ids if pk in names],
+        )
+        for s in suggestions
+    ]
 
 
 def topic_list(*, user: object) -> QuerySet[Topic]:

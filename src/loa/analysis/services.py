@@ -8,12 +8,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.accounts import roles
 from loa.accounts.models import User
+from loa.accounts.scoping import require
 from loa.analysis import hooks, runtime
 from loa.analysis.models import (
     ArticleAnalysis,
@@ -26,8 +29,11 @@ from loa.analysis.models import (
     Sentiment,
     Story,
     StoryTerm,
+    Suggestion,
+    SuggestionStatus,
     Topic,
 )
+from loa.analysis.selectors import article_correctable
 from loa.articles.models import Article
 from loa.articles.search import query_error_message
 from loa.pipeline import stories
@@ -344,6 +350,31 @@ def _mention_tones_apply(*, article: Article, analysis: ArticleAnalysis) -> None
         mentions.filter(organisation_id=organisation_id).update(sentiment=sentiment)
 
 
+def _labels_check(
+    *, article: Article, sentiment: str | None, topic_ids: Sequence[int] | None, organisation: Organisation | None
+) -> None:
+    """What a correction and a suggestion must both say: a known tone, and for an organisation
+    only its tone, of an organisation the article mentions."""
+    if sentiment is not None and sentiment not in Sentiment.values:
+        raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
+    if organisation is not None:
+        if sentiment is None or topic_ids is not None:
+            raise ValidationError(_("Only the tone of an organisation in an article can be corrected."))
+        if not Mention.objects.filter(article=article, organisation=organisation).exists():
+            raise ValidationError(_("The article does not mention this organisation."))
+
+
+def _correction_require(user: User | None, article: Article) -> None:
+    # None is Loa itself (the shell, imports), which corrects any article.
+    if user is not None and not article_correctable(user=user, article=article):
+        raise PermissionDenied(
+            _(
+                "Only the bloc's staff and staff of the units whose organisations the article mentions "
+                "may correct its labels; you may suggest a correction."
+            )
+        )
+
+
 @transaction.atomic
 def correction_record(
     *,
@@ -355,17 +386,14 @@ def correction_record(
 ) -> Correction:
     """Staff set the tone and/or topics of an article, or the tone of one organisation in it:
     shown at once on every page, kept across reanalysis, and (for the article) used as
-    training data by the next `loa model train`."""
+    training data by the next `loa model train`. Only those `article_correctable` allows."""
+    _correction_require(user, article)
     analysis = ArticleAnalysis.objects.select_for_update().filter(article=article).first()
     if analysis is None:
         raise ValidationError(_("The article has not been analysed yet."))
-    if sentiment is not None and sentiment not in Sentiment.values:
-        raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
+    _labels_check(article=article, sentiment=sentiment, topic_ids=topic_ids, organisation=organisation)
     if organisation is not None:
-        if sentiment is None or topic_ids is not None:
-            raise ValidationError(_("Only the tone of an organisation in an article can be corrected."))
-        if not Mention.objects.filter(article=article, organisation=organisation).exists():
-            raise ValidationError(_("The article does not mention this organisation."))
+        assert sentiment is not None
         correction = Correction.objects.create(
             article=article, organisation=organisation, sentiment=sentiment, corrected_by=user
         )
@@ -396,8 +424,64 @@ def correction_record(
     )
 
 
+@transaction.atomic
+def suggestion_submit(
+    *,
+    actor: User,
+    article: Article,
+    sentiment: str | None = None,
+    topic_ids: Sequence[int] | None = None,
+    organisation: Organisation | None = None,
+    note: str = "",
+) -> Suggestion:
+    """Staff who may not correct an article propose its labels; nothing changes until one of
+    those who may accepts. Those who may correct correct directly."""
+    require(actor, roles.WRITE)
+    if article_correctable(user=actor, article=article):
+        raise ValidationError(_("You may correct this article directly."))
+    _labels_check(article=article, sentiment=sentiment, topic_ids=topic_ids, organisation=organisation)
+    if sentiment is None and topic_ids is None:
+        raise ValidationError(_("The suggestion names neither a tone nor topics."))
+    if topic_ids is not None:
+        topic_ids = list(Topic.objects.filter(pk__in=topic_ids).order_by("pk").values_list("pk", flat=True))
+    suggestion = Suggestion(
+        article=article,
+        organisation=organisation,
+        sentiment=sentiment or "",
+        topic_ids=topic_ids,
+        note=note.strip()[:1000],
+        suggested_by=actor,
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_decide(*, actor: User, suggestion: Suggestion, accept: bool) -> Suggestion:
+    """Accept (the labels become a correction by `actor`) or reject an open suggestion."""
+    locked = Suggestion.objects.select_for_update().select_related("article", "organisation").get(pk=suggestion.pk)
+    _correction_require(actor, locked.article)
+    if locked.status != SuggestionStatus.OPEN:
+        raise ValidationError(_("This suggestion has already been decided."))
+    if accept:
+        locked.correction = correction_record(
+            article=locked.article,
+            user=actor,
+            sentiment=locked.sentiment or None,
+            topic_ids=locked.topic_ids,
+            organisation=locked.organisation,
+        )
+    locked.status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.REJECTED
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "correction"])
+    return locked
+
+
 def corrections_as_examples() -> list[dict[str, object]]:
-    """Staff corrections in the training format (title, description, sentiment, topics)."""
+    """Staff corrections in the training format (title, description, sentiment, topics).
+
+    Only corrections: a suggestion teaches nothing until someone who may correct accepts it."""
     latest: dict[int, dict[str, object]] = {}
     # A correction of one organisation's tone says nothing about the article's tone.
     article_corrections = Correction.objects.filter(organisation__isnull=True)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("stories/", views.story_list_view, name="stories"),
     path("stories/<int:pk>/", views.story_detail_view, name="story"),
     path("articles/<int:pk>/correct/", views.correction_view, name="correct"),
+    path("articles/<int:pk>/suggest/", views.suggestion_view, name="suggest"),
+    path("suggestions/<int:pk>/decide/", views.suggestion_decide_view, name="suggestion_decide"),
 ]

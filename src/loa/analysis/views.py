@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +18,14 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
 from loa.analysis import selectors, services
-from loa.analysis.forms import CorrectionForm, OrganisationForm, SavedQueryForm
-from loa.analysis.models import Organisation, SavedQuery
+from loa.analysis.forms import (
+    CorrectionForm,
+    OrganisationForm,
+    SavedQueryForm,
+    SuggestionDecisionForm,
+    SuggestionForm,
+)
+from loa.analysis.models import Organisation, SavedQuery, Suggestion
 from loa.articles import search
 from loa.articles.selectors import article_get, article_search
 from loa.units.selectors import unit_list
@@ -205,36 +213,99 @@ def story_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "analysis/story_detail.html", {"story": story, "page": page})
 
 
+def _labels_form(request: HttpRequest, form_class: type[CorrectionForm]) -> CorrectionForm:
+    form = form_class(request.POST)
+    topics_field = form.fields["topics"]
+    assert isinstance(topics_field, forms.TypedMultipleChoiceField)
+    topics_field.choices = [(t.pk, t.name) for t in selectors.topic_list(user=request.user)]
+    return form
+
+
+def _labels(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """The labels a correction or suggestion form says, as the services take them."""
+    organisation = None
+    if data["organisation"]:
+        organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=data["organisation"])
+    return {
+        "sentiment": data["sentiment"] or None,
+        "topic_ids": data["topics"] if data["set_topics"] and organisation is None else None,
+        "organisation": organisation,
+    }
+
+
 @require_POST
 @login_required
 def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get(user=request.user, pk=pk)
     if article is None:
         raise Http404
-    if not user_can(request.user, roles.WRITE):
+    if not selectors.article_correctable(user=request.user, article=article):
         raise PermissionDenied
-    form = CorrectionForm(request.POST)
-    topics_field = form.fields["topics"]
-    assert isinstance(topics_field, forms.TypedMultipleChoiceField)
-    topics_field.choices = [(t.pk, t.name) for t in selectors.topic_list(user=request.user)]
+    form = _labels_form(request, CorrectionForm)
     if form.is_valid():
-        data = form.cleaned_data
         user = request.user if isinstance(request.user, User) else None
-        organisation = None
-        if data["organisation"]:
-            organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=data["organisation"])
         try:
-            services.correction_record(
-                article=article,
-                user=user,
-                sentiment=data["sentiment"] or None,
-                topic_ids=data["topics"] if data["set_topics"] and organisation is None else None,
-                organisation=organisation,
-            )
+            services.correction_record(article=article, user=user, **_labels(request, form.cleaned_data))
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
         else:
             messages.success(request, _("Labels corrected; they will teach the next training."))
     else:
         messages.error(request, _("The correction could not be read."))
+    return redirect("articles:detail", pk=article.pk)
+
+
+@require_POST
+@login_required
+def suggestion_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    article = article_get(user=request.user, pk=pk)
+    if article is None:
+        raise Http404
+    assert isinstance(request.user, User)
+    form = _labels_form(request, SuggestionForm)
+    if form.is_valid():
+        try:
+            services.suggestion_submit(
+                actor=request.user,
+                article=article,
+                note=form.cleaned_data["note"],
+                **_labels(request, form.cleaned_data),
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Suggestion sent to the staff who may correct this article."))
+    else:
+        messages.error(request, _("The suggestion could not be read."))
+    return redirect("articles:detail", pk=article.pk)
+
+
+@require_POST
+@login_required
+def suggestion_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    # Readers are refused before the lookup, so a suggestion's existence is told to staff only.
+    if not user_can(request.user, roles.WRITE):
+        raise PermissionDenied
+    suggestion = get_object_or_404(Suggestion, pk=pk)
+    article = article_get(user=request.user, pk=suggestion.article_id)
+    if article is None:
+        raise Http404
+    if not selectors.article_correctable(user=request.user, article=article):
+        raise PermissionDenied
+    assert isinstance(request.user, User)
+    form = SuggestionDecisionForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.suggestion_decide(actor=request.user, suggestion=suggestion, accept=accept)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Suggestion accepted; the labels are corrected.") if accept else _("Suggestion rejected.")
+            )
+    else:
+        messages.error(request, _("The decision could not be read."))
     return redirect("articles:detail", pk=article.pk)

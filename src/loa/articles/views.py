@@ -31,16 +31,25 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get(user=request.user, pk=pk)
     if article is None:
         raise Http404
-    from loa.accounts import roles
-    from loa.accounts.scoping import user_can
-    from loa.analysis.forms import CorrectionForm
+    from loa.analysis.forms import CorrectionForm, SuggestionForm
     from loa.analysis.models import Sentiment
-    from loa.analysis.selectors import article_view, topic_list
+    from loa.analysis.selectors import (
+        article_correctable,
+        article_suggestable,
+        article_view,
+        suggestion_open_list,
+        topic_list,
+    )
 
     view = article_view(user=request.user, article=article)
     correction = None
-    if user_can(request.user, roles.WRITE) and view.analysis is not None:
-        correction = CorrectionForm(
+    # Those who may correct the labels do; other staff suggest to them.
+    can_correct = view.analysis is not None and article_correctable(user=request.user, article=article)
+    suggesting = (
+        view.analysis is not None and not can_correct and article_suggestable(user=request.user, article=article)
+    )
+    if view.analysis is not None and (can_correct or suggesting):
+        correction = (SuggestionForm if suggesting else CorrectionForm)(
             initial={"sentiment": view.analysis.sentiment, "topics": [link.topic_id for link in view.topics]}
         )
         topics_field = correction.fields["topics"]
@@ -54,6 +63,8 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "copies": article_copies(article=article),
             "view": view,
             "correction": correction,
+            "suggesting": suggesting,
+            "suggestions": suggestion_open_list(article=article) if can_correct else [],
             "tone_choices": Sentiment.choices,
         },
     )

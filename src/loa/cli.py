@@ -304,6 +304,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from loa.scheduling.services import stale_tasks_reclaim, worker_id_new
+
+    # What a killed worker left RUNNING runs again (or fails, after too many attempts).
+    stale_tasks_reclaim()
     if settings.TASKS_BACKEND_NAME == "rq":
         # RQ takes jobs from the queues in the order given: alerts before ingestion.
         queues = sorted(settings.TASK_QUEUES, key=lambda name: name != "notify")
@@ -321,6 +325,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             interval=args.interval,
             batch=args.burst,
             reload=False,
+            worker_id=worker_id_new(),
         )
     return 0
 

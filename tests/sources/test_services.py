@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from loa.accounts.models import User
 from loa.articles.models import FetchItem
 from loa.articles.runtime import fetch_policy
 from loa.pipeline.fetch import Fetcher
 from loa.sources.models import Outlet, Source, SourceKind
 from loa.sources.selectors import source_health
 from loa.sources.services import counts_add, source_create, source_poll, sources_claim_due
+from tests.conftest import login
+from tests.sources.hostile import Answer, hostile_site
 
 
 @pytest.fixture
@@ -147,3 +152,101 @@ def test_counters_add_up_per_day_and_reason() -> None:
     counts_add(source=source, stage="fetch", outcome="kept", n=0)
     health = source_health(source_ids=[source.pk])[source.pk]
     assert health.reasons == [("fetch", "discarded", "http_404", 3)]
+
+
+def _rss(links: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
+    items = "".join(
+        f"<item><title>Tin {n}</title><link>{url}</link>"
+        + (f"<pubDate>{when.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>" if when else "")
+        + "</item>"
+        for n, (url, when) in enumerate(links)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answer", "reason", "label"),
+    [
+        (Answer(b"<!DOCTYPE html><html><body>Dang nhap</body></html>", "text/html"), "feed_is_html", "Trả về HTML"),
+        (Answer(b""), "empty_listing", "Nội dung rỗng"),
+        (Answer(b"\x00\xff\xfe\x01 garbage"), "not_a_feed", "Không đọc được"),
+    ],
+)
+def test_a_source_answering_no_feed_is_shown_failing_with_its_reason(
+    fetcher: Fetcher, users: dict[str, User], answer: Answer, reason: str, label: str
+) -> None:
+    with hostile_site() as site:
+        site.answers["/rss"] = answer
+        source = source_create(url=f"{site.base}/rss", name="Tin mới")
+        result = source_poll(source=source, fetcher=fetcher)
+    assert (result.outcome, result.found) == ("quarantined", 0)
+    source.refresh_from_db()
+    assert (source.consecutive_failures, source.last_error_reason) == (1, reason)
+    with translation.override("vi"):
+        listing = login(users["admin"]).get(reverse("sources:list")).content.decode()
+        detail = login(users["admin"]).get(reverse("sources:detail", args=[source.pk])).content.decode()
+    row = listing.split('data-testid="source-table"')[1]
+    assert "1 lỗi" in row or "lỗi" in row
+    assert label in row
+    assert "badge ok" not in row
+    assert label in detail.split('data-testid="error-reason"')[1].split("</strong>")[0]
+
+
+@pytest.mark.django_db
+def test_links_to_hosts_in_octal_or_hex_are_refused_not_queued(fetcher: Fetcher) -> None:
+    with hostile_site() as site:
+        site.answers["/rss"] = Answer(
+            _rss(
+                [
+                    ("http://0177.0.0.1/bai-viet/a.html", None),
+                    ("http://017700000001/bai-viet/b.html", None),
+                    ("http://0x7f.0.0.1/bai-viet/c.html", None),
+                    (f"{site.base}/bai-viet/d.html", None),
+                ]
+            )
+        )
+        source = source_create(url=f"{site.base}/rss", name="Tin mới")
+        result = source_poll(source=source, fetcher=fetcher)
+    assert result.new == 1
+    assert list(FetchItem.objects.values_list("url", flat=True)) == [f"{site.base}/bai-viet/d.html"]
+    health = source_health(source_ids=[source.pk])[source.pk]
+    assert ("discover", "discarded", "numeric_host", 3) in health.reasons
+    with pytest.raises(ValidationError, match=r"octal; resolvers may read it as 127\.0\.0\.1"):
+        source_create(url="http://0177.0.0.1/rss", name="x")
+
+
+@pytest.mark.django_db
+def test_new_links_per_poll_are_capped_newest_first_and_the_cap_is_shown(
+    fetcher: Fetcher, users: dict[str, User], settings: Any
+) -> None:
+    settings.LOA_SOURCE_MAX_NEW_LINKS_PER_POLL = 5
+    start = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+    with hostile_site() as site:
+        # Oldest first in the listing, so that keeping the first ones would keep the oldest.
+        links = [(f"{site.base}/bai-viet/tin-{n}.html", start + dt.timedelta(hours=n)) for n in range(12)]
+        site.answers["/rss"] = Answer(_rss(links), etag='"v1"')
+        source = source_create(url=f"{site.base}/rss", name="Tin mới")
+        first = source_poll(source=source, fetcher=fetcher)
+        assert (first.found, first.new, first.skipped) == (12, 5, 7)
+        queued = set(FetchItem.objects.values_list("url", flat=True))
+        assert queued == {url for url, _when in links[7:]}
+        source.refresh_from_db()
+        assert (source.links_cap, source.links_skipped, source.etag) == (5, 7, "")
+        with translation.override("vi"):
+            page = login(users["admin"]).get(reverse("sources:detail", args=[source.pk])).content.decode()
+            listing = login(users["admin"]).get(reverse("sources:list")).content.decode()
+        note = page.split('data-testid="cap-note">')[1].split("</dd>")[0]
+        assert note == "giới hạn 5 liên kết mới mỗi lần quét; bỏ qua 7"
+        assert "badge ok" not in listing.split('data-testid="source-table"')[1]
+        # The unchanged listing is read again (no conditional GET) and gives the next links.
+        second = source_poll(source=source, fetcher=fetcher)
+        assert (second.new, second.skipped, second.not_modified) == (5, 2, False)
+        third = source_poll(source=source, fetcher=fetcher)
+        assert (third.new, third.skipped) == (2, 0)
+        assert FetchItem.objects.count() == 12
+        source.refresh_from_db()
+        assert (source.links_skipped, source.etag, source.cap_note) == (0, '"v1"', "")
+        assert source_poll(source=source, fetcher=fetcher).not_modified
+    health = source_health(source_ids=[source.pk])[source.pk]
+    assert ("discover", "discarded", "over_link_cap", 9) in health.reasons

@@ -43,8 +43,16 @@ RETRY_DELAYS = (
 )
 
 
-def items_enqueue(*, source: Source | None, candidates: Iterable[Candidate]) -> list[str]:
-    """Queue the links not seen before (by canonical URL); returns the new URL keys."""
+@dataclass(frozen=True)
+class Enqueued:
+    keys: list[str]
+    # New links not queued because of `limit`.
+    over_limit: int = 0
+
+
+def items_enqueue(*, source: Source | None, candidates: Iterable[Candidate], limit: int | None = None) -> Enqueued:
+    """Queue the links not seen before (by canonical URL), at most `limit` of them, the
+    first ones; returns the new URL keys."""
     fresh: dict[str, FetchItem] = {}
     for candidate in candidates:
         key = url_key(candidate.url)
@@ -59,14 +67,17 @@ def items_enqueue(*, source: Source | None, candidates: Iterable[Candidate]) -> 
             hint_published=candidate.published,
         )
     if not fresh:
-        return []
+        return Enqueued(keys=[])
     keys = list(fresh)
     known = set(FetchItem.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
     known |= set(Article.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
     new = [item for key, item in fresh.items() if key not in known]
+    over_limit = max(0, len(new) - limit) if limit is not None else 0
+    if over_limit:
+        new = new[:limit]
     # ignore_conflicts: another poller may queue the same link at the same moment.
     FetchItem.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    return [item.url_key for item in new]
+    return Enqueued(keys=[item.url_key for item in new], over_limit=over_limit)
 
 
 def _claimable(now: dt.datetime) -> Q:

@@ -63,6 +63,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                     "enabled": source.enabled,
                     "last_success": source.last_success_at.isoformat() if source.last_success_at else None,
                     "last_error": source.last_error[:300] or None,
+                    "last_error_reason": source.last_error_reason or None,
+                    "links_skipped_at_last_poll": source.links_skipped,
                     "failures_in_a_row": source.consecutive_failures,
                     "fetched": h.fetched,
                     "not_modified": h.not_modified,
@@ -88,7 +90,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{h.discarded:>6} {h.quarantined:>7} {h.failed:>5}  {success}"
         )
         if source.last_error:
-            print(f"      lỗi gần nhất: {source.last_error[:200]}")
+            reason = f"{source.last_error_label}: " if source.last_error_label else ""
+            print(f"      lỗi gần nhất: {reason}{source.last_error[:200]}")
+        if source.cap_note:
+            print(f"      {source.cap_note}")
     print("Hàng đợi (frontier): " + ", ".join(f"{k}={v}" for k, v in frontier.items()))
     return 0
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +61,11 @@ class Source(models.Model):
     last_error_at = models.DateTimeField(_("last error"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    # The reason code of the last error, so that pages can name it in the reader's language.
+    last_error_reason = models.CharField(_("reason of the last error"), max_length=60, blank=True)
+    # New links the last poll left for later because of the per-poll cap, and that cap.
+    links_skipped = models.PositiveIntegerField(_("new links left at the last poll"), default=0)
+    links_cap = models.PositiveIntegerField(_("new links allowed per poll"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +76,21 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet.name} · {self.name}"
+
+    @property
+    def last_error_label(self) -> str:
+        from loa.sources.labels import reason_label
+
+        return reason_label(self.last_error_reason) if self.last_error_reason else ""
+
+    @property
+    def cap_note(self) -> str:
+        if not self.links_skipped:
+            return ""
+        return gettext("limited to %(cap)s new links per poll; %(skipped)s skipped") % {
+            "cap": number_format(self.links_cap, force_grouping=True),
+            "skipped": number_format(self.links_skipped, force_grouping=True),
+        }
 
 
 class HostSlot(models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from loa.pipeline.discover import Candidate, Listing, parse_feed, parse_section, parse_sitemap
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome, Stage, StageError
-from loa.pipeline.urls import host_of
+from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.sources.models import HostSlot, Outlet, OutletTier, PipelineCount, Source, SourceKind
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,11 @@ def source_create(
 ) -> Source:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ValidationError(_("Only http and https addresses can be polled."))
+    if numeric_host_problem(url):
+        raise ValidationError(
+            _("The host writes an IP address in an unusual form (octal, hexadecimal or shortened): %(problem)s")
+            % {"problem": numeric_host_problem(url)}
+        )
     _validate_pattern(link_pattern)
     source = Source(
         outlet=outlet or outlet_for_url(url, name=outlet_name, tier=tier),
@@ -161,6 +166,8 @@ class PollResult:
     new: int = 0
     error: str = ""
     outcome: str = Outcome.KEPT
+    # New links left for a later poll by the per-poll cap.
+    skipped: int = 0
     new_keys: list[str] = field(default_factory=list)
 
 
@@ -208,8 +215,9 @@ def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = N
         result.error, result.outcome = str(error), error.outcome
         counts_add(source=source, stage=Stage.DISCOVER, outcome=error.outcome, reason=error.reason)
         source.last_error_at, source.last_error = now, str(error)[:2000]
+        source.last_error_reason = error.reason[:60]
         source.consecutive_failures += 1
-        fields += ["last_error_at", "last_error", "consecutive_failures"]
+        fields += ["last_error_at", "last_error", "last_error_reason", "consecutive_failures"]
         if error.outcome is Outcome.RETRY:
             # A passing failure is tried again sooner than the regular interval: 1, 2, 4… minutes.
             backoff = dt.timedelta(minutes=min(2 ** (source.consecutive_failures - 1), source.interval_minutes))
@@ -221,8 +229,8 @@ def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = N
     source.etag, source.last_modified = validators["etag"][:300], validators["last_modified"][:100]
     source.last_success_at, source.consecutive_failures = now, 0
     fields += ["etag", "last_modified", "last_success_at", "consecutive_failures"]
-    Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
     if listing is None:
+        Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
         result.not_modified = True
         result.outcome = Outcome.NOT_MODIFIED
         counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.NOT_MODIFIED)
@@ -234,16 +242,35 @@ def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = N
             outcome=Outcome.KEPT,
             reason="malformed_but_readable",
         )
-    candidates: list[Candidate] = listing.candidates
+    candidates: list[Candidate] = [c for c in listing.candidates if not numeric_host_problem(c.url)]
+    refused = len(listing.candidates) - len(candidates)
+    counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.DISCARDED, reason="numeric_host", n=refused)
     result.found = len(candidates)
-    result.new_keys = items_enqueue(source=source, candidates=candidates)
+    cap = settings.LOA_SOURCE_MAX_NEW_LINKS_PER_POLL
+    enqueued = items_enqueue(source=source, candidates=_newest_first(candidates), limit=cap)
+    result.new_keys, result.skipped = enqueued.keys, enqueued.over_limit
     result.new = len(result.new_keys)
+    source.links_skipped, source.links_cap = result.skipped, cap
+    fields += ["links_skipped", "links_cap"]
+    if result.skipped:
+        # Forget the validators so that the next poll reads the whole listing again, even
+        # unchanged, and takes the next links left over from this one.
+        source.etag = source.last_modified = ""
+    Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
     counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.KEPT, reason="new", n=result.new)
+    counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.DISCARDED, reason="over_link_cap", n=result.skipped)
     counts_add(
         source=source,
         stage=Stage.DISCOVER,
         outcome=Outcome.DISCARDED,
         reason="already_seen",
-        n=result.found - result.new,
+        n=result.found - result.new - result.skipped,
     )
     return result
+
+
+def _newest_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Dated links newest first, then undated ones in the listing's order (feeds list the
+    newest first), so that a capped poll keeps the freshest news."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(candidates, key=lambda c: (c.published is None, -(c.published or oldest).timestamp()))

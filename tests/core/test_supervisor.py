@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from loa.core.supervisor import Child, Supervisor, describe_exit
+from tests.test_cli import LOA, free_port, wait_for
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
 WAIT = 60  # seconds: the machine running the suite may be loaded
@@ -127,3 +130,57 @@ def test_the_back_off_doubles_up_to_its_cap_and_starts_over_once_a_child_stayed_
 def test_exits_are_described_by_status_or_signal() -> None:
     assert describe_exit(3) == "status 3"
     assert describe_exit(-signal.SIGKILL) == "signal SIGKILL"
+
+
+def children_of(parent: int) -> dict[str, int]:
+    """The `loa` sub-command each child of `parent` runs (web is `serve`), by its pid, from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended while we looked
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"loa" in argv:
+            found[argv[argv.index(b"loa") + 1].decode()] = int(entry.name)
+    return found
+
+
+def test_up_keeps_serving_while_a_killed_worker_and_scheduler_come_back(
+    tmp_path: Path, fresh_database_url: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOA_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(LOA_VAR_DIR=str(tmp_path / "var"), DATABASE_URL=fresh_database_url)
+    port = free_port()
+    login = f"http://127.0.0.1:{port}/login/"
+    # A file, not a pipe: the access log of every probe would fill a pipe nobody reads yet.
+    with (tmp_path / "up.log").open("wb") as log:
+        up = subprocess.Popen(
+            [*LOA, "up", "--port", str(port), "--web-workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        assert "Đăng nhập" in wait_for(login, timeout=90).decode()
+        wait_until(lambda: {"serve", "worker", "scheduler"} <= children_of(up.pid).keys(), "the three children")
+        web = children_of(up.pid)["serve"]
+        for name in ("worker", "scheduler"):
+            killed = children_of(up.pid)[name]
+            os.kill(killed, signal.SIGKILL)
+
+            def back(name: str = name, killed: int = killed) -> bool:
+                # The web server answers all along, not only once the child is back.
+                assert "Đăng nhập" in wait_for(login, timeout=10).decode()
+                return children_of(up.pid).get(name) not in (None, killed)
+
+            wait_until(back, f"the {name}'s restart")
+            assert up.poll() is None
+        assert children_of(up.pid)["serve"] == web, "the web server was never restarted"
+    finally:
+        up.send_signal(signal.SIGINT)
+        up.wait(60)
+    output = (tmp_path / "up.log").read_text(encoding="utf-8")
+    assert up.returncode == 0, output
+    for name in ("worker", "scheduler"):
+        assert re.search(rf"{name} \(pid \d+\) exited unexpectedly with signal SIGKILL", output), output
+        assert f"{name} stopped" in output

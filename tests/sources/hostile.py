@@ -16,6 +16,7 @@ class Answer:
     content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
     etag: str = ""
+    location: str = ""
 
 
 @dataclass
@@ -48,6 +49,8 @@ def hostile_site() -> Iterator[Site]:
             self.send_header("Content-Length", str(len(answer.body)))
             if answer.etag:
                 self.send_header("ETag", answer.etag)
+            if answer.location:
+                self.send_header("Location", answer.location)
             self.end_headers()
             self.wfile.write(answer.body)
 

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from loa.pipeline.outcomes import Outcome, StageError, discard, quarantine, retry
-from loa.pipeline.urls import host_of
+from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.text.encoding import decode, sniff_html_charset
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,10 @@ class AddressGuard:
         host = parts.hostname
         if not host:
             raise discard("bad_url", url)
+        # 0177.0.0.1 and the like: the resolver and the HTTP client may read them differently.
+        numeric = numeric_host_problem(url)
+        if numeric:
+            raise discard("numeric_host", numeric)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -142,3 +144,36 @@ def test_an_answer_that_is_no_sitemap_is_quarantined_with_its_reason(body: bytes
     with pytest.raises(StageError) as caught:
         parse_sitemap(body, "https://bao.vn/sitemap.xml", NOW, max_age=dt.timedelta(days=1))
     assert (caught.value.outcome, caught.value.reason) == (Outcome.QUARANTINED, reason)
+
+
+def _urlset(urls: list[str]) -> bytes:
+    entries = "".join(f"<url><loc>{url}</loc><lastmod>2026-11-24T10:00:00+07:00</lastmod></url>" for url in urls)
+    return (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode()
+    )
+
+
+def test_a_gzipped_sitemap_is_read() -> None:
+    packed = gzip.compress(_urlset(["https://bao.vn/a-1.html", "https://bao.vn/b-2.html"]))
+    listing = parse_sitemap(packed, "https://bao.vn/sitemap.xml.gz", NOW, max_age=dt.timedelta(days=3))
+    assert [c.url for c in listing.candidates] == ["https://bao.vn/a-1.html", "https://bao.vn/b-2.html"]
+
+
+def test_a_gzip_bomb_sitemap_is_refused_in_bounded_memory() -> None:
+    bomb = gzip.compress(b"\0" * (50 * 1024 * 1024), 9)
+    assert len(bomb) < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(StageError) as caught:
+            parse_sitemap(bomb, "https://bao.vn/s.xml.gz", NOW, max_age=dt.timedelta(days=3), max_unpacked=5_000_000)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (caught.value.outcome, caught.value.reason) == (Outcome.QUARANTINED, "sitemap_too_large")
+    assert peak < 12 * 1024 * 1024, peak
+    # A large sitemap of real entries stops at the byte cap, not at the ratio.
+    big = gzip.compress(_urlset([f"https://bao.vn/bai-{n}-{n * 7919 % 100003}.html" for n in range(60_000)]))
+    with pytest.raises(StageError) as caught:
+        parse_sitemap(big, "https://bao.vn/s.xml.gz", NOW, max_age=dt.timedelta(days=3), max_unpacked=1_000_000)
+    assert caught.value.reason == "sitemap_too_large"
+    assert "larger than 1000000 bytes" in caught.value.detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -250,3 +251,35 @@ def test_new_links_per_poll_are_capped_newest_first_and_the_cap_is_shown(
         assert source_poll(source=source, fetcher=fetcher).not_modified
     health = source_health(source_ids=[source.pk])[source.pk]
     assert ("discover", "discarded", "over_link_cap", 9) in health.reasons
+
+
+@pytest.mark.django_db
+def test_gzipped_sitemaps_are_read_and_a_gzip_bomb_is_refused_with_its_reason(
+    fetcher: Fetcher, users: dict[str, User]
+) -> None:
+    now = timezone.now()
+    with hostile_site() as site:
+        entries = "".join(
+            f"<url><loc>{site.base}/bai-viet/tin-{n}.html</loc><lastmod>{now.isoformat()}</lastmod></url>"
+            for n in range(3)
+        )
+        urlset = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        site.answers["/sitemap-news.xml.gz"] = Answer(gzip.compress(urlset.encode()), "application/x-gzip")
+        index = (
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site.base}/sitemap-news.xml.gz</loc></sitemap></sitemapindex>"
+        )
+        site.answers["/sitemap.xml"] = Answer(index.encode(), "application/xml")
+        # 50 MB of zeros, packed to about 50 KB.
+        site.answers["/bom.xml.gz"] = Answer(gzip.compress(b"\0" * (50 * 1024 * 1024), 9), "application/gzip")
+        good = source_create(url=f"{site.base}/sitemap.xml", name="Sơ đồ", kind=SourceKind.SITEMAP)
+        assert source_poll(source=good, fetcher=fetcher).new == 3
+        bomb = source_create(url=f"{site.base}/bom.xml.gz", name="Bom", kind=SourceKind.SITEMAP)
+        result = source_poll(source=bomb, fetcher=fetcher)
+    assert result.outcome == "quarantined"
+    bomb.refresh_from_db()
+    assert bomb.last_error_reason == "sitemap_too_large"
+    assert "decompressed body" in bomb.last_error
+    with translation.override("vi"):
+        page = login(users["admin"]).get(reverse("sources:detail", args=[bomb.pk])).content.decode()
+    assert "Sơ đồ trang nén quá lớn khi giải nén" in page

@@ -38,6 +38,7 @@ REASONS: dict[str, Promise] = {
     "empty_listing": _("Empty response (no feed or sitemap)"),
     "feed_is_html": _("Returned HTML instead of RSS/Atom"),
     "sitemap_is_html": _("Returned HTML instead of a sitemap"),
+    "sitemap_too_large": _("Compressed sitemap too large once unpacked"),
     "not_a_feed": _("Unreadable: not RSS or Atom"),
     "numeric_host": _("Host is an IP address written in an unusual form (octal, hexadecimal, shortened)"),
     "over_link_cap": _("Over the cap of new links per poll (left for later polls)"),

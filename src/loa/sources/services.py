@@ -190,11 +190,15 @@ def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listin
     if source.kind == SourceKind.HTML:
         return parse_section(response.text(), response.final_url, source.link_pattern), validators
     max_age = dt.timedelta(days=settings.LOA_SITEMAP_MAX_AGE_DAYS)
-    listing = parse_sitemap(response.body, response.final_url, now, max_age=max_age)
+    unpacked = fetcher.policy.max_bytes
+    listing = parse_sitemap(response.body, response.final_url, now, max_age=max_age, max_unpacked=unpacked)
     candidates = list(listing.candidates)
     for child in listing.sitemaps[:MAX_CHILD_SITEMAPS]:
         child_response = fetcher.get(child, accept="application/xml, text/xml")
-        candidates += parse_sitemap(child_response.body, child_response.final_url, now, max_age=max_age).candidates
+        child_listing = parse_sitemap(
+            child_response.body, child_response.final_url, now, max_age=max_age, max_unpacked=unpacked
+        )
+        candidates += child_listing.candidates
     if source.link_pattern:
         pattern = re.compile(source.link_pattern)
         candidates = [c for c in candidates if pattern.search(c.url)]

@@ -32,6 +32,9 @@ PUBLIC |= {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
+# Past a log-in lock: reached before logging in; the link's secret token alone decides whose
+# lock it lifts, and asking for one answers the same whether the account exists.
+PUBLIC |= {"accounts:unlock_request", "accounts:unlock_sent", "accounts:unlock"}
 # A calendar client fetches the secret calendar address without a log-in: the token alone
 # decides whose calendar it is (scoping as that user's calendar page: tests/events).
 PUBLIC |= {"events:feed"}

@@ -128,3 +128,7 @@ class AccountCreateForm(AccountForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class UnlockRequestForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)

@@ -49,3 +49,23 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.username
+
+
+class LoginUnlock(models.Model):
+    """A link e-mailed to an account's own address that lets its owner past the lock others can
+    put on the username by failing to log in as them. The link holds a random token; only its
+    hash is stored, and it works once, for LOA_LOGIN_UNLOCK_MINUTES."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_unlocks")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in unlock link")
+        verbose_name_plural = _("log-in unlock links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,8 @@ one active administrator: the last one can be neither demoted nor deactivated.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import secrets
 import string
@@ -20,13 +22,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.models import Role, User
+from loa.accounts.models import LoginUnlock, Role, User
 from loa.accounts.scoping import SYSTEM, require
 from loa.accounts.selectors import is_last_administrator
 from loa.units.models import Unit
@@ -206,3 +208,63 @@ def user_password_mail_send(*, actor: object, user: User, welcome: bool = False)
     except Exception as exc:  # smtplib and socket errors alike: the administrator is told
         logger.warning("sending the set-password e-mail to account %s failed: %s", user.pk, exc)
         raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc
+
+
+# --- the e-mailed link past a log-in lock ------------------------------------------------
+
+# One unlock mail per account in this time, so that the form cannot flood someone's inbox.
+UNLOCK_MAIL_INTERVAL = dt.timedelta(minutes=5)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login_unlock_send(*, username: str) -> None:
+    """E-mail the account named `username` a one-time link past the lock on its username, to the
+    address on file. Silent in every case (unknown, inactive or address-less account, a mail
+    sent moments ago, a mail server that refuses): the page asking must not tell whether the
+    account exists."""
+    user = User.objects.filter(username=username.strip(), is_active=True).exclude(email="").first()
+    now = timezone.now()
+    if user is None or LoginUnlock.objects.filter(user=user, created_at__gte=now - UNLOCK_MAIL_INTERVAL).exists():
+        return
+    minutes = int(settings.LOA_LOGIN_UNLOCK_MINUTES)
+    token = secrets.token_urlsafe(32)
+    LoginUnlock.objects.create(user=user, token_hash=_token_hash(token), expires_at=now + dt.timedelta(minutes=minutes))
+    site = settings.LOA_SITE_URL.rstrip("/")
+    link = site + reverse("accounts:unlock", kwargs={"token": token})
+    context = {"user": user, "link": link, "site": site, "minutes": minutes}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("accounts/email/unlock_subject.txt", context).splitlines())
+        body = render_to_string("accounts/email/unlock.txt", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+    )
+    try:
+        message.send()
+    except Exception as exc:  # smtplib and socket errors alike; the person may ask again later
+        logger.warning("sending the unlock e-mail to account %s failed: %s", user.pk, exc)
+
+
+def _unlock_usable(token: str) -> LoginUnlock | None:
+    row = LoginUnlock.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
+    if row is None or row.used_at is not None or row.expires_at <= timezone.now() or not row.user.is_active:
+        return None
+    return row
+
+
+def login_unlock_valid(*, token: str) -> bool:
+    """Whether the link still works (read when it is opened, without spending it)."""
+    return _unlock_usable(token) is not None
+
+
+@transaction.atomic
+def login_unlock_redeem(*, token: str) -> User | None:
+    """Spend an unlock link: the account it unlocks, or None when it is unknown, used or expired."""
+    row = _unlock_usable(token)
+    if row is None:
+        return None
+    # Two clicks at once: only the one that marks it used first gets the account.
+    spent = LoginUnlock.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now())
+    return row.user if spent else None

@@ -18,6 +18,10 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.account_deactivate_view, name="deactivate"),
     path("<int:pk>/reactivate/", views.account_reactivate_view, name="reactivate"),
     path("<int:pk>/password-mail/", views.account_password_mail_view, name="password_mail"),
+    # Past a log-in lock: reached before logging in, like "forgot password".
+    path("unlock/", views.unlock_request_view, name="unlock_request"),
+    path("unlock/sent/", views.unlock_sent_view, name="unlock_sent"),
+    path("unlock/<str:token>/", views.unlock_view, name="unlock"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

@@ -16,9 +16,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loa.accounts import roles, services
+from loa.accounts import roles, services, throttle
 from loa.accounts.decorators import capability_required
-from loa.accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, PasswordChoice
+from loa.accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, PasswordChoice, UnlockRequestForm
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
 from loa.accounts.selectors import user_list
@@ -154,3 +154,30 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {"hours": services.link_hours()}
         return super().form_valid(form)
+
+
+def unlock_request_view(request: HttpRequest) -> HttpResponse:
+    """Ask for a link past a log-in lock; the answer is the same whether the account exists."""
+    form = UnlockRequestForm(request.POST or None, initial={"username": request.GET.get("username", "")[:150]})
+    if request.method == "POST" and form.is_valid():
+        services.login_unlock_send(username=form.cleaned_data["username"])
+        return redirect("accounts:unlock_sent")
+    return render(request, "registration/unlock_request.html", {"form": form})
+
+
+def unlock_sent_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/unlock_sent.html")
+
+
+def unlock_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link only shows a button: mail scanners that fetch links must not spend it."""
+    if request.method == "POST":
+        user = services.login_unlock_redeem(token=token)
+        if user is not None:
+            throttle.unlock_pass_grant(request=request, username=user.get_username())
+            messages.success(request, _("Unlocked in this browser: log in with your password."))
+            return redirect("login")
+        valid = False
+    else:
+        valid = services.login_unlock_valid(token=token)
+    return render(request, "registration/unlock.html", {"valid": valid}, status=200 if valid else 410)

@@ -140,9 +140,10 @@ def test_the_bloc_accepts_a_suggestion_and_it_becomes_its_correction(
     # Its author and other staff who may not correct cannot decide it.
     url = reverse("analysis:suggestion_decide", args=[suggestion.pk])
     assert login(users["pvn_staff"]).post(url, {"decision": "accept"}).status_code == 403
-    assert 'data-testid="suggestions"' not in login(users["pvn_staff"]).get(
-        reverse("articles:detail", args=[evn_only.pk])
-    ).content.decode()
+    assert (
+        'data-testid="suggestions"'
+        not in login(users["pvn_staff"]).get(reverse("articles:detail", args=[evn_only.pk])).content.decode()
+    )
 
     assert bloc.post(url, {"decision": "accept"}).status_code == 302
     suggestion.refresh_from_db()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from loa.accounts.models import User
@@ -112,7 +112,7 @@ def test_staff_of_a_mentioned_organisations_unit_and_the_bloc_correct_it(
     correction_record(article=evn_only, user=users["bloc_staff"], sentiment="neutral")
     assert _tone(evn_only) == "neutral"
     # They correct directly rather than suggest.
-    with pytest.raises(Exception, match="directly"):
+    with pytest.raises(ValidationError, match="trực tiếp"):
         suggestion_submit(actor=users["evn_staff"], article=evn_only, sentiment="negative")
     # An article that mentions PVN as well is PVN's staff's to correct too.
     both = _analysed(

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import DayField, day_formfield
 from loa.directives.models import Directive, LinkKind
 from loa.units.forms import UnitTreeChoiceField
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("Text, DOCX or PDF with a text layer."))
     unit = forms.TypedChoiceField(label=_("Registered by"), coerce=int)
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."), code="too_large")
+        return upload
 
 
 class DirectiveForm(forms.ModelForm[Directive]):

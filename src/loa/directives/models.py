@@ -4,6 +4,7 @@ task items, the units each item is assigned to, and the units' progress reports 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -47,6 +48,16 @@ class Directive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type} {self.symbol}".strip() or self.title[:80]
+
+    def clean(self) -> None:
+        limit = settings.LOA_DIRECTIVE_MAX_CHARS
+        if len(self.text) > limit:
+            raise ValidationError(
+                {
+                    "text": _("The text is longer than %(limit)s characters, more than a directive holds.")
+                    % {"limit": limit}
+                }
+            )
 
 
 class LinkKind(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loa.accounts import roles
 from loa.accounts.models import User
@@ -32,7 +33,7 @@ from loa.directives.models import (
     ProgressReport,
     TaskItem,
 )
-from loa.docformat.read import UnreadableDocument, text_of
+from loa.docformat.read import Limits, Problem, UnreadableDocument, text_of_isolated
 from loa.text.directives import ParsedDirective, parse_directive
 from loa.text.folding import fold
 from loa.units.models import Unit, UnitKind, UnitRevision
@@ -55,16 +56,77 @@ def _require_bloc_writer(user: object) -> None:
 
 def directive_import(*, user: object, data: bytes, filename: str, unit: Unit) -> Directive:
     """Registers the directive a file holds (text in any encoding, DOCX or PDF), with its
-    citations and task items as read; what could not be read is left for the correction form."""
+    citations and task items as read; what could not be read is left for the correction form.
+
+    The file is read in a child process bounded in time and memory (`LOA_IMPORT_*`), and the
+    directive in text and items (`LOA_DIRECTIVE_MAX_*`): anything an upload can do ends as a
+    `ValidationError` saying why."""
     require(user, roles.WRITE, unit)
+    limits = Limits(
+        max_chars=settings.LOA_DIRECTIVE_MAX_CHARS,
+        timeout=settings.LOA_IMPORT_TIMEOUT_SECONDS,
+        memory_mb=settings.LOA_IMPORT_MEMORY_MB,
+    )
     try:
-        text = text_of(data, filename)
+        text = text_of_isolated(data, filename, limits=limits)
     except UnreadableDocument as exc:
-        raise ValidationError(_("The file cannot be read: %(reason)s") % {"reason": exc}) from None
+        raise ValidationError(
+            _("The file cannot be read: %(reason)s") % {"reason": unreadable_reason(exc)}, code=str(exc.code)
+        ) from None
     parsed = parse_directive(text)
     if not parsed.text.strip():
         raise ValidationError(_("The file holds no text."))
+    _check_item_count(len(parsed.items))
     return _register(user=user, parsed=parsed, unit=unit, source_name=filename[:255])
+
+
+_REASONS = {
+    Problem.TOO_LARGE: gettext_lazy("the file is larger than %(mb)s MB"),
+    Problem.NOT_DOCX: gettext_lazy("it is not a DOCX (Word) document that can be opened"),
+    Problem.TOO_MANY_ENTRIES: gettext_lazy("the DOCX holds %(count)s parts, more than %(limit)s"),
+    Problem.UNPACKED_TOO_LARGE: gettext_lazy("unpacked, the DOCX would take more than %(mb)s MB"),
+    Problem.PART_TOO_LARGE: gettext_lazy("“%(part)s” in the DOCX unpacks to more than %(mb)s MB"),
+    Problem.RATIO: gettext_lazy(
+        "“%(part)s” in the DOCX is compressed %(ratio)s times, more than %(limit)s: a zip bomb, not a document"
+    ),
+    Problem.BAD_ENTRY: gettext_lazy(
+        "the DOCX holds a part that is encrypted, repeated, compressed in an unknown way or misnamed (%(part)s)"
+    ),
+    Problem.INVALID_XML: gettext_lazy("“%(part)s” in the DOCX is not well-formed XML (%(detail)s)"),
+    Problem.DTD: gettext_lazy("“%(part)s” in the DOCX declares a DTD or entities, which Word documents never do"),
+    Problem.TOO_DEEP: gettext_lazy("“%(part)s” in the DOCX nests elements more than %(limit)s levels deep"),
+    Problem.TEXT_NODE: gettext_lazy("“%(part)s” in the DOCX holds a run of text longer than %(limit)s characters"),
+    Problem.TOO_LONG: gettext_lazy("the text is longer than %(limit)s characters, more than a directive holds"),
+    Problem.TIMEOUT: gettext_lazy("reading it took longer than %(seconds)s seconds"),
+    Problem.MEMORY: gettext_lazy("reading it needs more than %(mb)s MB of memory"),
+    Problem.OLD_DOC: gettext_lazy("old Word files (.doc) are not read; save the file as .docx or PDF"),
+    Problem.NOT_TEXT: gettext_lazy("this is not a text, DOCX or PDF file"),
+    Problem.PDF_TOOL: gettext_lazy("pdftotext is not installed (Debian package poppler-utils)"),
+    Problem.PDF_UNREADABLE: gettext_lazy("the PDF cannot be read (%(detail)s)"),
+    Problem.PDF_NO_TEXT: gettext_lazy("the PDF has no text layer (a scan?); type or OCR it first"),
+    Problem.FAILED: gettext_lazy("reading it failed (%(detail)s)"),
+}
+
+
+def unreadable_reason(exc: UnreadableDocument) -> str:
+    """Why the file cannot be read, in the user's language."""
+    template = _REASONS.get(exc.code)
+    if template is None:
+        return str(exc)
+    try:
+        return str(template) % exc.params
+    except (KeyError, TypeError, ValueError):
+        return str(exc)
+
+
+def _check_item_count(count: int) -> None:
+    limit = settings.LOA_DIRECTIVE_MAX_ITEMS
+    if count > limit:
+        raise ValidationError(
+            _("The document holds %(count)s task items, more than the %(limit)s a directive may hold.")
+            % {"count": count, "limit": limit},
+            code="too_many_items",
+        )
 
 
 @transaction.atomic
@@ -190,6 +252,7 @@ def items_correct(*, user: object, directive: Directive, changes: list[ItemChang
             position,
         )
         item.save()
+    _check_item_count(directive.items.count())
 
 
 def directive_link(*, user: object, source: Directive, target: Directive, kind: str) -> DirectiveLink:

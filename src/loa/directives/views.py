@@ -22,8 +22,6 @@ from loa.directives.models import Assignment, AssignmentStatus, Directive, Evide
 from loa.units.forms import UnitTreeChoiceField
 from loa.units.selectors import TreeRow, unit_list, unit_tree, writable_unit_list
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
 
 def _directive(request: HttpRequest, pk: int) -> Directive:
     directive = selectors.directive_get(user=request.user, pk=pk)
@@ -44,17 +42,21 @@ def _writable_units(request: HttpRequest) -> list[tuple[object, str]]:
 
 @login_required
 def directive_list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
     form = ImportForm()
     units = _writable_units(request)
     set_choices(form.fields["unit"], units)
+    return _list_page(request, form if units else None)
+
+
+def _list_page(request: HttpRequest, form: ImportForm | None) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
     return render(
         request,
         "directives/directive_list.html",
         {
             "directives": selectors.directive_list(user=request.user, query=query)[:300],
             "query": query,
-            "form": form if units else None,
+            "form": form,
         },
     )
 
@@ -66,19 +68,16 @@ def directive_import_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ImportForm(request.POST, request.FILES)
     set_choices(form.fields["unit"], _writable_units(request))
+    # A refused file is said on the form, next to the file it is about, not as a bare message.
     if not form.is_valid():
-        messages.error(request, _("Choose a file and the unit that registers it."))
-        return redirect("directives:list")
+        return _list_page(request, form)
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_IMPORT_BYTES:
-        messages.error(request, _("The file is larger than 20 MB."))
-        return redirect("directives:list")
     unit = get_object_or_404(unit_list(user=request.user), pk=form.cleaned_data["unit"])
     try:
         directive = services.directive_import(user=request.user, data=upload.read(), filename=upload.name, unit=unit)
     except ValidationError as error:
-        fail(request, error)
-        return redirect("directives:list")
+        form.add_error("file", error)
+        return _list_page(request, form)
     messages.success(request, _("Imported; check what was read and correct it if needed."))
     return redirect("directives:detail", pk=directive.pk)
 

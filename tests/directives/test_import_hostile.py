@@ -133,3 +133,22 @@ def test_a_real_docx_still_imports(staff: Client, tree: Tree) -> None:
     directive = Directive.objects.get()
     assert directive.symbol == "60-KL/ĐUK"
     assert directive.items.count() == 3
+
+
+def test_the_bounds_hold_in_the_service_and_the_model(tree: Tree, settings: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from loa.accounts.scoping import SYSTEM
+    from loa.directives import services
+
+    text = "Số 12-CT/ĐUK\nChỉ thị\nvề việc thử\nCác cấp ủy thực hiện tốt các nhiệm vụ sau:\n1. Một việc.\n2. Hai việc."
+    directive = services.directive_import(user=SYSTEM, data=text.encode(), filename="a.txt", unit=tree.board)
+    settings.LOA_DIRECTIVE_MAX_ITEMS = 3
+    changes = [services.ItemChange(number=str(n), text=f"Việc {n}", bodies="") for n in range(3, 5)]
+    with pytest.raises(ValidationError, match="4 nhiệm vụ"):
+        services.items_correct(user=SYSTEM, directive=directive, changes=changes)
+    assert directive.items.count() == 2
+    settings.LOA_DIRECTIVE_MAX_CHARS = 100
+    directive.text = "x" * 101
+    with pytest.raises(ValidationError, match="dài hơn 100 ký tự"):
+        directive.full_clean()

@@ -96,8 +96,13 @@ def database_config(default_sqlite: Path) -> dict[str, Any]:
         config["OPTIONS"] = {
             # Web, worker and scheduler share one file: WAL lets readers and one writer
             # proceed together, IMMEDIATE transactions avoid lock-upgrade deadlocks and
-            # the timeout waits out short write bursts instead of failing them.
-            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+            # the timeout waits out short write bursts instead of failing them. secure_delete
+            # zeroes the space a deleted or rewritten row leaves, so that an erased person's
+            # name is not still in the file's free space (loa.core.database); it costs some
+            # writes on deletes, which are rare next to inserts here.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import DayField, day_formfield
 from loa.people.models import Course, Person, PersonKind
+from loa.people.services import retention_error
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -30,6 +33,15 @@ class PersonForm(forms.ModelForm[Person]):
             "active",
         ]
         formfield_callback = day_formfield
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        consent_on, retain_until = data.get("consent_on"), data.get("retain_until")
+        if consent_on and retain_until:
+            error = retention_error(consent_on, retain_until)
+            if error:
+                self.add_error("retain_until", error)
+        return data
 
 
 class PersonFilterForm(forms.Form):

@@ -9,13 +9,16 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import require, scope_of
+from loa.core.database import wal_checkpoint
 from loa.people.models import Course, Enrolment, Person
 from loa.text.normalization import normalize
 
@@ -66,33 +69,134 @@ def person_save(*, user: object, person: Person | None, data: dict[str, Any]) ->
         target.retain_until = _years_later(target.consent_on, settings.LOA_PEOPLE_RETENTION_YEARS)
     if target.retain_until <= today:
         raise ValidationError(_("The keep-until date has passed; such a record is not kept."))
+    too_long = retention_error(target.consent_on, target.retain_until)
+    if too_long:
+        raise ValidationError({"retain_until": too_long})
     target.full_clean()
     target.save()
     return target
 
 
-def _scrub_history(person: Person) -> None:
-    """The audit log keeps who changed what and when, but not the erased values themselves."""
+def _personal_values(person: Person) -> list[str]:
+    """Every value the person's personal fields have held: the current ones and those their
+    audit history recorded (a name corrected since, an old e-mail), longest first so that a
+    name is replaced whole before a shorter earlier spelling of it."""
+    values = {str(getattr(person, field) or "") for field in PERSONAL_FIELDS}
+    for entry in LogEntry.objects.get_for_object(person).only("changes", "serialized_data"):
+        for field, pair in (entry.changes_dict or {}).items():
+            if field in PERSONAL_FIELDS and isinstance(pair, list | tuple):
+                values.update(str(value) for value in pair if value not in (None, ""))
+        stored = (entry.serialized_data or {}).get("fields", {}) if isinstance(entry.serialized_data, dict) else {}
+        values.update(str(stored[field]) for field in PERSONAL_FIELDS if stored.get(field))
+    # Very short values ("A", "0") would blank unrelated words of the entries they appear in.
+    return sorted((value for value in values if len(value) >= 3 and value != ERASED_NAME), key=len, reverse=True)
+
+
+def _without(value: Any, secrets: list[str]) -> Any:
+    """`value` (an audit entry's JSON or text) with each of `secrets` replaced by ERASED_NAME."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, ERASED_NAME)
+        return value
+    if isinstance(value, list):
+        return [_without(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: _without(item, secrets) for key, item in value.items()}
+    return value
+
+
+def _masked(changes: Any) -> Any:
+    """A person's own changes with the personal fields' values starred: the entry still says
+    that the name or e-mail changed, and when, but not to what."""
+    if not isinstance(changes, dict):
+        return changes
+    return {
+        field: ["***" if value not in (None, "") else value for value in pair]
+        if field in PERSONAL_FIELDS and isinstance(pair, list)
+        else pair
+        for field, pair in changes.items()
+    }
+
+
+AUDIT_TEXT_FIELDS = ("object_repr", "changes", "changes_text", "serialized_data", "additional_data")
+
+
+def _referencing_entries(person: Person) -> list[tuple[LogEntry, models.Model | None]]:
+    """The audit entries of every row that points to the person through a foreign key
+    (enrolments, study sessions they spoke at…), found by reference: the rows that point to
+    them now, and rows since deleted or moved whose logged changes held the person's id.
+    Each comes with the row as it is now (None when it is gone)."""
+    found: list[tuple[LogEntry, models.Model | None]] = []
+    for relation in Person._meta.related_objects:
+        if not (relation.one_to_many or relation.one_to_one) or not relation.field.concrete:
+            continue
+        model, field = relation.related_model, relation.field.name
+        assert isinstance(model, type)
+        kind = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        rows = {str(row.pk): row for row in model._default_manager.filter(**{field: person})}
+        pks = set(rows)
+        mentioning = LogEntry.objects.filter(content_type=kind, changes__has_key=field).only("object_pk", "changes")
+        for entry in mentioning:
+            pair = (entry.changes_dict or {}).get(field)
+            if isinstance(pair, list | tuple) and str(person.pk) in {str(value) for value in pair}:
+                pks.add(entry.object_pk)
+        for entry in LogEntry.objects.filter(content_type=kind, object_pk__in=pks):
+            row = rows.get(entry.object_pk)
+            if row is None and entry.object_pk not in rows:
+                row = model._default_manager.filter(pk=entry.object_pk).first()
+            found.append((entry, row))
+    return found
+
+
+def _scrub_history(person: Person) -> int:
+    """The audit log keeps who changed what and when, but not the erased values themselves:
+    neither in the person's own entries nor in those of the rows that point to them (an
+    enrolment is logged as "<name> · <course>"). Entries are found by reference, never by
+    searching the log's text for the name; within them, every value the person's fields ever
+    held is replaced. Returns the number of entries rewritten."""
+    secrets = _personal_values(person)
+    changed: list[LogEntry] = []
     for entry in LogEntry.objects.get_for_object(person):
-        changes = entry.changes_dict
-        if any(field in changes for field in PERSONAL_FIELDS):
-            for field in PERSONAL_FIELDS:
-                if field in changes:
-                    changes[field] = ["***" if value not in (None, "") else value for value in changes[field]]
-            entry.changes = changes
-            entry.object_repr = ERASED_NAME
-            entry.save(update_fields=["changes", "object_repr"])
-        elif entry.object_repr != ERASED_NAME:
-            entry.object_repr = ERASED_NAME
-            entry.save(update_fields=["object_repr"])
+        entry.object_repr = ERASED_NAME
+        entry.changes = _without(_masked(entry.changes_dict or entry.changes), secrets)
+        entry.changes_text = _without(entry.changes_text, secrets)
+        entry.serialized_data = _without(entry.serialized_data, secrets)
+        entry.additional_data = _without(entry.additional_data, secrets)
+        changed.append(entry)
+    for entry, row in _referencing_entries(person):
+        # A row still there names itself afresh (the person's part of it now reads "(đã xoá)");
+        # a deleted one keeps its logged name with the person's values replaced, or the mark
+        # alone when none is found in it (the name may have been written some other way).
+        if row is not None:
+            entry.object_repr = str(row)
+        else:
+            scrubbed = _without(entry.object_repr, secrets)
+            entry.object_repr = scrubbed if scrubbed != entry.object_repr else ERASED_NAME
+        for name in AUDIT_TEXT_FIELDS[1:]:
+            setattr(entry, name, _without(getattr(entry, name), secrets))
+        changed.append(entry)
+    LogEntry.objects.bulk_update(changed, AUDIT_TEXT_FIELDS, batch_size=500)
+    return len(changed)
 
 
-@transaction.atomic
-def person_erase(*, user: object, person: Person) -> Person:
-    """Erases what identifies the person (on their request, or when the record's time is up)."""
-    require(user, roles.WRITE, person.unit)
-    if person.erased_at is not None:
-        return person
+def retention_bound(consent_on: dt.date) -> dt.date:
+    """The last day a record may be kept: LOA_PEOPLE_MAX_RETENTION_YEARS after consent.
+    Keeping it longer needs consent given again (a new consent date)."""
+    return _years_later(consent_on, settings.LOA_PEOPLE_MAX_RETENTION_YEARS)
+
+
+def retention_error(consent_on: dt.date, retain_until: dt.date) -> str | None:
+    """Why `retain_until` is refused, or None; the form and `person_save` say the same."""
+    bound = retention_bound(consent_on)
+    if retain_until <= bound:
+        return None
+    return _(
+        "A record is kept at most %(years)d years after consent, until %(day)s; "
+        "to keep it longer, record the consent given again."
+    ) % {"years": settings.LOA_PEOPLE_MAX_RETENTION_YEARS, "day": date_format(bound, "SHORT_DATE_FORMAT")}
+
+
+def _erase(person: Person) -> None:
     for field in PERSONAL_FIELDS:
         setattr(person, field, "")
     person.full_name = ERASED_NAME
@@ -100,19 +204,31 @@ def person_erase(*, user: object, person: Person) -> Person:
     person.erased_at = timezone.now()
     person.save()
     _scrub_history(person)
+
+
+@transaction.atomic
+def person_erase(*, user: object, person: Person) -> Person:
+    """Erases what identifies the person (on their request, or when the record's time is up),
+    from the roster and the audit log, and then from the database files (after commit)."""
+    require(user, roles.WRITE, person.unit)
+    if person.erased_at is not None:
+        return person
+    _erase(person)
+    transaction.on_commit(wal_checkpoint)
     return person
 
 
 def people_purge(*, today: dt.date | None = None) -> int:
     """Erases every record kept past its date; run daily by the scheduler."""
-    from loa.accounts.scoping import SYSTEM
-
     today = today or timezone.localdate()
     due = Person.objects.filter(erased_at__isnull=True, retain_until__lt=today).select_related("unit")
     count = 0
     for person in due:
-        person_erase(user=SYSTEM, person=person)
+        with transaction.atomic():
+            _erase(person)
         count += 1
+    if count:
+        transaction.on_commit(wal_checkpoint)
     return count
 
 

@@ -56,6 +56,9 @@ class Results:
     error: str = ""
 
 
+MAX_PAGE = 1_000_000
+
+
 def article_search(
     *,
     user: object,
@@ -68,8 +71,15 @@ def article_search(
     if not _may_read(user):
         return Results(hits=[], total=0, page=1, pages=0)
     size = max(1, min(size, 100))
-    page = max(1, page)
+    # A page number comes from the address: one past any real result set keeps the offset a
+    # database integer (99999999999999999999 overflowed SQLite's and answered 500), and a
+    # page past the last shows the last, as the paginated lists do.
+    page = max(1, min(page, MAX_PAGE))
     found = search.run(query, filters=filters, order=order, limit=size, offset=(page - 1) * size)
+    last = max(1, math.ceil(found.total / size))
+    if page > last:
+        page = last
+        found = search.run(query, filters=filters, order=order, limit=size, offset=(page - 1) * size)
     articles = Article.objects.select_related("outlet").in_bulk(found.ids)
     phrases: list[Phrase] = found.phrases
     hits = [

@@ -227,7 +227,7 @@ class BoundedDecoder:
         if len(tokens) > MAX_LAYERS:
             raise UnsupportedEncoding(f"{len(tokens)} stacked content-encodings ({content_encoding!r})")
         # The last coding applied is the first to undo.
-        self._layers = [_layer(token) for token in reversed(tokens)]
+        self._layers = [_layer(token) for token in reversed(tokens)] or [_Identity()]
         self.max_bytes = max_bytes
         self.max_ratio = max_ratio
         self.ratio_floor = ratio_floor

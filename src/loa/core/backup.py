@@ -401,7 +401,15 @@ def restore_apply(*, archive: Path, force: bool = False, now: dt.datetime | None
             kept += _secret_swap(Path(settings.VAR_DIR) / "secret_key", staging / SECRET_MEMBER, stamp=stamp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    migrated = _migrate()
+    try:
+        migrated = _migrate()
+    except Exception as exc:
+        # A migration fails in many ways (database, data, code); each needs the same advice.
+        where = "; ".join(kept) or "(không có)"
+        raise BackupError(
+            f"Đã khôi phục nhưng cập nhật cấu trúc thất bại (migrate failed): {exc}. "
+            f"Bản cũ được giữ tại: {where}. Sửa lỗi rồi chạy: loa manage migrate"
+        ) from exc
     return RestoreResult(
         vendor=vendor,
         loa_version=str(manifest.get("loa_version", "")),

@@ -17,6 +17,7 @@ import json
 import logging
 import smtplib
 import statistics
+import time
 from collections.abc import Iterable, Sequence
 
 import httpx
@@ -34,7 +35,7 @@ from loa.accounts.models import User
 from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, DeliveryStatus, RuleKind
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, QueryMatch, SavedQuery, Story
 from loa.articles.models import Article
-from loa.pipeline.fetch import AddressGuard, parse_networks
+from loa.pipeline.fetch import AddressGuard, deadline_scope, guarded_transport, parse_networks
 from loa.pipeline.outcomes import Outcome, StageError
 from loa.units.models import Unit
 
@@ -414,9 +415,14 @@ def webhook_signature(body: bytes) -> str:
     return "sha256=" + hmac.new(settings.LOA_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
+# A receiver that answers a byte at a time does not hold the sender longer than this.
+WEBHOOK_DEADLINE_SECONDS = 30.0
+
+
 def _send_webhook(delivery: Delivery) -> None:
+    guard = AddressGuard(parse_networks(settings.LOA_WEBHOOK_ALLOW_NETWORKS))
     try:
-        AddressGuard(parse_networks(settings.LOA_WEBHOOK_ALLOW_NETWORKS)).check_url(delivery.target)
+        guard.check_url(delivery.target)
     except StageError as error:
         if error.outcome == Outcome.RETRY:
             raise
@@ -430,7 +436,18 @@ def _send_webhook(delivery: Delivery) -> None:
         "X-Loa-Alert": str(delivery.alert_id),
         "X-Loa-Delivery": str(delivery.pk),
     }
-    response = httpx.post(delivery.target, content=body, headers=headers, timeout=10.0, follow_redirects=False)
+    # The name is resolved again to connect, perhaps to another address (DNS rebinding):
+    # the guarded transport checks the address actually connected to before sending.
+    try:
+        with (
+            httpx.Client(transport=guarded_transport(guard), timeout=10.0, follow_redirects=False) as client,
+            deadline_scope(time.monotonic() + WEBHOOK_DEADLINE_SECONDS),
+        ):
+            response = client.post(delivery.target, content=body, headers=headers)
+    except StageError as error:
+        if error.outcome == Outcome.RETRY:
+            raise
+        raise PermanentFailure(str(error)) from error
     response.raise_for_status()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.pipeline.discover import Candidate, Listing, parse_feed, parse_section, parse_sitemap
-from loa.pipeline.fetch import Fetcher
+from loa.pipeline.fetch import SLOW_REASONS, Fetcher
 from loa.pipeline.outcomes import Outcome, Stage, StageError
 from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.sources.models import HostSlot, Outlet, OutletTier, PipelineCount, Source, SourceKind
@@ -24,6 +25,10 @@ from loa.sources.models import HostSlot, Outlet, OutletTier, PipelineCount, Sour
 logger = logging.getLogger(__name__)
 
 MAX_CHILD_SITEMAPS = 5
+# A poll of a slow host stops fetching child sitemaps past this many seconds (or at its
+# first slow fetch), so that one host does not hold the worker; the next poll lists the
+# rest again.
+POLL_BUDGET_SECONDS = 60.0
 
 
 def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str = "", n: int = 1) -> None:
@@ -172,6 +177,7 @@ class PollResult:
 
 
 def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listing | None, dict[str, str]]:
+    started = time.monotonic()
     response = fetcher.get(
         source.url,
         etag=source.etag,
@@ -194,7 +200,20 @@ def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listin
     listing = parse_sitemap(response.body, response.final_url, now, max_age=max_age, max_unpacked=unpacked)
     candidates = list(listing.candidates)
     for child in listing.sitemaps[:MAX_CHILD_SITEMAPS]:
-        child_response = fetcher.get(child, accept="application/xml, text/xml")
+        if time.monotonic() - started > POLL_BUDGET_SECONDS:
+            counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.RETRY, reason="deadline")
+            logger.warning(
+                "poll %s: over %ss, other child sitemaps left for the next poll", source.url, POLL_BUDGET_SECONDS
+            )
+            break
+        try:
+            child_response = fetcher.get(child, accept="application/xml, text/xml")
+        except StageError as error:
+            if error.reason not in SLOW_REASONS | {"host_slow"}:
+                raise
+            counts_add(source=source, stage=Stage.DISCOVER, outcome=error.outcome, reason=error.reason)
+            logger.warning("poll %s: %s; other child sitemaps left for the next poll", source.url, error)
+            break
         child_listing = parse_sitemap(
             child_response.body, child_response.final_url, now, max_age=max_age, max_unpacked=unpacked
         )

@@ -374,7 +374,8 @@ class Fetcher:
         a fetch that ran out of time is not tried again here (its queue retries it later)
         and marks its host slow for `slow_host_pause`."""
         policy = self.policy
-        with deadline_scope(time.monotonic() + policy.call_deadline):
+        # A configured deadline longer than call_deadline still gets one full attempt.
+        with deadline_scope(time.monotonic() + max(policy.call_deadline, policy.deadline)):
             self._check_not_slow(url)
             if policy.respect_robots and not self.allowed_by_robots(url):
                 raise discard("robots_disallowed", url)
@@ -442,8 +443,10 @@ class Fetcher:
 
     def _mark_slow(self, url: str) -> None:
         if self.policy.slow_host_pause > 0:
+            now = time.monotonic()
             with self._robots_lock:
-                self._slow[host_of(url)] = time.monotonic() + self.policy.slow_host_pause
+                self._slow = {host: until for host, until in self._slow.items() if until > now}
+                self._slow[host_of(url)] = now + self.policy.slow_host_pause
 
     def _load_robots(self, root: str) -> urllib.robotparser.RobotFileParser | None:
         try:

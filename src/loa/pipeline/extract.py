@@ -23,6 +23,9 @@ from loa.text.normalization import normalize
 logger = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 200
+# An XHTML page's XML declaration names the encoding its bytes had; the text here is
+# decoded already (by loa.text.encoding, as everywhere), and lxml refuses such a string.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ def extract_article(
     hint_title: str = "",
     hint_published: dt.datetime | None = None,
 ) -> Extracted:
+    html = _XML_DECLARATION.sub("", html, count=1)
     if not html.strip():
         raise discard("empty_page", url)
     try:

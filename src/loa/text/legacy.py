@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 
 from loa.text.syllables import canonical, is_valid
 
@@ -190,7 +191,7 @@ def _improves(before: str, after: str) -> bool:
 
 def detect(text: str) -> str | None:
     """The legacy encoding `text` is written in, or None for Unicode (or anything else)."""
-    if len(_UNICODE_VIETNAMESE.findall(text)) > 2:
+    if _unicode(text):
         return None
     candidates = []
     if _LEGACY_HINT.search(text):
@@ -208,27 +209,33 @@ def detect(text: str) -> str | None:
     return best
 
 
-# VIQR marks and "dd", found at C speed; each is then checked by hand, which is faster
-# than a pattern that must test every vowel of the text.
-_VIQR_MARKS = re.compile(r"[\^(+`~']|[dD][dD][aeiouyAEIOUY]")
+# VIQR marks after a vowel and "dd", found at C speed (one leading character class, which
+# the engine scans for; the lookbehinds then test the letters around it); each is then
+# checked by hand, which is faster than a pattern that must test every vowel of the text.
+_VIQR_MARKS = re.compile(r"[\^(+`~'dD](?:(?<=[aeiouyAEIOUY][\^(+`~'])|(?<=[dD])[dD][aeiouyAEIOUY])")
 _ASCII_VOWELS = frozenset("aeiouyAEIOUY")
 
 
-def _viqr_hinted(text: str) -> bool:
+def _viqr_hints(text: str) -> Iterator[int]:
+    """Where `text` has a VIQR mark that reads as one."""
     for match in _VIQR_MARKS.finditer(text):
         start = match.start()
         before = text[start - 1] if start else " "
         mark = match.group(0)
         if len(mark) == 3:
             if not before.isalpha():
-                return True
+                yield start
         elif before in _ASCII_VOWELS:
             if mark != "'":
-                return True
+                yield start
+                continue
             after = text[start + 1 : start + 2]
             if after.isascii() and (after.isalpha() or after in " \t\n,;:!"):
-                return True
-    return False
+                yield start
+
+
+def _viqr_hinted(text: str) -> bool:
+    return next(_viqr_hints(text), None) is not None
 
 
 def _hinted(text: str) -> bool:
@@ -245,14 +252,9 @@ def repair(text: str) -> str:
     if not _hinted(text):
         return text
     lines = text.split("\n")
-    encoding = detect(text)
+    encoding = _choose(text, lines)
     if encoding is None:
-        if len(lines) == 1:
-            return text
-        encodings = {found for line in lines if _hinted(line) and (found := detect(line))}
-        if len(encodings) != 1:
-            return text
-        encoding = encodings.pop()
+        return text
     convert = CONVERTERS[encoding]
     out = []
     for line in lines:
@@ -262,3 +264,89 @@ def repair(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _choose(text: str, pieces: list[str]) -> str | None:
+    """The encoding of the whole text, or else the one encoding its pieces agree on."""
+    encoding = detect(text)
+    if encoding is not None or len(pieces) == 1:
+        return encoding
+    encodings = {found for piece in pieces if _hinted(piece) and (found := detect(piece))}
+    return encodings.pop() if len(encodings) == 1 else None
+
+
+# Markup that is not text: scripts, styles and comments, then any tag. The text between
+# them is what a reader sees and what decides the encoding. One group, so that
+# `split` hands back text and markup alternately, at C speed.
+_MARKUP = re.compile(
+    r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[!?/]?[A-Za-z][^>]*>)",
+    re.DOTALL | re.IGNORECASE,
+)
+_TAG = re.compile(r"<(?:!doctype|html|head|body|meta|title|p|div|br)\b", re.IGNORECASE)
+
+
+# Two hints with neither a tag nor a letter that only Unicode has between them: a legacy
+# passage quoted in a Unicode page, found at C speed. The "©" and "·" of a Unicode page's
+# footer and lists stand alone or among Unicode letters.
+_PASSAGE = re.compile(
+    f"{_LEGACY_HINT.pattern}[^<{_LEGACY_HINT.pattern[1:-1]}{_UNICODE_VIETNAMESE.pattern[1:-1]}]*{_LEGACY_HINT.pattern}"
+)
+
+
+def looks_like_markup(text: str) -> bool:
+    return bool(_TAG.search(text, 0, 4096))
+
+
+def _unicode(text: str) -> bool:
+    # Three are enough to decide; counting all of them cost as much as the rest on a page.
+    return len(list(islice(_UNICODE_VIETNAMESE.finditer(text), 3))) > 2
+
+
+def repair_markup(document: str) -> str:
+    """`repair` for an HTML page: the encoding is decided on the page's text, not its tags
+    and scripts, and applied to the text between tags and, for the byte-table encodings,
+    to the tags' attribute values (titles and descriptions live there). VIQR is never
+    applied to tags: its marks are the quotes and punctuation of the markup itself.
+
+    A page whose text reads as one legacy encoding is converted throughout, a bold word
+    included, which alone would prove nothing. In a Unicode page only TCVN3 or VNI
+    passages of two hints or more are looked for, and converted when they improve:
+    looking at every piece of every page cost twenty times the decoding itself.
+    """
+    if _unicode(document):
+        if not _PASSAGE.search(document):
+            return document
+        parts = _MARKUP.split(document)
+        return _repair_pieces(parts, [i for i in range(0, len(parts), 2) if _PASSAGE.search(parts[i])])
+    parts = _MARKUP.split(document)
+    visible = "\n".join(parts[0::2])
+    if not _hinted(visible):
+        return document
+    encoding = detect(visible)
+    if encoding is None:
+        return _repair_pieces(parts, [i for i in range(0, len(parts), 2) if _hinted(parts[i])])
+    convert = CONVERTERS[encoding]
+    # TCVN3 also moves Latin-1 letters that are no hint ("è" is "ố"): every piece.
+    for index in range(0, len(parts), 2):
+        if encoding == "viqr" or not parts[index].isascii():
+            parts[index] = convert(parts[index])
+    if encoding != "viqr":
+        for index in range(1, len(parts), 2):
+            tag = parts[index]
+            if tag[1:2].isalpha() and not tag.isascii() and not tag[:7].lower().startswith(("<script", "<style")):
+                parts[index] = convert(tag)
+    return "".join(parts)
+
+
+def _repair_pieces(parts: list[str], candidates: list[int]) -> str:
+    """Convert the candidate pieces that improve, when they agree on one encoding."""
+    found = {name for index in candidates if (name := detect(parts[index]))}
+    if len(found) != 1:
+        return "".join(parts)
+    encoding = found.pop()
+    convert = CONVERTERS[encoding]
+    for index in candidates:
+        converted = convert(parts[index])
+        if converted != parts[index] and (_improves(parts[index], converted) or detect(parts[index]) == encoding):
+            parts[index] = converted
+    return "".join(parts)

@@ -22,7 +22,10 @@ _CONTINUATION = (
     "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
-SIGNATURE = re.compile(f"[ÂÃÄÅÆÌÍ][{_CONTINUATION}]|á[¸¹º»]|â[€‚\u0080-\u0082]")
+# Written from the second character back, so that the search starts from one character
+# class: a pattern that starts with "á" or "â" stops at every one of them in Vietnamese
+# text and took 3 ms on a 100 KB page, this one 1 ms.
+SIGNATURE = re.compile(f"[{_CONTINUATION}](?:(?<=[ÂÃÄÅÆÌÍ].)|(?<=á[¸¹º»])|(?<=â[€‚\u0080-\u0082]))")
 # "Â" before a Windows-1252 punctuation mark would be UTF-8 for a C1 control, which no
 # text contains: it is an uppercase "Â" followed by, say, a dash ("ÂM–DƯƠNG"). ftfy
 # rewrites the control as the punctuation and drops the letter; such repairs are refused.
@@ -32,6 +35,20 @@ _NOT_UTF8 = re.compile(
 )
 # Split on plain whitespace only: a no-break space may be the second byte of "à".
 _TOKEN = re.compile(r"[^ \t\n]+")
+
+
+# What SIGNATURE needs, tested as single characters and as patterns that start with a
+# letter, which the engine finds far faster than a character class or a pair starting
+# with the common "á" (capitals such as "Â" are ordinary Vietnamese: what follows tells).
+_SECONDS = "¸¹º»€‚\x80\x81\x82"
+_LEADS = {lead: re.compile(f"{lead}[{_CONTINUATION}]") for lead in "ÂÃÄÅÆÌÍ"}
+
+
+def suspect(text: str) -> bool:
+    """Whether `text` may hold mojibake; false for most text, and cheaply."""
+    return any(char in text for char in _SECONDS) or any(
+        lead in text and pattern.search(text) for lead, pattern in _LEADS.items()
+    )
 
 
 def _controls(text: str) -> int:
@@ -56,7 +73,7 @@ def _repair_token(token: str) -> str:
 
 
 def repair(text: str) -> str:
-    if not SIGNATURE.search(text):
+    if not suspect(text) or not SIGNATURE.search(text):
         return text
     lines = []
     for line in text.split("\n"):

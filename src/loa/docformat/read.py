@@ -20,12 +20,12 @@ import json
 import os
 import posixpath
 import resource
+import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -389,28 +389,23 @@ def text_of_pdf(data: bytes, *, limits: Limits | None = None) -> str:
         process = subprocess.Popen(  # noqa: S603 - fixed argv; the document goes in on stdin
             [binary, "-enc", "UTF-8", "-", "-"], stdin=source, stdout=subprocess.PIPE, stderr=errors
         )
-        timed_out = threading.Event()
-
-        def stop() -> None:
-            timed_out.set()
-            process.kill()
-
-        timer = threading.Timer(seconds, stop)
-        timer.start()
         try:
-            assert process.stdout is not None
-            output = process.stdout.read(cap + 1)
-            if len(output) > cap:
+            output, timed_out = _read_until(process, cap, seconds)
+            if len(output) > cap or timed_out:
                 process.kill()
-            returncode = process.wait()
+            try:
+                # Output closed; a process that lingers after that gets the same time again at most.
+                returncode = process.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                returncode = -1
         finally:
-            timer.cancel()
             if process.poll() is None:
                 process.kill()
                 process.wait()
             if process.stdout is not None:
                 process.stdout.close()
-        if timed_out.is_set():
+        if timed_out:
             raise UnreadableDocument(
                 f"reading the PDF took longer than {seconds:g} s", code=Problem.TIMEOUT, seconds=f"{seconds:g}"
             )
@@ -424,6 +419,30 @@ def text_of_pdf(data: bytes, *, limits: Limits | None = None) -> str:
     if not text.strip():
         raise UnreadableDocument("the PDF has no text layer (a scan?); type or OCR it first", code=Problem.PDF_NO_TEXT)
     return text
+
+
+def _read_until(process: subprocess.Popen[bytes], cap: int, seconds: float) -> tuple[bytes, bool]:
+    """What `process` writes, up to `cap` + 1 bytes, until it closes its output or `seconds` pass
+    (then the flag is true). The deadline is kept by `select` in this thread, not by a timer
+    thread: a thread's timed wait is the one wait the shifted-clock test pass cannot shorten."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + seconds
+    pieces: list[bytes] = []
+    size = 0
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while size <= cap:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"".join(pieces), True
+            if not selector.select(left):
+                continue
+            piece = os.read(process.stdout.fileno(), min(65536, cap + 1 - size))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+    return b"".join(pieces), False
 
 
 # --- in a child process -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from loa.accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
 from loa.accounts.selectors import user_list
+from loa.core.editing import form_page
 from loa.core.web import fail
 
 PAGE_SIZE = 50
@@ -61,42 +62,49 @@ def _account(request: HttpRequest, pk: int) -> User:
 @capability_required(roles.ADMINISTER)
 def account_create_view(request: HttpRequest) -> HttpResponse:
     form = AccountCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        by_mail = form.cleaned_data["password_by"] == PasswordChoice.MAIL
+
+    def save() -> User:
         data = form.account_data()
-        try:
-            account = services.user_create(
-                actor=request.user,
-                username=data.username,
-                full_name=data.full_name,
-                email=data.email,
-                role=data.role,
-                unit=data.unit,
-                password=None if by_mail else form.cleaned_data["password1"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Account %(username)s created.") % {"username": account.username})
-            if by_mail:
-                _send_link(request, account, welcome=True)
-            return redirect("accounts:detail", pk=account.pk)
-    return render(request, "accounts/account_form.html", {"form": form, "title": _("New account")})
+        by_mail = form.cleaned_data["password_by"] == PasswordChoice.MAIL
+        return services.user_create(
+            actor=request.user,
+            username=data.username,
+            full_name=data.full_name,
+            email=data.email,
+            role=data.role,
+            unit=data.unit,
+            password=None if by_mail else form.cleaned_data["password1"],
+        )
+
+    def done(account: User) -> HttpResponse:
+        if form.cleaned_data["password_by"] == PasswordChoice.MAIL:
+            _send_link(request, account, welcome=True)
+        return redirect("accounts:detail", pk=account.pk)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=done,
+        message=lambda account: _("Account %(username)s created.") % {"username": account.username},
+        title=_("New account"),
+        context={"testid": "account-form"},
+    )
 
 
 @capability_required(roles.ADMINISTER)
 def account_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     form = AccountForm(request.POST or None, user=request.user, account=account)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=request.user, user=account, data=form.account_data())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("accounts:detail", pk=account.pk)
-    return render(request, "accounts/account_form.html", {"form": form, "title": account.username, "account": account})
+    return form_page(
+        request,
+        form,
+        save=lambda: services.user_update(actor=request.user, user=account, data=form.account_data()),
+        done=lambda _saved: redirect("accounts:detail", pk=account.pk),
+        message=_("Saved."),
+        title=account.username,
+        context={"testid": "account-form", "account": account, "cancel": reverse("accounts:detail", args=[account.pk])},
+    )
 
 
 def _send_link(request: HttpRequest, account: User, *, welcome: bool) -> None:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from loa.accounts.scoping import user_can
 from loa.alerts import selectors, services
 from loa.alerts.forms import RuleForm
 from loa.alerts.models import AlertRule, AlertStatus
+from loa.core.editing import form_page, working_copy
 from loa.incidents.forms import OpenFromAlertForm
 from loa.incidents.models import Incident
 from loa.incidents.selectors import playbook_list
@@ -87,27 +89,31 @@ def rule_list_view(request: HttpRequest) -> HttpResponse:
 def _rule_form(request: HttpRequest, rule: AlertRule | None) -> HttpResponse:
     if not selectors.rule_editable(user=request.user, rule=rule):
         raise PermissionDenied
-    form = RuleForm(request.POST or None, instance=rule, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = RuleForm(request.POST or None, instance=working_copy(rule), user=request.user)
+
+    def save() -> AlertRule:
         data = dict(form.cleaned_data)
-        try:
-            if not user_can(request.user, roles.WRITE, data["unit"]):
-                raise ValidationError(_("You may not set rules for that unit."))
-            services.rule_save(
-                rule=rule,
-                name=data.pop("name"),
-                unit=data.pop("unit"),
-                kind=data.pop("kind"),
-                organisation=data.pop("organisation"),
-                saved_query=data.pop("saved_query"),
-                **data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved. The rule looks at new articles from now on."))
-            return redirect("alerts:rules")
-    return render(request, "analysis/form.html", {"form": form, "title": _("Alert rule")})
+        if not user_can(request.user, roles.WRITE, data["unit"]):
+            raise ValidationError(_("You may not set rules for that unit."))
+        return services.rule_save(
+            rule=rule,
+            name=data.pop("name"),
+            unit=data.pop("unit"),
+            kind=data.pop("kind"),
+            organisation=data.pop("organisation"),
+            saved_query=data.pop("saved_query"),
+            **data,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done="alerts:rules",
+        message=_("Saved. The rule looks at new articles from now on."),
+        title=_("Alert rule"),
+        context={"cancel": reverse("alerts:rules")},
+    )
 
 
 @login_required

@@ -28,6 +28,7 @@ from loa.analysis.forms import (
 from loa.analysis.models import Organisation, SavedQuery, Suggestion
 from loa.articles import search
 from loa.articles.selectors import article_get, article_search
+from loa.core.editing import form_page
 from loa.units.selectors import unit_list
 
 
@@ -96,34 +97,37 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None) 
     unit_field = form.fields["unit"]
     assert isinstance(unit_field, forms.TypedChoiceField)
     unit_field.choices = _unit_choices(request, blank=True)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Organisation:
         data = form.cleaned_data
         unit = (
             unit_list(user=request.user, include_inactive=True).filter(pk=data["unit"]).first()
             if data["unit"]
             else None
         )
-        try:
-            if not selectors.organisation_editable(user=request.user, organisation=Organisation(unit=unit)):
-                raise ValidationError(_("You may not follow organisations for that unit."))
-            saved = services.organisation_save(
-                organisation=organisation,
-                name=data["name"],
-                short_name=data["short_name"],
-                unit=unit,
-                aliases=data["aliases"],
-                acronyms=data["acronyms"],
-                ambiguous_aliases=data["ambiguous_aliases"],
-                context_terms=data["context_terms"],
-                exclusion_terms=data["exclusion_terms"],
-                enabled=data["enabled"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved. New articles are matched at once; run `loa reanalyze` for older ones."))
-            return redirect("analysis:organisation", pk=saved.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": _("Monitored organisation")})
+        if not selectors.organisation_editable(user=request.user, organisation=Organisation(unit=unit)):
+            raise ValidationError(_("You may not follow organisations for that unit."))
+        return services.organisation_save(
+            organisation=organisation,
+            name=data["name"],
+            short_name=data["short_name"],
+            unit=unit,
+            aliases=data["aliases"],
+            acronyms=data["acronyms"],
+            ambiguous_aliases=data["ambiguous_aliases"],
+            context_terms=data["context_terms"],
+            exclusion_terms=data["exclusion_terms"],
+            enabled=data["enabled"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda saved: redirect("analysis:organisation", pk=saved.pk),
+        message=_("Saved. New articles are matched at once; run `loa reanalyze` for older ones."),
+        title=_("Monitored organisation"),
+    )
 
 
 @login_required
@@ -172,20 +176,24 @@ def _query_form(request: HttpRequest, saved: SavedQuery | None) -> HttpResponse:
     unit_field = form.fields["unit"]
     assert isinstance(unit_field, forms.TypedChoiceField)
     unit_field.choices = _unit_choices(request, blank=False)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> SavedQuery:
         data = form.cleaned_data
         unit = get_object_or_404(unit_list(user=request.user), pk=data["unit"])
         user = request.user if isinstance(request.user, User) else None
-        try:
-            result = services.saved_query_save(
-                saved=saved, name=data["name"], query=data["query"], unit=unit, user=user, enabled=data["enabled"]
-            )
-        except ValidationError as error:
-            form.add_error("query", error)
-        else:
-            messages.success(request, _("Saved. New articles are matched at once; run `loa reanalyze` for older ones."))
-            return redirect("analysis:query", pk=result.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": _("Saved query")})
+        return services.saved_query_save(
+            saved=saved, name=data["name"], query=data["query"], unit=unit, user=user, enabled=data["enabled"]
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda result: redirect("analysis:query", pk=result.pk),
+        message=_("Saved. New articles are matched at once; run `loa reanalyze` for older ones."),
+        title=_("Saved query"),
+        error_field="query",
+    )
 
 
 @login_required

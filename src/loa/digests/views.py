@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from loa.accounts.scoping import user_can
 from loa.analysis.selectors import organisation_list, topic_list
 from loa.articles.models import Article
 from loa.articles.selectors import article_list
+from loa.core.editing import form_page, set_queryset, working_copy
 from loa.core.web import fail, set_choices
 from loa.digests import selectors, services
 from loa.digests.forms import AddForm, BuildForm, CommentForm, IntroductionForm, ProfileForm
@@ -285,21 +287,20 @@ def profile_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_form(request: HttpRequest, profile: DigestProfile | None) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=profile)
-    form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
-    form.fields["letterhead"].queryset = letterhead_list(user=request.user)  # type: ignore[attr-defined]
-    form.fields["organisations"].queryset = organisation_list(user=request.user).filter(enabled=True)  # type: ignore[attr-defined]
-    form.fields["topics"].queryset = topic_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_save(user=request.user, profile=profile, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Profile saved."))
-            return redirect("digests:profiles")
-    title = _("New press review profile") if profile is None else profile.name
-    return render(request, "analysis/form.html", {"form": form, "title": title})
+    form = ProfileForm(request.POST or None, instance=working_copy(profile))
+    set_queryset(form.fields["unit"], unit_list(user=request.user))
+    set_queryset(form.fields["letterhead"], letterhead_list(user=request.user))
+    set_queryset(form.fields["organisations"], organisation_list(user=request.user).filter(enabled=True))
+    set_queryset(form.fields["topics"], topic_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.profile_save(user=request.user, profile=profile, data=form.cleaned_data),
+        done="digests:profiles",
+        message=_("Profile saved."),
+        title=_("New press review profile") if profile is None else profile.name,
+        context={"cancel": reverse("digests:profiles")},
+    )
 
 
 @login_required

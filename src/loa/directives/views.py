@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, working_copy
 from loa.core.web import fail, set_choices
 from loa.directives import selectors, services
 from loa.directives.forms import AssignForm, DirectiveForm, ImportForm, ItemFormSet, LinkForm, ProgressForm
@@ -123,13 +124,14 @@ def directive_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.directive_writable(user=request.user, directive=directive):
         raise PermissionDenied
     items = list(directive.items.all())
-    form = DirectiveForm(request.POST or None, instance=directive)
+    form = DirectiveForm(request.POST or None, instance=working_copy(directive))
     formset = ItemFormSet(
         request.POST or None,
         initial=[{"item": item.pk, "number": item.number, "text": item.text, "bodies": item.bodies} for item in items],
         prefix="items",
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+    def save() -> None:
         by_pk = {item.pk: item for item in items}
         changes = [
             services.ItemChange(
@@ -142,17 +144,18 @@ def directive_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
             for data in formset.cleaned_data
             if data
         ]
-        try:
-            fresh = Directive.objects.get(pk=directive.pk)
-            services.directive_correct(user=request.user, directive=fresh, fields=form.cleaned_data)
-            services.items_correct(user=request.user, directive=fresh, changes=changes)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Corrections saved."))
-            return redirect("directives:detail", pk=directive.pk)
-    return render(
-        request, "directives/directive_correct.html", {"form": form, "formset": formset, "directive": directive}
+        services.directive_correct(user=request.user, directive=directive, fields=form.cleaned_data)
+        services.items_correct(user=request.user, directive=directive, changes=changes)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda _saved: redirect("directives:detail", pk=directive.pk),
+        message=_("Corrections saved."),
+        template="directives/directive_correct.html",
+        context={"formset": formset, "directive": directive},
+        formsets=[formset],
     )
 
 

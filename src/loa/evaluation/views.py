@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, set_queryset
 from loa.core.web import fail, whole_number
 from loa.evaluation import selectors, services
 from loa.evaluation.forms import CriterionFormSet, RoundForm
@@ -53,28 +54,33 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"year": year, "title": f"Đánh giá, xếp loại công tác tuyên truyền năm {year}"},
     )
-    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
+    set_queryset(form.fields["unit"], writable_unit_list(user=request.user))
     initial = [
         {"title": spec.title, "max_points": spec.max_points, "source": spec.source}
         for spec in services.DEFAULT_CRITERIA
     ]
     formset = CriterionFormSet(request.POST or None, prefix="criteria", initial=initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+    def save() -> Round:
         criteria = [
             services.CriterionSpec(row["title"], row["max_points"], row.get("source") or "")
             for row in formset.cleaned_data
             if row and row.get("title", "").strip() and row.get("max_points") is not None
         ]
-        try:
-            saved = services.round_open(
-                user=request.user, unit=form.cleaned_data["unit"], data=form.cleaned_data, criteria=criteria
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Round opened; each unit can now assess itself."))
-            return redirect("evaluation:round", pk=saved.pk)
-    return render(request, "evaluation/round_form.html", {"form": form, "formset": formset})
+        return services.round_open(
+            user=request.user, unit=form.cleaned_data["unit"], data=form.cleaned_data, criteria=criteria
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda saved: redirect("evaluation:round", pk=saved.pk),
+        message=_("Round opened; each unit can now assess itself."),
+        template="evaluation/round_form.html",
+        context={"formset": formset},
+        formsets=[formset],
+    )
 
 
 @login_required

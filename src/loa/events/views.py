@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, set_queryset, working_copy
 from loa.events import selectors, services
 from loa.events.forms import EventForm
 from loa.events.models import Event
@@ -117,22 +118,20 @@ def subscription_view(request: HttpRequest) -> HttpResponse:
 
 
 def _form(request: HttpRequest, event: Event | None) -> HttpResponse:
-    form = EventForm(request.POST or None, instance=event)
-    form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.event_save(user=request.user, event=event, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect(f"{_month_url(saved)}")
-    return render(request, "analysis/form.html", {"form": form, "title": event.title if event else _("New event")})
+    form = EventForm(request.POST or None, instance=working_copy(event))
+    set_queryset(form.fields["unit"], unit_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.event_save(user=request.user, event=event, data=form.cleaned_data),
+        done=lambda saved: redirect(_month_url(saved)),
+        message=_("Event saved."),
+        title=event.title if event else _("New event"),
+        context={"cancel": _month_url(event) if event else reverse("events:month")},
+    )
 
 
 def _month_url(event: Event) -> str:
-    from django.urls import reverse
-
     today = timezone.localdate()
     return reverse("events:month") + f"?year={event.year or today.year}&month={event.month}"
 
@@ -149,4 +148,4 @@ def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(selectors.event_list(user=request.user), pk=pk)
     if not (user_can(request.user, roles.WRITE, event.unit) if event.unit else user_can(request.user, roles.WRITE)):
         raise PermissionDenied
-    return _form(request, Event.objects.get(pk=event.pk))
+    return _form(request, event)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from loa.accounts import roles
 from loa.accounts.scoping import user_can
 from loa.alerts.selectors import alert_list
 from loa.analysis.selectors import organisation_list, story_get
+from loa.core.editing import form_page
 from loa.core.web import fail, set_choices
 from loa.incidents import selectors, services
 from loa.incidents.forms import (
@@ -77,24 +79,27 @@ def incident_create_view(request: HttpRequest) -> HttpResponse:
     set_choices(form.fields["playbook"], [("", _("No playbook")), *((p.pk, p.name) for p in playbooks)])
     organisations = list(organisation_list(user=request.user).filter(enabled=True))
     set_choices(form.fields["organisation"], [("", "—"), *((o.pk, o.short_name) for o in organisations)])
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Incident:
         data = form.cleaned_data
         unit = get_object_or_404(unit_list(user=request.user), pk=data["unit"])
-        try:
-            incident = services.incident_open(
-                user=request.user,
-                title=data["title"],
-                unit=unit,
-                severity=data["severity"],
-                playbook=next((p for p in playbooks if p.pk == data["playbook"]), None),
-                organisation=next((o for o in organisations if o.pk == data["organisation"]), None),
-                summary=data["summary"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": _("Open an incident")})
+        return services.incident_open(
+            user=request.user,
+            title=data["title"],
+            unit=unit,
+            severity=data["severity"],
+            playbook=next((p for p in playbooks if p.pk == data["playbook"]), None),
+            organisation=next((o for o in organisations if o.pk == data["organisation"]), None),
+            summary=data["summary"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda incident: redirect("incidents:detail", pk=incident.pk),
+        title=_("Open an incident"),
+    )
 
 
 @login_required
@@ -234,30 +239,30 @@ def statement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatementForm(request.POST or None, initial=initial)
     people = services.spokespersons_for(incident=incident)
     set_choices(form.fields["spokesperson"], [(p.pk, f"{p.name} · {p.position}") for p in people])
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Statement:
         data = form.cleaned_data
         spokesperson = next((p for p in people if p.pk == data["spokesperson"]), None)
-        try:
-            if spokesperson is None:
-                raise ValidationError(_("Choose a spokesperson."))
-            services.statement_save(
-                user=request.user,
-                incident=incident,
-                statement=statement,
-                title=data["title"],
-                body=data["body"],
-                channel=data["channel"],
-                spokesperson=spokesperson,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Statement saved as a draft: it now needs a review."))
-            return redirect("incidents:detail", pk=incident.pk)
-    return render(
+        if spokesperson is None:
+            raise ValidationError(_("Choose a spokesperson."))
+        return services.statement_save(
+            user=request.user,
+            incident=incident,
+            statement=statement,
+            title=data["title"],
+            body=data["body"],
+            channel=data["channel"],
+            spokesperson=spokesperson,
+        )
+
+    return form_page(
         request,
-        "incidents/statement_form.html",
-        {"form": form, "incident": incident, "statement": statement, "people": people},
+        form,
+        save=save,
+        done=lambda _saved: redirect("incidents:detail", pk=incident.pk),
+        message=_("Statement saved as a draft: it now needs a review."),
+        template="incidents/statement_form.html",
+        context={"incident": incident, "statement": statement, "people": people},
     )
 
 
@@ -293,16 +298,17 @@ def incident_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.incident_writable(user=request.user, incident=incident):
         raise PermissionDenied
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_close(user=request.user, incident=incident, lessons=form.cleaned_data["lessons"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Closed. The review is kept with the incident."))
-            return redirect("incidents:detail", pk=incident.pk)
-    view = selectors.incident_view(user=request.user, incident=incident)
-    return render(request, "incidents/close.html", {"form": form, "incident": incident, "view": view})
+    return form_page(
+        request,
+        form,
+        save=lambda: services.incident_close(
+            user=request.user, incident=incident, lessons=form.cleaned_data["lessons"]
+        ),
+        done=lambda _closed: redirect("incidents:detail", pk=incident.pk),
+        message=_("Closed. The review is kept with the incident."),
+        template="incidents/close.html",
+        context=lambda: {"incident": incident, "view": selectors.incident_view(user=request.user, incident=incident)},
+    )
 
 
 # --- playbooks ---------------------------------------------------------------------------------
@@ -353,7 +359,8 @@ def _playbook_form(request: HttpRequest, playbook: Playbook | None) -> HttpRespo
         ]
     form = PlaybookForm(request.POST or None, initial=initial)
     steps = PlaybookStepFormSet(request.POST or None, initial=steps_initial, prefix="steps")
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+
+    def save() -> Playbook:
         specs = [
             services.StepSpec(
                 title=row["title"],
@@ -364,14 +371,18 @@ def _playbook_form(request: HttpRequest, playbook: Playbook | None) -> HttpRespo
             for row in steps.cleaned_data
             if row and row.get("title") and not row.get("DELETE")
         ]
-        try:
-            saved = services.playbook_save(user=request.user, playbook=playbook, steps=specs, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved. Incidents opened from now on follow this version."))
-            return redirect("incidents:playbook", pk=saved.pk)
-    return render(request, "incidents/playbook_form.html", {"form": form, "steps": steps, "playbook": playbook})
+        return services.playbook_save(user=request.user, playbook=playbook, steps=specs, **form.cleaned_data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda saved: redirect("incidents:playbook", pk=saved.pk),
+        message=_("Saved. Incidents opened from now on follow this version."),
+        template="incidents/playbook_form.html",
+        context={"steps": steps, "playbook": playbook},
+        formsets=[steps],
+    )
 
 
 @login_required
@@ -416,17 +427,21 @@ def _spokesperson_form(request: HttpRequest, person: Spokesperson | None) -> Htt
         }
     form = SpokespersonForm(request.POST or None, initial=initial)
     set_choices(form.fields["unit"], [(u.pk, u.name) for u in unit_list(user=request.user)])
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Spokesperson:
         data = dict(form.cleaned_data)
         data["unit"] = get_object_or_404(unit_list(user=request.user), pk=data["unit"])
-        try:
-            services.spokesperson_save(user=request.user, spokesperson=person, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("incidents:spokespersons")
-    return render(request, "analysis/form.html", {"form": form, "title": _("Spokesperson")})
+        return services.spokesperson_save(user=request.user, spokesperson=person, **data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done="incidents:spokespersons",
+        message=_("Saved."),
+        title=_("Spokesperson"),
+        context={"cancel": reverse("incidents:spokespersons")},
+    )
 
 
 @login_required

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
+from loa.core.editing import form_page
 from loa.core.web import fail, set_choices
 from loa.docformat.charts import number
 from loa.docformat.docx import render_docx
 from loa.opinion import selectors, services
 from loa.opinion.forms import MergeForm, ReportForm, RuleForm, StreamFormSet, SynthesisFilter, TopicForm
-from loa.opinion.models import Breadth, Tendency, Topic, TopicStatus
+from loa.opinion.models import Breadth, OpinionReport, Tendency, Topic, TopicStatus
 from loa.opinion.synthesis import Synthesis
 from loa.units.models import Unit
 from loa.units.selectors import writable_unit_list
@@ -53,7 +54,8 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
     set_choices(form.fields["unit"], [(unit.pk, unit.name) for unit in units])
     topics = {topic.pk: topic.name for topic in selectors.topic_choices()}
     formset = StreamFormSet(request.POST or None, prefix="streams", form_kwargs={"topics": list(topics.items())})
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+    def save() -> OpinionReport:
         # A stream names a topic of the list, or proposes one (services.topic_resolve matches
         # the wording against the list and its aliases first).
         streams = [
@@ -68,20 +70,24 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
             for data in formset.cleaned_data
             if data and (data.get("topic") or (data.get("new_topic") or "").strip())
         ]
-        try:
-            report = services.report_save(
-                user=request.user,
-                unit=next(unit for unit in units if unit.pk == form.cleaned_data["unit"]),
-                kind=form.cleaned_data["kind"],
-                period=form.cleaned_data["period"],
-                streams=streams,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Report saved; check it and submit it."))
-            return redirect("opinion:detail", pk=report.pk)
-    return render(request, "opinion/report_form.html", {"form": form, "formset": formset})
+        return services.report_save(
+            user=request.user,
+            unit=next(unit for unit in units if unit.pk == form.cleaned_data["unit"]),
+            kind=form.cleaned_data["kind"],
+            period=form.cleaned_data["period"],
+            streams=streams,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda report: redirect("opinion:detail", pk=report.pk),
+        message=_("Report saved; check it and submit it."),
+        template="opinion/report_form.html",
+        context={"formset": formset},
+        formsets=[formset],
+    )
 
 
 @login_required

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, set_queryset, working_copy
 from loa.core.web import fail
 from loa.people import selectors, services
 from loa.people.forms import CourseForm, EnrolForm, PersonFilterForm, PersonForm
@@ -56,20 +58,17 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
-    form = PersonForm(request.POST or None, instance=person)
-    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.person_save(
-                user=request.user, person=Person.objects.get(pk=person.pk) if person else None, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("people:detail", pk=saved.pk)
-    title = person.full_name if person else _("New person on the roster")
-    return render(request, "analysis/form.html", {"form": form, "title": title})
+    form = PersonForm(request.POST or None, instance=working_copy(person))
+    set_queryset(form.fields["unit"], writable_unit_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.person_save(user=request.user, person=person, data=form.cleaned_data),
+        done=lambda saved: redirect("people:detail", pk=saved.pk),
+        message=_("Saved."),
+        title=person.full_name if person else _("New person on the roster"),
+        context={"cancel": reverse("people:detail", args=[person.pk]) if person else reverse("people:list")},
+    )
 
 
 @login_required
@@ -144,19 +143,17 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
-    form = CourseForm(request.POST or None, instance=course)
-    form.fields["unit"].queryset = writable_unit_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.course_save(
-                user=request.user, course=Course.objects.get(pk=course.pk) if course else None, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("people:course", pk=saved.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": course.title if course else _("New course")})
+    form = CourseForm(request.POST or None, instance=working_copy(course))
+    set_queryset(form.fields["unit"], writable_unit_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.course_save(user=request.user, course=course, data=form.cleaned_data),
+        done=lambda saved: redirect("people:course", pk=saved.pk),
+        message=_("Saved."),
+        title=course.title if course else _("New course"),
+        context={"cancel": reverse("people:course", args=[course.pk]) if course else reverse("people:courses")},
+    )
 
 
 @login_required
@@ -176,7 +173,7 @@ def _enrol_form(request: HttpRequest, course: Course, data: QueryDict | None = N
     enrolled = course.enrolments.values("person")
     # Anyone on the roster the organiser's staff can see: a bloc board trains the committees' people.
     candidates = selectors.person_list(user=request.user).filter(active=True).exclude(pk__in=enrolled)
-    form.fields["people"].queryset = candidates  # type: ignore[attr-defined]
+    set_queryset(form.fields["people"], candidates)
     return form
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.articles.selectors import article_list
+from loa.core.editing import form_page, set_queryset, working_copy
 from loa.directives.selectors import directive_list
 from loa.events.selectors import event_list
 from loa.plans import selectors, services
@@ -50,20 +52,18 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_form(request: HttpRequest, plan: Plan | None) -> HttpResponse:
-    form = PlanForm(request.POST or None, instance=plan)
-    form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
-    form.fields["directive"].queryset = directive_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.plan_save(
-                user=request.user, plan=Plan.objects.get(pk=plan.pk) if plan else None, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("plans:detail", pk=saved.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": plan.title if plan else _("New plan")})
+    form = PlanForm(request.POST or None, instance=working_copy(plan))
+    set_queryset(form.fields["unit"], unit_list(user=request.user))
+    set_queryset(form.fields["directive"], directive_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.plan_save(user=request.user, plan=plan, data=form.cleaned_data),
+        done=lambda saved: redirect("plans:detail", pk=saved.pk),
+        message=_("Plan saved."),
+        title=plan.title if plan else _("New plan"),
+        context={"cancel": reverse("plans:detail", args=[plan.pk]) if plan else reverse("plans:list")},
+    )
 
 
 @login_required
@@ -93,23 +93,21 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _campaign_form(request: HttpRequest, plan: Plan, campaign: Campaign | None) -> HttpResponse:
-    form = CampaignForm(request.POST or None, instance=campaign)
-    form.fields["event"].queryset = event_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.campaign_save(
-                user=request.user,
-                plan=plan,
-                campaign=Campaign.objects.get(pk=campaign.pk) if campaign else None,
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Campaign saved."))
-            return redirect("plans:campaign", pk=saved.pk)
-    title = campaign.title if campaign else _("New campaign")
-    return render(request, "analysis/form.html", {"form": form, "title": title})
+    form = CampaignForm(request.POST or None, instance=working_copy(campaign))
+    set_queryset(form.fields["event"], event_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.campaign_save(user=request.user, plan=plan, campaign=campaign, data=form.cleaned_data),
+        done=lambda saved: redirect("plans:campaign", pk=saved.pk),
+        message=_("Campaign saved."),
+        title=campaign.title if campaign else _("New campaign"),
+        context={
+            "cancel": reverse("plans:campaign", args=[campaign.pk])
+            if campaign
+            else reverse("plans:detail", args=[plan.pk])
+        },
+    )
 
 
 @login_required
@@ -171,22 +169,16 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_form(request: HttpRequest, entry: AwardEntry | None) -> HttpResponse:
-    form = EntryForm(request.POST or None, instance=entry, initial={"year": timezone.localdate().year})
-    form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_save(
-                user=request.user,
-                entry=AwardEntry.objects.get(pk=entry.pk) if entry else None,
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Entry saved."))
-            return redirect("plans:awards")
-    return render(
-        request, "analysis/form.html", {"form": form, "title": entry.title if entry else _("New award entry")}
+    form = EntryForm(request.POST or None, instance=working_copy(entry), initial={"year": timezone.localdate().year})
+    set_queryset(form.fields["unit"], unit_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.entry_save(user=request.user, entry=entry, data=form.cleaned_data),
+        done="plans:awards",
+        message=_("Entry saved."),
+        title=entry.title if entry else _("New award entry"),
+        context={"cancel": reverse("plans:awards")},
     )
 
 

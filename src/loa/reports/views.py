@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, working_copy
 from loa.core.web import fail, set_choices
 from loa.docformat.convert import ConversionError
 from loa.reports import selectors, services
@@ -67,22 +69,24 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
             for unit in issuers
         ],
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Report:
         data = form.cleaned_data
-        try:
-            report = services.report_prepare(
-                user=request.user,
-                unit=next(unit for unit in units if unit.pk == data["unit"]),
-                letterhead=services.letterhead_ensure(
-                    unit=next(unit for unit in issuers if unit.pk == data["letterhead"])
-                ),
-                period=data["period"],
-            )
-        except ValidationError as error:
-            form.add_error("period", error)
-        else:
-            return redirect("reports:detail", pk=report.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": _("Prepare a report")})
+        return services.report_prepare(
+            user=request.user,
+            unit=next(unit for unit in units if unit.pk == data["unit"]),
+            letterhead=services.letterhead_ensure(unit=next(unit for unit in issuers if unit.pk == data["letterhead"])),
+            period=data["period"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda report: redirect("reports:detail", pk=report.pk),
+        title=_("Prepare a report"),
+        error_field="period",
+    )
 
 
 @login_required
@@ -208,13 +212,13 @@ def letterhead_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     letterhead = get_object_or_404(selectors.letterhead_list(user=request.user), pk=pk)
     if not user_can(request.user, roles.WRITE, letterhead.unit):
         raise PermissionDenied
-    form = LetterheadForm(request.POST or None, instance=letterhead)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letterhead_save(user=request.user, letterhead=letterhead, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Letterhead saved."))
-            return redirect("reports:letterheads")
-    return render(request, "analysis/form.html", {"form": form, "title": letterhead.issuer})
+    form = LetterheadForm(request.POST or None, instance=working_copy(letterhead))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.letterhead_save(user=request.user, letterhead=letterhead, **form.cleaned_data),
+        done="reports:letterheads",
+        message=_("Letterhead saved."),
+        title=letterhead.issuer,
+        context={"cancel": reverse("reports:letterheads")},
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +10,10 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.decorators import capability_required
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page
 from loa.sources import services
 from loa.sources.forms import SourceForm
+from loa.sources.models import Source
 from loa.sources.selectors import source_health, source_list
 
 
@@ -47,25 +47,28 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(roles.MANAGE_SOURCES)
 def source_create_view(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Source:
         data = form.cleaned_data
-        try:
-            source = services.source_create(
-                url=data["url"],
-                name=data["name"],
-                kind=data["kind"],
-                outlet_name=data["outlet_name"],
-                tier=data["tier"],
-                link_pattern=data["link_pattern"],
-                interval_minutes=data["interval_minutes"],
-                enabled=data["enabled"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Source added; it will be polled within a minute."))
-            return redirect("sources:detail", pk=source.pk)
-    return render(request, "sources/source_form.html", {"form": form, "creating": True})
+        return services.source_create(
+            url=data["url"],
+            name=data["name"],
+            kind=data["kind"],
+            outlet_name=data["outlet_name"],
+            tier=data["tier"],
+            link_pattern=data["link_pattern"],
+            interval_minutes=data["interval_minutes"],
+            enabled=data["enabled"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda source: redirect("sources:detail", pk=source.pk),
+        message=_("Source added; it will be polled within a minute."),
+        title=_("Add a source"),
+    )
 
 
 @capability_required(roles.MANAGE_SOURCES)
@@ -84,21 +87,25 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SourceForm(request.POST or None, initial=initial)
     form.fields["url"].disabled = True
     form.fields["outlet_name"].disabled = True
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
         data = form.cleaned_data
-        try:
-            services.source_update(
-                source=source,
-                name=data["name"],
-                kind=data["kind"],
-                link_pattern=data["link_pattern"],
-                interval_minutes=data["interval_minutes"],
-                enabled=data["enabled"],
-                tier=data["tier"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Source saved."))
-            return redirect("sources:detail", pk=source.pk)
-    return render(request, "sources/source_form.html", {"form": form, "creating": False, "source": source})
+        services.source_update(
+            source=source,
+            name=data["name"],
+            kind=data["kind"],
+            link_pattern=data["link_pattern"],
+            interval_minutes=data["interval_minutes"],
+            enabled=data["enabled"],
+            tier=data["tier"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda _saved: redirect("sources:detail", pk=source.pk),
+        message=_("Source saved."),
+        title=_("Edit source"),
+        context={"source": source},
+    )

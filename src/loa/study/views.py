@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
+from loa.core.editing import form_page, set_queryset, working_copy
 from loa.core.forms import day_parse
 from loa.core.web import fail, whole_number
 from loa.directives.selectors import directive_list
@@ -50,23 +52,21 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(request.POST or None, instance=working_copy(plan))
     organisers = writable_unit_list(user=request.user).filter(kind__in=list(LEVEL_OF_KIND))
-    form.fields["unit"].queryset = organisers  # type: ignore[attr-defined]
-    form.fields["directive"].queryset = directive_list(user=request.user)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.plan_save(
-                user=request.user,
-                plan=StudyPlan.objects.get(pk=plan.pk) if plan else None,
-                data={**form.cleaned_data, "rules": form.rules()},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("study:detail", pk=saved.pk)
-    return render(request, "analysis/form.html", {"form": form, "title": plan.title if plan else _("New study plan")})
+    set_queryset(form.fields["unit"], organisers)
+    set_queryset(form.fields["directive"], directive_list(user=request.user))
+    return form_page(
+        request,
+        form,
+        save=lambda: services.plan_save(
+            user=request.user, plan=plan, data={**form.cleaned_data, "rules": form.rules()}
+        ),
+        done=lambda saved: redirect("study:detail", pk=saved.pk),
+        message=_("Saved."),
+        title=plan.title if plan else _("New study plan"),
+        context={"cancel": reverse("study:detail", args=[plan.pk]) if plan else reverse("study:list")},
+    )
 
 
 @login_required
@@ -126,7 +126,7 @@ def _schedule_form(request: HttpRequest, session: StudySession, data: QueryDict 
         initial={"scheduled_on": session.scheduled_on, "place": session.place, "speaker": session.speaker_id},
     )
     speakers = person_list(user=request.user, kind=PersonKind.SPEAKER).filter(active=True)
-    form.fields["speaker"].queryset = speakers  # type: ignore[attr-defined]
+    set_queryset(form.fields["speaker"], speakers)
     return form
 
 
@@ -235,14 +235,12 @@ def audience_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     counts = {row.group: row.headcount for row in selectors.audience_list(user=request.user).filter(unit=unit)}
     form = AudienceForm(request.POST or None, counts=counts)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.audiences_save(user=request.user, unit=unit, headcounts=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("study:audiences")
-    return render(
-        request, "analysis/form.html", {"form": form, "title": _("Audiences of %(unit)s") % {"unit": unit.name}}
+    return form_page(
+        request,
+        form,
+        save=lambda: services.audiences_save(user=request.user, unit=unit, headcounts=form.cleaned_data),
+        done="study:audiences",
+        message=_("Saved."),
+        title=_("Audiences of %(unit)s") % {"unit": unit.name},
+        context={"cancel": reverse("study:audiences")},
     )

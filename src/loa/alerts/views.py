@@ -18,7 +18,7 @@ from loa.accounts.scoping import user_can
 from loa.alerts import selectors, services
 from loa.alerts.forms import RuleForm
 from loa.alerts.models import AlertRule, AlertStatus
-from loa.core.editing import form_page, working_copy
+from loa.core.editing import create_and_edit_views, form_page, working_copy
 from loa.incidents.forms import OpenFromAlertForm
 from loa.incidents.models import Incident
 from loa.incidents.selectors import playbook_list
@@ -116,11 +116,6 @@ def _rule_form(request: HttpRequest, rule: AlertRule | None) -> HttpResponse:
     )
 
 
-@login_required
-def rule_create_view(request: HttpRequest) -> HttpResponse:
-    return _rule_form(request, None)
-
-
-@login_required
-def rule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _rule_form(request, get_object_or_404(selectors.rule_list(user=request.user), pk=pk))
+rule_create_view, rule_edit_view = create_and_edit_views(
+    _rule_form, load=lambda request, pk: get_object_or_404(selectors.rule_list(user=request.user), pk=pk)
+)

@@ -28,7 +28,7 @@ from loa.analysis.forms import (
 from loa.analysis.models import Organisation, SavedQuery, Suggestion
 from loa.articles import search
 from loa.articles.selectors import article_get, article_search
-from loa.core.editing import form_page
+from loa.core.editing import create_and_edit_views, form_page
 from loa.units.selectors import unit_list
 
 
@@ -130,15 +130,10 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None) 
     )
 
 
-@login_required
-def organisation_create_view(request: HttpRequest) -> HttpResponse:
-    return _organisation_form(request, None)
-
-
-@login_required
-def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
-    return _organisation_form(request, organisation)
+organisation_create_view, organisation_edit_view = create_and_edit_views(
+    _organisation_form,
+    load=lambda request, pk: get_object_or_404(selectors.organisation_list(user=request.user), pk=pk),
+)
 
 
 @login_required
@@ -196,15 +191,9 @@ def _query_form(request: HttpRequest, saved: SavedQuery | None) -> HttpResponse:
     )
 
 
-@login_required
-def saved_query_create_view(request: HttpRequest) -> HttpResponse:
-    return _query_form(request, None)
-
-
-@login_required
-def saved_query_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    saved = get_object_or_404(selectors.saved_query_list(user=request.user), pk=pk)
-    return _query_form(request, saved)
+saved_query_create_view, saved_query_edit_view = create_and_edit_views(
+    _query_form, load=lambda request, pk: get_object_or_404(selectors.saved_query_list(user=request.user), pk=pk)
+)
 
 
 @login_required

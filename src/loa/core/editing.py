@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
@@ -67,3 +68,26 @@ def form_page(
             return redirect(done) if isinstance(done, str) else done(saved)
     extra = context() if callable(context) else context
     return render(request, template, {"form": form, "title": title, **(extra or {})})
+
+
+def create_and_edit_views(
+    page: Callable[[HttpRequest, M | None], HttpResponse],
+    *,
+    load: Callable[[HttpRequest, int], M],
+    may_create: Callable[[HttpRequest], bool] | None = None,
+) -> tuple[Callable[[HttpRequest], HttpResponse], Callable[[HttpRequest, int], HttpResponse]]:
+    """The two views of one form page, both behind the log-in: "new" refused (403) unless
+    `may_create`, "edit" showing the object `load` finds for the user and lets them change
+    (`load` raises Http404 or PermissionDenied otherwise)."""
+
+    @login_required
+    def create_view(request: HttpRequest) -> HttpResponse:
+        if may_create is not None and not may_create(request):
+            raise PermissionDenied
+        return page(request, None)
+
+    @login_required
+    def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+        return page(request, load(request, pk))
+
+    return create_view, edit_view

@@ -22,7 +22,7 @@ from loa.accounts.scoping import user_can
 from loa.analysis.selectors import organisation_list, topic_list
 from loa.articles.models import Article
 from loa.articles.selectors import article_list
-from loa.core.editing import form_page, set_queryset, working_copy
+from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.web import fail, set_choices
 from loa.digests import selectors, services
 from loa.digests.forms import AddForm, BuildForm, CommentForm, IntroductionForm, ProfileForm
@@ -303,16 +303,13 @@ def _profile_form(request: HttpRequest, profile: DigestProfile | None) -> HttpRe
     )
 
 
-@login_required
-def profile_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _profile_form(request, None)
-
-
-@login_required
-def profile_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _profile_editable(request: HttpRequest, pk: int) -> DigestProfile:
     profile = get_object_or_404(selectors.profile_list(user=request.user), pk=pk)
     if not user_can(request.user, roles.WRITE, profile.unit):
         raise PermissionDenied
-    return _profile_form(request, profile)
+    return profile
+
+
+profile_create_view, profile_edit_view = create_and_edit_views(
+    _profile_form, load=_profile_editable, may_create=lambda request: user_can(request.user, roles.WRITE)
+)

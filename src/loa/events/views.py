@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
-from loa.core.editing import form_page, set_queryset, working_copy
+from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.events import selectors, services
 from loa.events.forms import EventForm
 from loa.events.models import Event
@@ -136,16 +136,15 @@ def _month_url(event: Event) -> str:
     return reverse("events:month") + f"?year={event.year or today.year}&month={event.month}"
 
 
-@login_required
-def event_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _form(request, None)
+def _writer(request: HttpRequest) -> bool:
+    return user_can(request.user, roles.WRITE)
 
 
-@login_required
-def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _event_editable(request: HttpRequest, pk: int) -> Event:
     event = get_object_or_404(selectors.event_list(user=request.user), pk=pk)
     if not (user_can(request.user, roles.WRITE, event.unit) if event.unit else user_can(request.user, roles.WRITE)):
         raise PermissionDenied
-    return _form(request, event)
+    return event
+
+
+event_create_view, event_edit_view = create_and_edit_views(_form, load=_event_editable, may_create=_writer)

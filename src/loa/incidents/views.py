@@ -19,7 +19,7 @@ from loa.accounts import roles
 from loa.accounts.scoping import user_can
 from loa.alerts.selectors import alert_list
 from loa.analysis.selectors import organisation_list, story_get
-from loa.core.editing import form_page
+from loa.core.editing import create_and_edit_views, form_page
 from loa.core.web import fail, set_choices
 from loa.incidents import selectors, services
 from loa.incidents.forms import (
@@ -385,14 +385,9 @@ def _playbook_form(request: HttpRequest, playbook: Playbook | None) -> HttpRespo
     )
 
 
-@login_required
-def playbook_create_view(request: HttpRequest) -> HttpResponse:
-    return _playbook_form(request, None)
-
-
-@login_required
-def playbook_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _playbook_form(request, get_object_or_404(selectors.playbook_list(user=request.user), pk=pk))
+playbook_create_view, playbook_edit_view = create_and_edit_views(
+    _playbook_form, load=lambda request, pk: get_object_or_404(selectors.playbook_list(user=request.user), pk=pk)
+)
 
 
 # --- spokespersons --------------------------------------------------------------------------------
@@ -444,11 +439,7 @@ def _spokesperson_form(request: HttpRequest, person: Spokesperson | None) -> Htt
     )
 
 
-@login_required
-def spokesperson_create_view(request: HttpRequest) -> HttpResponse:
-    return _spokesperson_form(request, None)
-
-
-@login_required
-def spokesperson_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _spokesperson_form(request, get_object_or_404(selectors.spokesperson_list(user=request.user), pk=pk))
+spokesperson_create_view, spokesperson_edit_view = create_and_edit_views(
+    _spokesperson_form,
+    load=lambda request, pk: get_object_or_404(selectors.spokesperson_list(user=request.user), pk=pk),
+)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
-from loa.core.editing import form_page, set_queryset, working_copy
+from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.web import fail
 from loa.people import selectors, services
 from loa.people.forms import CourseForm, EnrolForm, PersonFilterForm, PersonForm
@@ -71,19 +71,18 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     )
 
 
-@login_required
-def person_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _person_form(request, None)
+def _writer(request: HttpRequest) -> bool:
+    return user_can(request.user, roles.WRITE)
 
 
-@login_required
-def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _person_editable(request: HttpRequest, pk: int) -> Person:
     person = _person(request, pk, write=True)
     if person.erased_at is not None:
         raise PermissionDenied
-    return _person_form(request, person)
+    return person
+
+
+person_create_view, person_edit_view = create_and_edit_views(_person_form, load=_person_editable, may_create=_writer)
 
 
 @login_required
@@ -156,16 +155,9 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     )
 
 
-@login_required
-def course_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _course_form(request, None)
-
-
-@login_required
-def course_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _course_form(request, _course(request, pk, write=True))
+course_create_view, course_edit_view = create_and_edit_views(
+    _course_form, load=lambda request, pk: _course(request, pk, write=True), may_create=_writer
+)
 
 
 def _enrol_form(request: HttpRequest, course: Course, data: QueryDict | None = None) -> EnrolForm:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.articles.selectors import article_list
-from loa.core.editing import form_page, set_queryset, working_copy
+from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.directives.selectors import directive_list
 from loa.events.selectors import event_list
 from loa.plans import selectors, services
@@ -66,16 +66,13 @@ def _plan_form(request: HttpRequest, plan: Plan | None) -> HttpResponse:
     )
 
 
-@login_required
-def plan_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _plan_form(request, None)
+def _writer(request: HttpRequest) -> bool:
+    return user_can(request.user, roles.WRITE)
 
 
-@login_required
-def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_form(request, _plan(request, pk, write=True))
+plan_create_view, plan_edit_view = create_and_edit_views(
+    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=_writer
+)
 
 
 @login_required
@@ -182,19 +179,14 @@ def _entry_form(request: HttpRequest, entry: AwardEntry | None) -> HttpResponse:
     )
 
 
-@login_required
-def award_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _entry_form(request, None)
-
-
-@login_required
-def award_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _entry_editable(request: HttpRequest, pk: int) -> AwardEntry:
     entry = get_object_or_404(selectors.entry_list(user=request.user), pk=pk)
     if not user_can(request.user, roles.WRITE, entry.unit):
         raise PermissionDenied
-    return _entry_form(request, entry)
+    return entry
+
+
+award_create_view, award_edit_view = create_and_edit_views(_entry_form, load=_entry_editable, may_create=_writer)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
-from loa.core.editing import form_page, set_queryset, working_copy
+from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.forms import day_parse
 from loa.core.web import fail, whole_number
 from loa.directives.selectors import directive_list
@@ -69,16 +69,13 @@ def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
     )
 
 
-@login_required
-def plan_create_view(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, roles.WRITE):
-        raise PermissionDenied
-    return _plan_form(request, None)
+def _writer(request: HttpRequest) -> bool:
+    return user_can(request.user, roles.WRITE)
 
 
-@login_required
-def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_form(request, _plan(request, pk, write=True))
+plan_create_view, plan_edit_view = create_and_edit_views(
+    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=_writer
+)
 
 
 @login_required

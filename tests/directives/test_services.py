@@ -150,7 +150,7 @@ def test_units_report_progress_and_the_bloc_sees_the_roll_up(
 
 
 def test_reminders_go_once_per_deadline_to_the_unit_writers(
-    conclusion: Directive, tree: Tree, users: dict[str, User], settings: Any
+    conclusion: Directive, tree: Tree, users: dict[str, User], settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.LOA_TASK_REMIND_DAYS = 7
     User.objects.filter(pk=users["evn_staff"].pk).update(email="tuyengiao@evn.example.vn")
@@ -158,7 +158,8 @@ def test_reminders_go_once_per_deadline_to_the_unit_writers(
     item = conclusion.items.get(number="2")
     (assignment,) = services.task_assign(user=SYSTEM, task=item, units=[tree.evn], deadline=dt.date(2026, 11, 28))
     assert services.assignments_remind(today=dt.date(2026, 11, 10)) == 0
-    assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 1
     assert mail.outbox[0].to == ["tuyengiao@evn.example.vn"]
     assert "Sắp đến hạn" in mail.outbox[0].subject
     assert services.assignments_remind(today=dt.date(2026, 11, 25)) == 0

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from loa.accounts.models import User
 from loa.alerts.models import Alert, Delivery
-from loa.alerts.services import alerts_evaluate_articles, deliveries_send, rule_save
+from loa.alerts.services import alerts_evaluate_articles, alerts_sweep, deliveries_send, rule_save
 from loa.analysis.models import Organisation
 from loa.devtools.inbox import Inbox, free_port
 from loa.outbox.models import Message
@@ -117,6 +117,29 @@ def test_a_mail_server_that_is_down_loses_nothing(
     settings.EMAIL_PORT = inbox.smtp_port  # the server is back
     assert deliveries_send(now=timezone.now() + dt.timedelta(minutes=1)) == 1
     assert inbox.wait_for(lambda box: len(box.mails) == 1)
+
+
+def test_a_refusing_mail_server_loses_no_alert_and_the_sweep_sends_each_once(
+    evn: Organisation, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _rule(evn, smtp)
+    smtp.mail_refusal = "451 4.3.0 Try again later"
+    alert = _raise(django_capture_on_commit_callbacks)
+    mail = Delivery.objects.get(alert=alert, channel="email").message
+    assert (mail.status, mail.attempts, mail.kind, mail.unit_id) == (DeliveryStatus.QUEUED, 1, "alert", unit_of(evn).pk)
+    assert "451" in mail.last_error
+    assert len(smtp.hooks) == 1  # the webhook went; only the mail waits
+    smtp.mail_refusal = ""
+    now = timezone.now()
+    for minutes in (1, 5, 60, 180):  # the sweep, again and again
+        alerts_sweep(now=now + dt.timedelta(minutes=minutes))
+    assert smtp.wait_for(lambda box: len(box.mails) == 1)
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(smtp.mails) == 1
+    assert len(smtp.hooks) == 1
+    # The alert's page shows how its messages went.
+    assert Message.objects.filter(link=reverse("alerts:detail", args=[alert.pk])).count() == 2
 
 
 def test_webhooks_into_the_private_network_are_refused_for_good(

@@ -84,10 +84,14 @@ def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Delivery = apps.get_model("alerts", "Delivery")
+    Message = apps.get_model("outbox", "Message")
     back = {value: key for key, value in STATUS.items()}
+    moved = []
     for delivery in Delivery.objects.select_related("message").iterator():
         message = delivery.message
+        moved.append(message.pk)
         Delivery.objects.filter(pk=delivery.pk).update(
+            message=None,
             status=back.get(message.status, "pending"),
             attempts=message.attempts,
             lease_until=message.lease_until,
@@ -95,6 +99,8 @@ def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
             last_error=message.last_error,
             sent_at=message.sent_at,
         )
+    # The messages go back into the deliveries: the way forward makes them again.
+    Message.objects.filter(pk__in=moved).delete()
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,3 +158,21 @@ def test_the_outbox_is_in_the_staff_navigation(users: dict[str, User]) -> None:
     assert reverse("outbox:list") in links("evn_staff")
     assert reverse("outbox:list") not in links("evn_viewer")
     assert login(users["evn_viewer"]).get(reverse("outbox:list")).status_code == 403
+
+
+def test_the_page_query_count_stays_flat_as_messages_grow(tree: Tree, users: dict[str, User]) -> None:
+    staff = login(users["bloc_staff"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(reverse("outbox:list")).status_code == 200
+        return len(captured)
+
+    message_queue(_outgoing(tree.evn, key="grow:0"))
+    few = queries()
+    for number in range(1, 12):
+        message_queue(_outgoing(tree.evn if number % 2 else tree.pvn, key=f"grow:{number}"))
+    Message.objects.filter(pk__in=list(Message.objects.order_by("pk").values_list("pk", flat=True)[:3])).update(
+        status="failed"
+    )
+    assert queries() == few

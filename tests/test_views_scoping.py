@@ -124,6 +124,7 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "analysis:suggest": lambda o: {"pk": o["article"].pk},
     "analysis:suggestion_decide": lambda o: {"pk": _suggestion(o["article"])},
     "alerts:acknowledge": lambda o: {"pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
+    "outbox:retry": lambda o: {"pk": _named("outbox.Message", "Thư EVN", "subject")},
     "incidents:from_alert": lambda o: {"alert_pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
     "incidents:note": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "incidents:status": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
@@ -209,6 +210,10 @@ LIST_VIEWS: dict[str, ListCase] = {
     "analysis:queries": ListCase(foreign_markers=("Truy vấn PVN",), own_markers=("Truy vấn EVN",)),
     "alerts:list": ListCase(foreign_markers=("Cảnh báo PVN",), own_markers=("Cảnh báo EVN",)),
     "alerts:rules": ListCase(foreign_markers=("Quy tắc PVN",), own_markers=("Quy tắc EVN",)),
+    # Recipients' addresses are for the staff who write for the unit.
+    "outbox:list": ListCase(
+        foreign_markers=("Thư PVN",), own_markers=("Thư EVN",), capability_denied=("evn_leader", "evn_viewer")
+    ),
     "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
     "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
     "digests:list": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
@@ -350,6 +355,7 @@ def saved_queries(request: Any) -> None:
     from loa.events.services import event_save
     from loa.incidents.services import incident_open, statement_save
     from loa.opinion.services import Stream, report_save, report_submit
+    from loa.outbox.services import Outgoing, message_queue
     from loa.plans.services import campaign_save, entry_save, plan_save
     from loa.reports.models import Report
     from loa.reports.services import letterhead_ensure, letterhead_save
@@ -427,6 +433,9 @@ def saved_queries(request: Any) -> None:
         saved = saved_query_save(name=f"Truy vấn {name}", query=name.lower(), unit=unit)
         rule = rule_save(name=f"Quy tắc {name}", unit=unit, kind="negative_prominent", saved_query=saved)
         Alert.objects.create(rule=rule, trigger_key="test", title=f"Cảnh báo {name}", severity="high")
+        message_queue(
+            Outgoing(key=f"test:{name}", channel="email", recipients=["a@example.vn"], subject=f"Thư {name}", unit=unit)
+        )
         person = make_spokesperson(unit, f"Người nói {name}")
         incident = incident_open(user=SYSTEM, title=f"Sự cố {name}", unit=unit, playbook=playbook)
         statement_save(

@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loa.accounts.models import User
-from loa.alerts.models import Alert, Delivery, DeliveryStatus
-from loa.alerts.services import MAX_ATTEMPTS, alerts_evaluate_articles, deliveries_send, rule_save
+from loa.alerts.models import Alert, Delivery
+from loa.alerts.services import alerts_evaluate_articles, alerts_sweep, deliveries_send, rule_save
 from loa.analysis.models import Organisation
 from loa.devtools.inbox import Inbox, free_port
+from loa.outbox.models import Message
+from loa.outbox.models import MessageStatus as DeliveryStatus
+from loa.outbox.services import MAX_ATTEMPTS
 from tests.conftest import login
 from tests.factories import article_of, coverage, unit_of
 
@@ -66,7 +69,7 @@ def test_an_alert_reaches_smtp_and_the_webhook_signed(
     expected = hmac.new(settings.LOA_WEBHOOK_SECRET.encode(), hook["body"].encode(), hashlib.sha256).hexdigest()
     assert hook["headers"]["X-Loa-Signature"] == f"sha256={expected}"
     assert json.loads(hook["body"])["url"].endswith(reverse("alerts:detail", args=[alert.pk]))
-    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(Message.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
 def test_a_failing_receiver_is_retried_later_and_then_given_up(
@@ -75,8 +78,8 @@ def test_a_failing_receiver_is_retried_later_and_then_given_up(
     _rule(evn, smtp)
     smtp.hook_status = 503
     alert = _raise(django_capture_on_commit_callbacks)
-    hook = Delivery.objects.get(alert=alert, channel="webhook")
-    assert hook.status == DeliveryStatus.PENDING
+    hook = Delivery.objects.get(alert=alert, channel="webhook").message
+    assert hook.status == DeliveryStatus.QUEUED
     assert hook.attempts == 1
     assert "503" in hook.last_error
     assert hook.next_attempt_at is not None
@@ -96,7 +99,7 @@ def test_a_failing_receiver_is_retried_later_and_then_given_up(
     for _ in range(MAX_ATTEMPTS):
         later += dt.timedelta(hours=2)
         deliveries_send(now=later)
-    failed = Delivery.objects.get(alert=second, channel="webhook")
+    failed = Delivery.objects.get(alert=second, channel="webhook").message
     assert failed.status == DeliveryStatus.FAILED
     assert failed.attempts == MAX_ATTEMPTS
 
@@ -108,12 +111,35 @@ def test_a_mail_server_that_is_down_loses_nothing(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     _rule(evn, inbox)
     alert = _raise(django_capture_on_commit_callbacks)
-    mail = Delivery.objects.get(alert=alert, channel="email")
-    assert mail.status == DeliveryStatus.PENDING
+    mail = Delivery.objects.get(alert=alert, channel="email").message
+    assert mail.status == DeliveryStatus.QUEUED
     assert "Connection refused" in mail.last_error
     settings.EMAIL_PORT = inbox.smtp_port  # the server is back
     assert deliveries_send(now=timezone.now() + dt.timedelta(minutes=1)) == 1
     assert inbox.wait_for(lambda box: len(box.mails) == 1)
+
+
+def test_a_refusing_mail_server_loses_no_alert_and_the_sweep_sends_each_once(
+    evn: Organisation, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    _rule(evn, smtp)
+    smtp.mail_refusal = "451 4.3.0 Try again later"
+    alert = _raise(django_capture_on_commit_callbacks)
+    mail = Delivery.objects.get(alert=alert, channel="email").message
+    assert (mail.status, mail.attempts, mail.kind, mail.unit_id) == (DeliveryStatus.QUEUED, 1, "alert", unit_of(evn).pk)
+    assert "451" in mail.last_error
+    assert len(smtp.hooks) == 1  # the webhook went; only the mail waits
+    smtp.mail_refusal = ""
+    now = timezone.now()
+    for minutes in (1, 5, 60, 180):  # the sweep, again and again
+        alerts_sweep(now=now + dt.timedelta(minutes=minutes))
+    assert smtp.wait_for(lambda box: len(box.mails) == 1)
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(smtp.mails) == 1
+    assert len(smtp.hooks) == 1
+    # The alert's page shows how its messages went.
+    assert Message.objects.filter(link=reverse("alerts:detail", args=[alert.pk])).count() == 2
 
 
 def test_webhooks_into_the_private_network_are_refused_for_good(
@@ -122,7 +148,7 @@ def test_webhooks_into_the_private_network_are_refused_for_good(
     settings.LOA_WEBHOOK_ALLOW_NETWORKS = []
     _rule(evn, inbox)
     alert = _raise(django_capture_on_commit_callbacks)
-    hook = Delivery.objects.get(alert=alert, channel="webhook")
+    hook = Delivery.objects.get(alert=alert, channel="webhook").message
     assert hook.status == DeliveryStatus.FAILED
     assert hook.attempts == 1
     assert "blocked_address" in hook.last_error
@@ -137,7 +163,7 @@ def test_a_leased_delivery_is_sent_once_and_a_dead_lease_resent_with_the_same_id
     (alert,) = alerts_evaluate_articles(article_ids=[article.pk])  # on-commit sending not run
     now = timezone.now()
     # Another worker holds the e-mail's lease: this one sends only the webhook.
-    Delivery.objects.filter(alert=alert, channel="email").update(
+    Message.objects.filter(pk=Delivery.objects.get(alert=alert, channel="email").message_id).update(
         status=DeliveryStatus.SENDING, lease_until=now + dt.timedelta(minutes=2)
     )
     assert deliveries_send(now=now) == 1
@@ -145,9 +171,11 @@ def test_a_leased_delivery_is_sent_once_and_a_dead_lease_resent_with_the_same_id
     # That worker died mid-send: once its lease is over the message goes, with a stable id.
     assert deliveries_send(now=now + dt.timedelta(minutes=3)) == 1
     assert smtp.wait_for(lambda box: len(box.mails) == 1)
-    delivery = Delivery.objects.get(alert=alert, channel="email")
+    delivery = Delivery.objects.get(alert=alert, channel="email").message
     assert delivery.status == DeliveryStatus.SENT
-    assert smtp.hooks[0]["headers"]["X-Loa-Delivery"] == str(Delivery.objects.get(alert=alert, channel="webhook").pk)
+    assert smtp.hooks[0]["headers"]["X-Loa-Delivery"] == str(
+        Delivery.objects.get(alert=alert, channel="webhook").message_id
+    )
 
 
 def test_alert_pages_acknowledge_and_show_deliveries(

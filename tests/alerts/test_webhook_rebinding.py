@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from loa.alerts.models import Delivery, DeliveryStatus
+from loa.alerts.models import Delivery
 from loa.alerts.services import alerts_evaluate_articles, rule_save
 from loa.analysis.models import Organisation
 from loa.devtools.inbox import Inbox
+from loa.outbox.models import MessageStatus as DeliveryStatus
 from tests.factories import coverage, unit_of
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_webhook_rebound_to_a_private_address_is_refused_for_good(
     )
     with django_capture_on_commit_callbacks(execute=True):
         (alert,) = alerts_evaluate_articles(article_ids=[coverage().pk])
-    hook = Delivery.objects.get(alert=alert, channel="webhook")
+    hook = Delivery.objects.get(alert=alert, channel="webhook").message
     assert answers[:2] == ["203.162.4.190", inbox.host]
     assert hook.status == DeliveryStatus.FAILED
     assert "blocked_address" in hook.last_error

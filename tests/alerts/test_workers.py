@@ -73,7 +73,7 @@ def test_killed_worker_raises_and_sends_every_alert_once(
 
         def settled() -> bool:
             items = query(url, "SELECT COUNT(*) FROM articles_fetchitem WHERE status IN ('pending', 'processing')")
-            unsent = query(url, "SELECT COUNT(*) FROM alerts_delivery WHERE status IN ('pending', 'sending')")
+            unsent = query(url, "SELECT COUNT(*) FROM outbox_message WHERE status IN ('queued', 'sending')")
             return items[0][0] == 0 and unsent[0][0] == 0 and len(inbox.mails) >= alerts()
 
         wait_until(settled, 240, "the frontier to drain and every alert to be sent")
@@ -95,4 +95,4 @@ def test_killed_worker_raises_and_sends_every_alert_once(
     assert max(mail_ids.values()) == 1, mail_ids
     assert len(hook_ids) == raised, hook_ids
     assert max(hook_ids.values()) == 1, hook_ids
-    assert query(url, "SELECT DISTINCT status FROM alerts_delivery") == [("sent",)]
+    assert query(url, "SELECT DISTINCT status FROM outbox_message") == [("sent",)]

@@ -36,6 +36,7 @@ NOT_AUDITED = {
     "analysis.storyterm",
     "alerts.alert",
     "alerts.delivery",
+    "outbox.message",
     "incidents.timelineentry",
     "digests.digestsection",
 }

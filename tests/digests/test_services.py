@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from docx import Document
 
 from loa.accounts.models import User
@@ -16,6 +17,8 @@ from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleAnalysis
 from loa.digests import selectors, services
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestStatus
+from loa.outbox.models import Message, MessageStatus
+from loa.outbox.services import messages_send
 from loa.reports.services import document_bytes
 from tests.digests.fixtures import DAY, at, covered
 from tests.documents import need, pdf_text
@@ -123,12 +126,16 @@ def test_only_writers_of_the_profile_unit_edit(
 
 
 def test_send_mails_html_once_and_freezes_the_review(
-    profile: DigestProfile, day_coverage: dict[str, Any], users: dict[str, User]
+    profile: DigestProfile,
+    day_coverage: dict[str, Any],
+    users: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     digest = services.digest_build(profile=profile, day=DAY)
     removed = digest.items.get(title__startswith="EVN hoàn thành")
     services.item_set_removed(user=SYSTEM, item=removed, removed=True)
-    sent = services.digest_send(user=users["bloc_staff"], digest=digest)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.digest_send(user=users["bloc_staff"], digest=digest)
     assert sent.status == DigestStatus.SENT
     assert sent.sent_by == users["bloc_staff"]
     assert len(mail.outbox) == 1
@@ -148,8 +155,12 @@ def test_send_mails_html_once_and_freezes_the_review(
     assert len(mail.outbox) == 1
 
 
-def test_send_refuses_bad_recipients_and_a_refusing_server_keeps_the_draft(
-    profile: DigestProfile, day_coverage: dict[str, Any], settings: Any
+def test_send_refuses_bad_recipients_and_a_refusing_server_loses_nothing(
+    profile: DigestProfile,
+    day_coverage: dict[str, Any],
+    settings: Any,
+    inbox: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     digest = services.digest_build(profile=profile, day=DAY)
     DigestProfile.objects.filter(pk=profile.pk).update(recipients="")
@@ -164,15 +175,32 @@ def test_send_refuses_bad_recipients_and_a_refusing_server_keeps_the_draft(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
-    with pytest.raises(ValidationError, match="Máy chủ thư không nhận thư"):
+    # The review is filed as sent; its message waits in the outbox for the server to come back.
+    with django_capture_on_commit_callbacks(execute=True):
         services.digest_send(user=SYSTEM, digest=digest)
     digest.refresh_from_db()
-    assert digest.status == DigestStatus.DRAFT
+    assert digest.status == DigestStatus.SENT
+    message = Message.objects.get(idempotency_key=services.digest_message_key(digest))
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 1)
+    assert "Connection refused" in message.last_error
+    with pytest.raises(ValidationError, match="đã gửi"):
+        services.digest_send(user=SYSTEM, digest=digest)
+    settings.EMAIL_HOST, settings.EMAIL_PORT = inbox.host, inbox.smtp_port  # the server is back
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert messages_send(now=later) == 1
+    assert messages_send(now=later + dt.timedelta(hours=2)) == 0  # sent: never again
+    assert inbox.wait_for(lambda box: len(box.mails) == 1)
+    assert inbox.mails[0]["message_id"] == f"<loa-digest-{digest.pk}@localhost>"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (MessageStatus.SENT, 2, "")
 
 
-def test_send_through_a_real_smtp_server(smtp: Any, profile: DigestProfile, day_coverage: dict[str, Any]) -> None:
+def test_send_through_a_real_smtp_server(
+    smtp: Any, profile: DigestProfile, day_coverage: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     digest = services.digest_build(profile=profile, day=DAY)
-    services.digest_send(user=SYSTEM, digest=digest)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.digest_send(user=SYSTEM, digest=digest)
     assert smtp.wait_for(lambda box: len(box.mails) == 1)
     received = smtp.mails[0]
     assert received["to"] == ["lanh-dao@duk.example.vn", "ban-tuyen-giao@duk.example.vn"]

@@ -25,7 +25,13 @@ def digest(profile: DigestProfile, day_coverage: dict[str, Any]) -> Digest:
     return services.digest_build(profile=profile, day=DAY)
 
 
-def test_editor_path_through_the_pages(digest: Digest, users: dict[str, User], day_coverage: dict[str, Any]) -> None:
+def test_editor_path_through_the_pages(
+    digest: Digest,
+    users: dict[str, User],
+    day_coverage: dict[str, Any],
+    smtp: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     client = login(users["bloc_staff"])
     page = client.get(reverse("digests:detail", args=[digest.pk]))
     assert page.status_code == 200
@@ -46,17 +52,21 @@ def test_editor_path_through_the_pages(digest: Digest, users: dict[str, User], d
     assert "Không có bài đã lưu nào có địa chỉ hoặc số đó." in missing
     assert client.post(reverse("digests:item", args=[digest.pk, first.pk, "explode"])).status_code == 404
     recipients = services.recipients_of(digest.profile)
-    sent = client.post(
-        reverse("digests:send", args=[digest.pk]), {"confirm": "yes", "recipient": recipients}, follow=True
-    ).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            reverse("digests:send", args=[digest.pk]), {"confirm": "yes", "recipient": recipients}, follow=True
+        ).content.decode()
     assert "Đã gửi điểm báo tới 2 nơi nhận." in sent
     digest.refresh_from_db()
     assert digest.status == "sent"
-    assert 'data-testid="send-form"' not in client.get(reverse("digests:detail", args=[digest.pk])).content.decode()
+    after = client.get(reverse("digests:detail", args=[digest.pk])).content.decode()
+    assert 'data-testid="send-form"' not in after
+    assert smtp.wait_for(lambda box: len(box.mails) == 1)
+    assert 'data-testid="digest-message">Đã gửi' in after
 
 
 def test_sending_lists_the_recipients_and_asks_first(
-    digest: Digest, users: dict[str, User], mailoutbox: list[Any]
+    digest: Digest, users: dict[str, User], mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     client = login(users["bloc_staff"])
     url = reverse("digests:send", args=[digest.pk])
@@ -84,7 +94,8 @@ def test_sending_lists_the_recipients_and_asks_first(
     assert digest.status == "draft"
     assert mailoutbox == []
 
-    done = client.post(url, {"confirm": "yes", "recipient": [*recipients, "moi@duk.vn"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"confirm": "yes", "recipient": [*recipients, "moi@duk.vn"]})
     assert done["Location"] == reverse("digests:detail", args=[digest.pk])
     digest.refresh_from_db()
     assert digest.status == "sent"

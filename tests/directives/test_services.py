@@ -10,11 +10,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
+from loa.devtools.inbox import Inbox
 from loa.directives import selectors, services
 from loa.directives.models import Assignment, AssignmentStatus, Directive
+from loa.outbox.models import Message, MessageStatus
+from loa.outbox.services import messages_send
 from tests.factories import Tree
 from tests.shared import shared_path
 
@@ -150,7 +154,7 @@ def test_units_report_progress_and_the_bloc_sees_the_roll_up(
 
 
 def test_reminders_go_once_per_deadline_to_the_unit_writers(
-    conclusion: Directive, tree: Tree, users: dict[str, User], settings: Any
+    conclusion: Directive, tree: Tree, users: dict[str, User], settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.LOA_TASK_REMIND_DAYS = 7
     User.objects.filter(pk=users["evn_staff"].pk).update(email="tuyengiao@evn.example.vn")
@@ -158,7 +162,8 @@ def test_reminders_go_once_per_deadline_to_the_unit_writers(
     item = conclusion.items.get(number="2")
     (assignment,) = services.task_assign(user=SYSTEM, task=item, units=[tree.evn], deadline=dt.date(2026, 11, 28))
     assert services.assignments_remind(today=dt.date(2026, 11, 10)) == 0
-    assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 1
     assert mail.outbox[0].to == ["tuyengiao@evn.example.vn"]
     assert "Sắp đến hạn" in mail.outbox[0].subject
     assert services.assignments_remind(today=dt.date(2026, 11, 25)) == 0
@@ -167,6 +172,39 @@ def test_reminders_go_once_per_deadline_to_the_unit_writers(
     assert services.assignments_remind(today=dt.date(2026, 11, 25)) == 1
     assignment.refresh_from_db()
     assert assignment.reminded_for == dt.date(2026, 11, 26)
+
+
+def test_a_refusing_mail_server_loses_no_reminder_and_none_goes_twice(
+    conclusion: Directive,
+    tree: Tree,
+    users: dict[str, User],
+    settings: Any,
+    smtp: Inbox,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.LOA_TASK_REMIND_DAYS = 7
+    User.objects.filter(pk=users["evn_staff"].pk).update(email="tuyengiao@evn.example.vn")
+    item = conclusion.items.get(number="2")
+    (assignment,) = services.task_assign(user=SYSTEM, task=item, units=[tree.evn], deadline=dt.date(2026, 11, 28))
+    smtp.mail_refusal = "451 4.3.0 Try again later"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 1
+    (message,) = Message.objects.filter(kind="task_reminder")
+    assert (message.status, message.attempts, message.unit_id) == (MessageStatus.QUEUED, 1, tree.evn.pk)
+    assert "451" in message.last_error
+    # The reminder run again finds the assignment reminded: the queued message is the reminder.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assignments_remind(today=dt.date(2026, 11, 24)) == 0
+    assert smtp.mails == []
+    smtp.mail_refusal = ""
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert messages_send(now=later) == 1
+    assert messages_send(now=later + dt.timedelta(hours=3)) == 0
+    assert smtp.wait_for(lambda box: len(box.mails) == 1)
+    assert smtp.mails[0]["to"] == ["tuyengiao@evn.example.vn"]
+    assert f"/directives/assignments/{assignment.pk}/" in smtp.mails[0]["body"]
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
 
 
 def test_the_registry_is_searched_without_diacritics(conclusion: Directive, users: dict[str, User]) -> None:

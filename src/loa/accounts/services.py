@@ -200,6 +200,8 @@ def user_password_mail_send(*, actor: object, user: User, welcome: bool = False)
     with translation.override(settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("accounts/email/set_password_subject.txt", context).splitlines())
         body = render_to_string("accounts/email/set_password.txt", context)
+    # Sent at once, not through the outbox: its row would keep a live set-password link in the
+    # database (and the outbox page) for PASSWORD_RESET_TIMEOUT; the administrator sends again.
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
     )
@@ -238,6 +240,8 @@ def login_unlock_send(*, username: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("accounts/email/unlock_subject.txt", context).splitlines())
         body = render_to_string("accounts/email/unlock.txt", context)
+    # Sent at once, not through the outbox: only the token's hash is stored, and an outbox row
+    # would keep the usable link itself; the person asks again if it does not arrive.
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
     )

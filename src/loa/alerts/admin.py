@@ -1,4 +1,5 @@
-"""Admin views for support: alerts and deliveries are read-only; a failed delivery can be retried."""
+"""Admin views for support: alerts and deliveries are read-only; a failed message is sent
+again from the outbox's admin (or its page)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from loa.alerts.models import Alert, Delivery, DeliveryStatus
+from loa.alerts.models import Alert, Delivery
 
 
 class ReadOnly:
@@ -27,12 +28,21 @@ class AlertAdmin(ReadOnly, admin.ModelAdmin[Alert]):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnly, admin.ModelAdmin[Delivery]):
-    list_display = ("alert", "channel", "target", "status", "attempts", "sent_at", "last_error")
-    list_filter = ("status", "channel")
-    actions = ["retry"]
+    list_display = ("alert", "channel", "target", "status", "attempts", "sent_at")
+    list_filter = ("message__status", "channel")
+    list_select_related = ("alert", "message")
 
-    @admin.action(description=_("Send again (failed deliveries)"))
-    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        queryset.filter(status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, lease_until=None
-        )
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
+        return super().get_queryset(request).select_related("message")
+
+    @admin.display(description=_("status"))
+    def status(self, delivery: Delivery) -> str:
+        return delivery.message.get_status_display()
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, delivery: Delivery) -> int:
+        return delivery.message.attempts
+
+    @admin.display(description=_("sent"))
+    def sent_at(self, delivery: Delivery) -> object:
+        return delivery.message.sent_at

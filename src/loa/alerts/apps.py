@@ -12,7 +12,11 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from loa.outbox import kinds
         from loa.scheduling import registry
+
+        kinds.register("alert", _("Alert"))
+        kinds.register("alert_escalation", _("Escalation e-mail"))
 
         # Volume and story rules over time windows, retries of failed deliveries, escalation.
         registry.register(

@@ -132,32 +132,19 @@ class Channel(models.TextChoices):
     ESCALATION = "escalation", _("Escalation e-mail")
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
 class Delivery(models.Model):
-    """One message of one alert to one target; unique, so a restart never sends it twice."""
+    """One message of one alert to one target; unique, so an alert never queues it twice.
+    The message itself (status, attempts, errors) is the outbox's."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=12, choices=Channel.choices)
     target = models.CharField(max_length=500)
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    message = models.OneToOneField("outbox.Message", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["alert", "channel", "target"], name="delivery_once")]
-        # The sweep looks for what is due every half minute.
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
 
     def __str__(self) -> str:
         return f"{self.alert_id} → {self.channel}:{self.target}"

@@ -32,4 +32,4 @@ def alerts_open_count(*, user: object) -> int:
 
 
 def alert_deliveries(*, alert: Alert) -> QuerySet[Delivery]:
-    return alert.deliveries.order_by("channel", "target")
+    return alert.deliveries.select_related("message").order_by("channel", "target")

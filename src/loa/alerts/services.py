@@ -5,44 +5,37 @@ prominent outlet, and the window rules for the organisations and queries those a
 touch) and every half minute for the window rules. An alert's identity is its rule and
 trigger (the article, the story, the day or hour of a spike), enforced by a unique
 constraint, so a rule evaluated twice — by two workers, or after a restart — raises it
-once. Each message is a Delivery row, leased before sending, so it is sent once too.
+once. Each message is a Delivery row of the alert and an outbox message (loa.outbox), queued
+with the alert and sent after commit under a lease, so it is sent once too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import logging
-import smtplib
 import statistics
-import time
 from collections.abc import Iterable, Sequence
 
-import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loa import __version__
 from loa.accounts.models import User
-from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, DeliveryStatus, RuleKind
+from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, RuleKind
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, QueryMatch, SavedQuery, Story
 from loa.articles.models import Article
-from loa.pipeline.fetch import AddressGuard, deadline_scope, guarded_transport, parse_networks
-from loa.pipeline.outcomes import Outcome, StageError
+from loa.outbox import models as outbox
+from loa.outbox.services import Outgoing, message_queue, messages_send
 from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
-RETRY_DELAYS = (dt.timedelta(seconds=30), dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(hours=1))
-MAX_ATTEMPTS = 5
 # How far back the sweep looks again at articles for the per-article rules.
 RECHECK = dt.timedelta(minutes=30)
 
@@ -129,36 +122,21 @@ def alert_raise(
     except IntegrityError:
         return None  # raised already: once per trigger
     logger.info("alert %s raised: %s%s", alert.pk, alert.title, " (suppressed)" if suppressed else "")
-    if not suppressed:
-        transaction.on_commit(lambda: _enqueue_delivery(alert.pk))
     return alert
 
 
 def _queue_deliveries(alert: Alert, rule: AlertRule, *, escalation: bool = False) -> int:
-    rows = []
+    """The alert's messages, into the outbox (sent after commit) and onto the alert's page."""
     if escalation:
-        rows = [Delivery(alert=alert, channel=Channel.ESCALATION, target=address) for address in rule.escalation_list()]
+        targets = [(Channel.ESCALATION, address) for address in rule.escalation_list()]
     else:
-        rows = [Delivery(alert=alert, channel=Channel.EMAIL, target=address) for address in rule.email_list()]
+        targets = [(Channel.EMAIL, address) for address in rule.email_list()]
         if rule.webhook_url:
-            rows.append(Delivery(alert=alert, channel=Channel.WEBHOOK, target=rule.webhook_url))
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def _enqueue_delivery(alert_id: int) -> None:
-    from loa.alerts.tasks import deliver_alert_task
-
-    # Ahead of ingest work where the queue can order (the database one); RQ workers take
-    # the notify queue first instead (see `loa worker`).
-    task = deliver_alert_task
-    if task.get_backend().supports_priority:
-        task = task.using(priority=10)
-    try:
-        task.enqueue(alert_id)
-    except Exception:
-        # The messages are rows already; the sweep sends them within half a minute.
-        logger.exception("could not queue the delivery of alert %s", alert_id)
+            targets.append((Channel.WEBHOOK, rule.webhook_url))
+    for channel, target in dict.fromkeys(targets):
+        message = message_queue(_outgoing(alert, rule, channel, target))
+        Delivery.objects.get_or_create(alert=alert, channel=channel, target=target, defaults={"message": message})
+    return len(targets)
 
 
 def _tier(article: Article) -> int:
@@ -407,118 +385,49 @@ def _payload(alert: Alert) -> dict[str, object]:
     }
 
 
-class PermanentFailure(Exception):
-    """A delivery that no retry can fix (a refused address, a webhook pointing inside the network)."""
-
-
-def webhook_signature(body: bytes) -> str:
-    return "sha256=" + hmac.new(settings.LOA_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-
-
-# A receiver that answers a byte at a time does not hold the sender longer than this.
-WEBHOOK_DEADLINE_SECONDS = 30.0
-
-
-def _send_webhook(delivery: Delivery) -> None:
-    guard = AddressGuard(parse_networks(settings.LOA_WEBHOOK_ALLOW_NETWORKS))
-    try:
-        guard.check_url(delivery.target)
-    except StageError as error:
-        if error.outcome == Outcome.RETRY:
-            raise
-        raise PermanentFailure(str(error)) from error
-    body = json.dumps(_payload(delivery.alert), ensure_ascii=False).encode("utf-8")
-    # A worker that died after sending sends again: the delivery id lets the receiver drop the copy.
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": f"Loa/{__version__}",
-        "X-Loa-Signature": webhook_signature(body),
-        "X-Loa-Alert": str(delivery.alert_id),
-        "X-Loa-Delivery": str(delivery.pk),
-    }
-    # The name is resolved again to connect, perhaps to another address (DNS rebinding):
-    # the guarded transport checks the address actually connected to before sending.
-    try:
-        with (
-            httpx.Client(transport=guarded_transport(guard), timeout=10.0, follow_redirects=False) as client,
-            deadline_scope(time.monotonic() + WEBHOOK_DEADLINE_SECONDS),
-        ):
-            response = client.post(delivery.target, content=body, headers=headers)
-    except StageError as error:
-        if error.outcome == Outcome.RETRY:
-            raise
-        raise PermanentFailure(str(error)) from error
-    response.raise_for_status()
-
-
-def _send_mail(delivery: Delivery) -> None:
-    alert = delivery.alert
-    prefix = _("[Loa] Escalation") if delivery.channel == Channel.ESCALATION else "[Loa]"
+def _mail_text(alert: Alert, rule: AlertRule, *, escalation: bool) -> tuple[str, str]:
+    prefix = _("[Loa] Escalation") if escalation else "[Loa]"
     subject = " ".join(f"{prefix} {alert.get_severity_display()}: {alert.title}".split())[:250]
-    lines = [alert.title, "", alert.summary, "", _("Rule: %(rule)s") % {"rule": alert.rule.name}]
+    lines = [alert.title, "", alert.summary, "", _("Rule: %(rule)s") % {"rule": rule.name}]
     if alert.article:
         lines += [_("Article: %(url)s") % {"url": alert.article.url}]
     lines += ["", _("Open in Loa: %(url)s") % {"url": alert_url(alert)}]
-    if delivery.channel == Channel.ESCALATION:
+    if escalation:
         lines.insert(0, _("Not acknowledged in time; escalated to you.") + "\n")
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "loa.local"
-    message = EmailMessage(
-        subject,
-        "\n".join(lines),
-        settings.DEFAULT_FROM_EMAIL,
-        [delivery.target],
-        # The same Message-ID on a resend lets mail systems drop the copy.
-        headers={"Message-ID": f"<loa-alert-{alert.pk}-{delivery.pk}@{domain}>"},
+    return subject, "\n".join(lines)
+
+
+def _outgoing(alert: Alert, rule: AlertRule, channel: str, target: str) -> Outgoing:
+    digest = hashlib.sha256(target.encode()).hexdigest()[:32]
+    key = f"alert:{alert.pk}:{channel}:{digest}"
+    kind = "alert_escalation" if channel == Channel.ESCALATION else "alert"
+    link = reverse("alerts:detail", args=[alert.pk])
+    if channel == Channel.WEBHOOK:
+        return Outgoing(
+            key=key,
+            kind=kind,
+            unit=rule.unit,
+            link=link,
+            channel=outbox.Channel.WEBHOOK,
+            recipients=[target],
+            subject=alert.title,
+            text=json.dumps(_payload(alert), ensure_ascii=False),
+            headers={"X-Loa-Alert": str(alert.pk)},
+        )
+    subject, text = _mail_text(alert, rule, escalation=channel == Channel.ESCALATION)
+    return Outgoing(
+        key=key,
+        kind=kind,
+        unit=rule.unit,
+        link=link,
+        channel=outbox.Channel.EMAIL,
+        recipients=[target],
+        subject=subject,
+        text=text,
     )
-    try:
-        message.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise PermanentFailure(f"{delivery.target}: {error.recipients}") from error
-
-
-def _send(delivery: Delivery) -> None:
-    if delivery.channel == Channel.WEBHOOK:
-        _send_webhook(delivery)
-    else:
-        _send_mail(delivery)
 
 
 def deliveries_send(*, alert_id: int | None = None, now: dt.datetime | None = None) -> int:
-    """Send the deliveries that are due (of one alert, or all); each is leased before sending."""
-    now = now or timezone.now()
-    due = Delivery.objects.filter(
-        Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=True)
-        | Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
-    )
-    if alert_id is not None:
-        due = due.filter(alert_id=alert_id)
-    sent = 0
-    for delivery in due.select_related("alert__rule", "alert__article__outlet", "alert__story")[:200]:
-        won = Delivery.objects.filter(pk=delivery.pk, status=delivery.status, lease_until=delivery.lease_until).update(
-            status=DeliveryStatus.SENDING,
-            lease_until=now + dt.timedelta(seconds=settings.LOA_DELIVERY_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        if not won:
-            continue
-        delivery.attempts += 1
-        try:
-            _send(delivery)
-        except Exception as exc:  # SMTP and HTTP fail in many ways; each is retried later
-            retry = delivery.attempts < MAX_ATTEMPTS and not isinstance(exc, PermanentFailure)
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED,
-                lease_until=None,
-                next_attempt_at=now + RETRY_DELAYS[min(delivery.attempts - 1, len(RETRY_DELAYS) - 1)]
-                if retry
-                else None,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            )
-            logger.warning("delivery %s of alert %s failed: %s", delivery.pk, delivery.alert_id, exc)
-            continue
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.SENT, lease_until=None, sent_at=timezone.now(), last_error=""
-        )
-        sent += 1
-    return sent
+    """Send the alerts' messages that are due (of one alert, or all), through the outbox."""
+    deliveries = Delivery.objects.all() if alert_id is None else Delivery.objects.filter(alert_id=alert_id)
+    return messages_send(ids=deliveries.values_list("message_id", flat=True), now=now)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django_tasks import task
 
 
+# Alerts' messages are sent by the outbox's task now; this one stays for the tasks queued
+# before the outbox came, so that they still send.
 @task(queue_name="notify")
 def deliver_alert_task(alert_id: int) -> int:
     from loa.alerts.services import deliveries_send

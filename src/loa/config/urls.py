@@ -18,6 +18,7 @@ urlpatterns = [
     path("articles/", include("loa.articles.urls")),
     path("analysis/", include("loa.analysis.urls")),
     path("alerts/", include("loa.alerts.urls")),
+    path("outbox/", include("loa.outbox.urls")),
     path("incidents/", include("loa.incidents.urls")),
     path("digests/", include("loa.digests.urls")),
     path("reports/", include("loa.reports.urls")),

@@ -73,6 +73,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Units"), "units:list"),
             NavItem(_("Accounts"), "accounts:list"),
             NavItem(_("Audit log"), "core:audit", capability=roles.READ_AUDIT),
+            NavItem(_("Outbox"), "outbox:list", capability=roles.WRITE),
         ],
     ),
 ]

@@ -41,6 +41,9 @@ class Inbox:
     hooks: list[dict[str, Any]] = field(default_factory=list)
     # Status the webhook receiver answers with; tests set 500 to see retries.
     hook_status: int = 200
+    # A refusal the SMTP server answers a message with instead of taking it (e.g. "451 …",
+    # a server too busy for now); empty: it takes every message.
+    mail_refusal: str = ""
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -126,6 +129,8 @@ class _SmtpHandler:
         self.inbox = inbox
 
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.inbox.mail_refusal:
+            return self.inbox.mail_refusal
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain", "html"))
         html = message.get_body(preferencelist=("html",))

@@ -14,7 +14,10 @@ class DigestsConfig(AppConfig):
         from django.conf import settings
 
         from loa.analysis import hooks
+        from loa.outbox import kinds
         from loa.scheduling import registry
+
+        kinds.register("press_review", _("Daily press review"))
 
         # A draft review's items keep a copy of each article's tone: a correction updates it.
         hooks.register("digests_retone", _retone)

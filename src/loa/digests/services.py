@@ -22,11 +22,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,8 @@ from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisa
 from loa.articles.models import Article
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
 from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument, Signature, recipient_lines
+from loa.outbox.models import Channel
+from loa.outbox.services import Outgoing, message_queue
 from loa.reports.models import Letterhead as LetterheadRecord
 from loa.reports.services import layout_letterhead, margins, signature_of
 from loa.reports.services import recipients_of as letterhead_recipients
@@ -480,9 +482,11 @@ def digest_send(
     now: dt.datetime | None = None,
     confirmed_recipients: list[str] | None = None,
 ) -> Digest:
-    """Sends the review as HTML e-mail to the profile's recipients and files it as sent. The
-    row lock keeps two editors pressing "send" together from sending it twice; if the mail
-    server refuses, the review stays a draft and nothing is lost. With `confirmed_recipients`
+    """Files the review as sent and queues it, as HTML e-mail to the profile's recipients, in
+    the outbox, which sends it after commit and retries a refusing mail server (the outbox
+    page and the review's page show how it went). The row lock keeps two editors pressing
+    "send" together from sending it twice, and the message's key queues it once; no lock is
+    held while the mail server is talked to. With `confirmed_recipients`
     (the list the editor was shown), a changed list is refused rather than sent to."""
     with transaction.atomic():
         digest = Digest.objects.select_for_update().select_related("profile__unit").get(pk=digest.pk)
@@ -492,27 +496,32 @@ def digest_send(
             raise RecipientsChanged(
                 _("The recipients of the profile changed since you confirmed; check them and confirm again.")
             )
-        subject = digest_subject(digest)
         context = _context(digest)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=_render("digests/digest_email.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=recipients,
-            headers={"Message-ID": f"<loa-digest-{digest.pk}@{_mail_domain()}>"},
+        message_queue(
+            Outgoing(
+                key=digest_message_key(digest),
+                kind="press_review",
+                channel=Channel.EMAIL,
+                recipients=recipients,
+                subject=digest_subject(digest),
+                text=_render("digests/digest_email.txt", context),
+                html=_render("digests/digest_email.html", context),
+                headers={"Message-ID": f"<loa-digest-{digest.pk}@{_mail_domain()}>"},
+                unit=digest.profile.unit,
+                link=reverse("digests:detail", args=[digest.pk]),
+            )
         )
-        message.attach_alternative(_render("digests/digest_email.html", context), "text/html")
-        try:
-            message.send()
-        except Exception as exc:  # smtplib and socket errors alike: the user is told, the draft stays
-            logger.warning("sending press review %s failed: %s", digest.pk, exc)
-            raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc
         digest.status = DigestStatus.SENT
         digest.sent_at = now or timezone.now()
         digest.sent_by = acting_user(user)
         digest.sent_to = "\n".join(recipients)
         digest.save(update_fields=["status", "sent_at", "sent_by", "sent_to"])
     return digest
+
+
+def digest_message_key(digest: Digest) -> str:
+    """The review's outbox message: one per review, as a review is sent once."""
+    return f"digest:{digest.pk}"
 
 
 def _mail_domain() -> str:

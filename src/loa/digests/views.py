@@ -28,6 +28,7 @@ from loa.digests import selectors, services
 from loa.digests.forms import AddForm, BuildForm, CommentForm, IntroductionForm, ProfileForm
 from loa.digests.models import Digest, DigestProfile, DigestStatus
 from loa.docformat.convert import ConversionError
+from loa.outbox.selectors import message_of
 from loa.reports.selectors import letterhead_list
 from loa.reports.services import document_bytes
 from loa.units.selectors import unit_list
@@ -111,6 +112,9 @@ def digest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             *((v.section.pk, v.section.title) for v in sections),
         ],
     )
+    # How the outbox got on with sending it, once it was sent.
+    sent = digest.status == DigestStatus.SENT
+    sent_message = message_of(key=services.digest_message_key(digest)) if sent else None
     return render(
         request,
         "digests/digest_detail.html",
@@ -123,6 +127,7 @@ def digest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "intro_form": IntroductionForm(initial={"introduction": digest.introduction}),
             "add_form": add_form,
             "recipients": services.recipients_of(digest.profile),
+            "message": sent_message,
         },
     )
 

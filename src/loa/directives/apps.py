@@ -10,7 +10,10 @@ class DirectivesConfig(AppConfig):
     verbose_name = _("Directives and tasks")
 
     def ready(self) -> None:
+        from loa.outbox import kinds
         from loa.scheduling import registry
+
+        kinds.register("task_reminder", _("Task reminder"))
 
         # Reminders before deadlines; each assignment is reminded once per deadline.
         registry.register(

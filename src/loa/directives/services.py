@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +34,8 @@ from loa.directives.models import (
     TaskItem,
 )
 from loa.docformat.read import Limits, Problem, UnreadableDocument, text_of_isolated
+from loa.outbox.models import Channel
+from loa.outbox.services import Outgoing, message_queue
 from loa.text.directives import ParsedDirective, parse_directive
 from loa.text.folding import fold
 from loa.units.models import Unit, UnitKind, UnitRevision
@@ -394,8 +396,9 @@ def progress_report(
 
 
 def assignments_remind(*, today: dt.date | None = None) -> int:
-    """E-mails the writers of each unit whose task is due within `LOA_TASK_REMIND_DAYS` and not
-    done, once per deadline; a failed message is retried at the next run."""
+    """Queues an e-mail to the writers of each unit whose task is due within
+    `LOA_TASK_REMIND_DAYS` and not done, once per deadline: the outbox sends it after commit
+    and retries a refusing mail server. Returns how many reminders were queued."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=settings.LOA_TASK_REMIND_DAYS)
     due = (
@@ -404,33 +407,46 @@ def assignments_remind(*, today: dt.date | None = None) -> int:
         .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("deadline")))
         .select_related("task__directive", "unit")
     )
-    sent = 0
+    queued = 0
     for assignment in due:
         recipients = [
             account.email
             for account in User.objects.filter(unit=assignment.unit, is_active=True).exclude(email="")
             if roles.has_capability(account.role, roles.WRITE)
         ]
-        if recipients:
-            directive = assignment.task.directive
-            late = assignment.deadline is not None and assignment.deadline < today
-            subject = (
-                f"{'Quá hạn' if late else 'Sắp đến hạn'}: nhiệm vụ {assignment.task.number} "
-                f"{directive.doc_type} {directive.symbol}".strip()
-            )
-            body = (
-                f"Đơn vị: {assignment.unit.name}\n"
-                f"Văn bản: {directive.doc_type} {directive.symbol} {directive.title}\n"
-                f"Nhiệm vụ {assignment.task.number}: {assignment.task.text[:500]}\n"
-                f"Hạn: {assignment.deadline:%d/%m/%Y}\n"
-                f"Tiến độ đã báo cáo: {assignment.progress}%\n\n"
-                f"{settings.LOA_SITE_URL.rstrip('/')}/directives/assignments/{assignment.pk}/"
-            )
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            except Exception as exc:  # the mail server's refusal: try again at the next run
-                logger.warning("reminder for assignment %s not sent: %s", assignment.pk, exc)
-                continue
-            sent += 1
-        Assignment.objects.filter(pk=assignment.pk).update(reminded_for=assignment.deadline)
-    return sent
+        # The reminder and the mark that it was made commit together: neither without the other.
+        with transaction.atomic():
+            if recipients:
+                message_queue(_reminder(assignment, recipients, today))
+                queued += 1
+            Assignment.objects.filter(pk=assignment.pk).update(reminded_for=assignment.deadline)
+    return queued
+
+
+def _reminder(assignment: Assignment, recipients: list[str], today: dt.date) -> Outgoing:
+    directive = assignment.task.directive
+    late = assignment.deadline is not None and assignment.deadline < today
+    subject = (
+        f"{'Quá hạn' if late else 'Sắp đến hạn'}: nhiệm vụ {assignment.task.number} "
+        f"{directive.doc_type} {directive.symbol}".strip()
+    )
+    link = reverse("directives:assignment", args=[assignment.pk])
+    body = (
+        f"Đơn vị: {assignment.unit.name}\n"
+        f"Văn bản: {directive.doc_type} {directive.symbol} {directive.title}\n"
+        f"Nhiệm vụ {assignment.task.number}: {assignment.task.text[:500]}\n"
+        f"Hạn: {assignment.deadline:%d/%m/%Y}\n"
+        f"Tiến độ đã báo cáo: {assignment.progress}%\n\n"
+        f"{settings.LOA_SITE_URL.rstrip('/')}{link}"
+    )
+    return Outgoing(
+        # Once per assignment and deadline, however often the reminder run is repeated.
+        key=f"task-reminder:{assignment.pk}:{assignment.deadline:%Y-%m-%d}",
+        kind="task_reminder",
+        channel=Channel.EMAIL,
+        recipients=recipients,
+        subject=subject,
+        text=body,
+        unit=assignment.unit,
+        link=link,
+    )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "loa.sources",
     "loa.articles",
     "loa.analysis",
+    "loa.outbox",
     "loa.alerts",
     "loa.incidents",
     "loa.reports",
@@ -190,6 +191,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "analysis.storyterm",
     "alerts.alert",
     "alerts.delivery",
+    # What Loa sent: machine records of messages, whose content the change that queued them holds.
+    "outbox.message",
     # The timeline is the incident's own record of who did what, and mostly coverage.
     "incidents.timelineentry",
     # Sections are made by the build from the profile; editors act on the items, which are audited.
@@ -329,6 +332,8 @@ LOA_WEBHOOK_SECRET = os.environ.get("LOA_WEBHOOK_SECRET", SECRET_KEY)
 # How often window rules, retries and escalations are looked at; how long a sender holds a message.
 LOA_ALERTS_SWEEP_SECONDS = env.env_int("LOA_ALERTS_SWEEP_SECONDS", 30)
 LOA_DELIVERY_LEASE_SECONDS = env.env_int("LOA_DELIVERY_LEASE_SECONDS", 120)
+# How often the outbox sends again what failed or what a dead worker left leased.
+LOA_OUTBOX_SWEEP_SECONDS = env.env_int("LOA_OUTBOX_SWEEP_SECONDS", 30)
 # Webhooks go to public addresses only, unless these networks (an intranet chat, say) are allowed.
 LOA_WEBHOOK_ALLOW_NETWORKS = env.env_list("LOA_WEBHOOK_ALLOW_NETWORKS", [])
 

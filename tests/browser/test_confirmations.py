@@ -60,7 +60,7 @@ def test_sending_a_press_review_lists_the_recipients_first(
 
     editor.get_by_test_id("send-form").get_by_role("button", name="Gửi").click()
     editor.get_by_test_id("send-confirm").get_by_role("button", name="Gửi ngay").click()
-    assert "Đã gửi điểm báo tới 2 nơi nhận." in editor.content()
+    assert "Điểm báo đang được gửi tới 2 nơi nhận" in editor.content()
     assert editor.get_by_test_id("digest-status").inner_text().startswith("Đã gửi")
     assert smtp.wait_for(lambda box: len(box.mails) == 1)
     assert Digest.objects.get().status == "sent"

@@ -67,7 +67,7 @@ def test_the_press_review_is_edited_and_sent(
     editor.get_by_test_id("send-form").get_by_role("button", name="Gửi").click()
     # Sending is asked first (tests/browser/test_confirmations.py looks at that page closely).
     editor.get_by_test_id("send-confirm").get_by_role("button", name="Gửi ngay").click()
-    assert "Đã gửi điểm báo tới 2 nơi nhận." in editor.content()
+    assert "Điểm báo đang được gửi tới 2 nơi nhận" in editor.content()
     assert editor.get_by_test_id("digest-status").inner_text().startswith("Đã gửi")
     assert editor.get_by_test_id("send-form").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -56,7 +56,7 @@ def test_editor_path_through_the_pages(
         sent = client.post(
             reverse("digests:send", args=[digest.pk]), {"confirm": "yes", "recipient": recipients}, follow=True
         ).content.decode()
-    assert "Đã gửi điểm báo tới 2 nơi nhận." in sent
+    assert "Điểm báo đang được gửi tới 2 nơi nhận" in sent
     digest.refresh_from_db()
     assert digest.status == "sent"
     after = client.get(reverse("digests:detail", args=[digest.pk])).content.decode()

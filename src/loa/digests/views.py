@@ -240,7 +240,8 @@ def digest_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The press review was sent to %(count)s recipients.") % {"count": len(digest.sent_to.splitlines())},
+                _("The press review is on its way to %(count)s recipients; this page shows when it has gone.")
+                % {"count": len(digest.sent_to.splitlines())},
             )
             return redirect("digests:detail", pk=digest.pk)
     try:

@@ -1,0 +1,58 @@
+"""Playbooks, spokespeople, incidents and their statements."""
+
+from __future__ import annotations
+
+from loa.incidents.models import Incident, Playbook, Spokesperson
+from loa.units.models import Unit
+from tests.factories.base import START
+
+
+def make_playbook(name: str = "Kịch bản thử", *, first_response_hours: int = 4) -> Playbook:
+    from loa.accounts.scoping import SYSTEM
+    from loa.incidents.services import StepSpec, playbook_save
+
+    return playbook_save(
+        user=SYSTEM,
+        name=name,
+        description="Thông tin sai sự thật lan trên báo chí.",
+        first_response_hours=first_response_hours,
+        steps=[
+            StepSpec("Xác minh thông tin, báo cáo lãnh đạo", 1, "Văn phòng"),
+            StepSpec("Dự thảo thông cáo báo chí", 3, "Ban Tuyên giáo"),
+            StepSpec("Theo dõi phản ứng của báo chí", 24, "Ban Tuyên giáo"),
+        ],
+    )
+
+
+def make_spokesperson(
+    unit: Unit, name: str = "Nguyễn Văn Phát", *, channels: tuple[str, ...] = ("release",)
+) -> Spokesperson:
+    from loa.accounts.scoping import SYSTEM
+    from loa.incidents.services import spokesperson_save
+
+    return spokesperson_save(
+        user=SYSTEM,
+        unit=unit,
+        name=name,
+        position="Phó Bí thư, người phát ngôn",
+        channels=channels,
+        authorisation="12-QĐ/ĐU",
+        valid_from=START,
+    )
+
+
+def make_incident(unit: Unit, label: str, *, playbook: Playbook, spokesperson: Spokesperson) -> Incident:
+    """The incident 'Sự cố <label>' of the unit, with a drafted statement 'Thông cáo <label>'."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.incidents.services import incident_open, statement_save
+
+    incident = incident_open(user=SYSTEM, title=f"Sự cố {label}", unit=unit, playbook=playbook)
+    statement_save(
+        user=SYSTEM,
+        incident=incident,
+        title=f"Thông cáo {label}",
+        body="Nội dung thông cáo.",
+        channel="release",
+        spokesperson=spokesperson,
+    )
+    return incident

@@ -28,10 +28,13 @@ from tests.conftest import login
 from tests.factories import (
     Tree,
     make_alert,
+    make_article,
     make_incident,
+    make_organisation,
     make_playbook,
     make_rule,
     make_saved_query,
+    make_source,
     make_spokesperson,
     make_unit,
     make_user,
@@ -587,15 +590,18 @@ def _queries_of(client: Client, url: str) -> tuple[list[str], bytes]:
 def test_list_views_cost_the_same_queries_as_data_grows(name: str, tree: Tree, users: dict[str, User]) -> None:
     """Render a list, add twice as many rows again in more units, render again: no query more."""
     who = "bloc_staff" if "evn_staff" in LIST_VIEWS[name].capability_denied else "evn_staff"
-    client, url = login(users[who]), reverse(name) + GROWTH_QUERY.get(name, "")
+    _assert_flat(name, GROWTH[name], tree, users[who])
+
+
+def _assert_flat(name: str, recipe: Callable[[More], object], tree: Tree, user: User) -> None:
+    client, url = login(user), reverse(name) + GROWTH_QUERY.get(name, "")
     playbook, directive = Playbook.objects.get(), Directive.objects.get()
 
     def grow(count: int) -> None:
         for _ in range(count):
             unit = make_unit(parent=tree.evn)
             make_unit(parent=unit, kind=UnitKind.CELL)  # something below it to evaluate
-            more = More(unit, f"EVN{next_number()}", playbook, directive)
-            GROWTH[name](more)
+            recipe(More(unit, f"EVN{next_number()}", playbook, directive))
 
     grow(1)
     _queries_of(client, url)  # once to fill the caches a first request fills
@@ -605,3 +611,48 @@ def test_list_views_cost_the_same_queries_as_data_grows(name: str, tree: Tree, u
     assert len(large_body) > len(small_body), f"{name}: the recipe added nothing the page shows"
     extra = "\n".join(query for query in large if large.count(query) > small.count(query))
     assert len(large) == len(small), f"{name}: {len(small)} queries, then {len(large)}; repeated:\n{extra}"
+
+
+def _stories(more: More) -> None:
+    """An organisation and an article naming it in words no other story uses: a story of its own."""
+    from loa.analysis.services import articles_analyse
+
+    stem = "".join("bcdghklmnt"[int(digit)] for digit in more.label.removeprefix("EVN"))
+    words = [f"{stem}{ending}" for ending in ("an", "em", "ip", "ot", "ul", "ay", "ex", "oi", "uy", "ang")]
+    make_organisation(None, more.label)
+    article = make_article(
+        f"{more.label} {' '.join(words[:5])}",
+        body=f"{more.label} {' '.join(words)}. {' '.join(reversed(words))}.",
+        outlet_domain=f"{more.label.lower()}.vn",
+    )
+    articles_analyse(articles=[article])
+
+
+def _directive(more: More) -> None:
+    directive = make_directive(more.unit, symbol=f"{next_number()}-KL/ĐUK")
+    make_assignment(directive, more.unit, more.label)
+
+
+# The shared lists grow the same way; those with a search box are read with a query.
+SHARED_GROWTH: dict[str, Callable[[More], object]] = {
+    "sources:list": lambda m: make_source(f"https://{m.label.lower()}.vn/rss", name=f"Nguồn {m.label}"),
+    "articles:list": lambda m: make_article(f"Bài {m.label}", outlet_domain=f"{m.label.lower()}.vn"),
+    "articles:search": lambda m: make_article(f"Bài {m.label}", outlet_domain=f"{m.label.lower()}.vn"),
+    "incidents:playbooks": lambda m: make_playbook(f"Kịch bản {m.label}"),
+    "analysis:organisations": lambda m: make_organisation(m.unit, m.label),
+    "analysis:stories": _stories,
+    "directives:list": _directive,
+    "directives:graph": _directive,
+    "opinion:topics": lambda m: make_opinion_report(m.unit, m.label),
+}
+GROWTH_QUERY["articles:search"] = "?q=EVN"
+
+
+def test_every_shared_list_grows_in_a_query_test() -> None:
+    lists = {name for name, pattern in named_urls() if name in SHARED_VIEWS and not pattern.pattern.converters}
+    assert set(SHARED_GROWTH) == lists, "give each shared list a growth recipe (and drop those of removed ones)"
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_GROWTH))
+def test_shared_lists_cost_the_same_queries_as_data_grows(name: str, tree: Tree, users: dict[str, User]) -> None:
+    _assert_flat(name, SHARED_GROWTH[name], tree, users["evn_staff"])

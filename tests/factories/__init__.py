@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tests.factories.accounts import make_user
 from tests.factories.alerts import article_of, make_alert, make_rule
-from tests.factories.analysis import coverage, make_saved_query, unit_of
+from tests.factories.analysis import coverage, make_organisation, make_saved_query, unit_of
 from tests.factories.articles import make_article
 from tests.factories.base import PASSWORD, START, next_number
 from tests.factories.incidents import make_incident, make_playbook, make_spokesperson
@@ -25,6 +25,7 @@ __all__ = [
     "make_alert",
     "make_article",
     "make_incident",
+    "make_organisation",
     "make_playbook",
     "make_rule",
     "make_saved_query",

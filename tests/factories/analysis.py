@@ -46,3 +46,10 @@ def make_saved_query(unit: Unit, label: str) -> SavedQuery:
     from loa.analysis.services import saved_query_save
 
     return saved_query_save(name=f"Truy vấn {label}", query=label.lower(), unit=unit)
+
+
+def make_organisation(unit: Unit | None, label: str) -> Organisation:
+    """The organisation 'Tổng công ty <label>' the unit monitors, known by its label."""
+    from loa.analysis.services import organisation_save
+
+    return organisation_save(name=f"Tổng công ty {label}", short_name=label, unit=unit, acronyms=label)

@@ -351,10 +351,11 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iter
 @pytest.fixture
 def shared(db: None) -> dict[str, Any]:
     from loa.analysis.models import Story
-    from loa.analysis.services import articles_analyse, organisation_save
+    from loa.analysis.services import articles_analyse
     from tests.factories import make_article, make_source
+    from tests.factories.analysis import make_evn
 
-    organisation = organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=None, acronyms="EVN")
+    organisation = make_evn(None)
     article = make_article()
     articles_analyse(articles=[article])
     return {"source": make_source(), "article": article, "organisation": organisation, "story": Story.objects.get()}

@@ -12,7 +12,7 @@ from tests.factories.alerts import article_of, make_alert, make_rule
 from tests.factories.analysis import coverage, make_organisation, make_saved_query, unit_of
 from tests.factories.articles import make_article
 from tests.factories.base import PASSWORD, START, next_number
-from tests.factories.incidents import make_incident, make_playbook, make_spokesperson
+from tests.factories.incidents import make_incident, make_playbook, make_spokesperson, make_statement
 from tests.factories.sources import make_source
 from tests.factories.units import Tree, make_tree, make_unit
 
@@ -31,6 +31,7 @@ __all__ = [
     "make_saved_query",
     "make_source",
     "make_spokesperson",
+    "make_statement",
     "make_tree",
     "make_unit",
     "make_user",

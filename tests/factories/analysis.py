@@ -53,3 +53,30 @@ def make_organisation(unit: Unit | None, label: str) -> Organisation:
     from loa.analysis.services import organisation_save
 
     return organisation_save(name=f"Tổng công ty {label}", short_name=label, unit=unit, acronyms=label)
+
+
+def make_evn(unit: Unit | None, **terms: str) -> Organisation:
+    """Vietnam Electricity, monitored for the unit, known by its acronym (and `terms`: aliases, context…)."""
+    return _monitored(unit, "Tập đoàn Điện lực Việt Nam", "EVN", terms)
+
+
+def make_pvn(unit: Unit | None, **terms: str) -> Organisation:
+    """The Vietnam Oil and Gas Group, monitored for the unit, known by its acronym (and `terms`)."""
+    return _monitored(unit, "Tập đoàn Dầu khí Quốc gia Việt Nam", "PVN", terms)
+
+
+def _monitored(unit: Unit | None, name: str, acronym: str, terms: dict[str, str]) -> Organisation:
+    from loa.analysis.services import organisation_save
+
+    known = {"aliases", "ambiguous_aliases", "context_terms", "exclusion_terms"}
+    assert set(terms) <= known, f"not an organisation's terms: {sorted(set(terms) - known)}"
+    return organisation_save(
+        name=name,
+        short_name=acronym,
+        unit=unit,
+        acronyms=acronym,
+        aliases=terms.get("aliases", ""),
+        ambiguous_aliases=terms.get("ambiguous_aliases", ""),
+        context_terms=terms.get("context_terms", ""),
+        exclusion_terms=terms.get("exclusion_terms", ""),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loa.incidents.models import Incident, Playbook, Spokesperson
+from loa.incidents.models import Incident, Playbook, Spokesperson, Statement
 from loa.units.models import Unit
 from tests.factories.base import START
 
@@ -41,18 +41,28 @@ def make_spokesperson(
     )
 
 
+def make_statement(
+    incident: Incident,
+    user: object,
+    spokesperson: Spokesperson,
+    channel: str = "release",
+    *,
+    title: str = "Thông cáo báo chí",
+    body: str = "EVN khẳng định thông tin trên là không đúng sự thật.",
+) -> Statement:
+    """A statement `user` drafts for the incident, to be given by the spokesperson."""
+    from loa.incidents.services import statement_save
+
+    return statement_save(
+        user=user, incident=incident, title=title, body=body, channel=channel, spokesperson=spokesperson
+    )
+
+
 def make_incident(unit: Unit, label: str, *, playbook: Playbook, spokesperson: Spokesperson) -> Incident:
     """The incident 'Sự cố <label>' of the unit, with a drafted statement 'Thông cáo <label>'."""
     from loa.accounts.scoping import SYSTEM
-    from loa.incidents.services import incident_open, statement_save
+    from loa.incidents.services import incident_open
 
     incident = incident_open(user=SYSTEM, title=f"Sự cố {label}", unit=unit, playbook=playbook)
-    statement_save(
-        user=SYSTEM,
-        incident=incident,
-        title=f"Thông cáo {label}",
-        body="Nội dung thông cáo.",
-        channel="release",
-        spokesperson=spokesperson,
-    )
+    make_statement(incident, SYSTEM, spokesperson, title=f"Thông cáo {label}", body="Nội dung thông cáo.")
     return incident

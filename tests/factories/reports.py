@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from loa.reports.models import Report
+from loa.reports.models import Letterhead, Report
 from loa.units.models import Unit
 
 # One chart in one section: enough for the report's pages, its export and its chart image.
@@ -28,3 +29,17 @@ def make_report(unit: Unit, label: str) -> Report:
         figures={"sections": [{"key": "x", "title": "T", "paragraphs": [], "tables": [], "charts": [CHART]}]},
         prepared_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )
+
+
+def make_board_letterhead(unit: Unit, **fields: Any) -> Letterhead:
+    """The propaganda board's letterhead, signed by its head; `fields` add to it or change it."""
+    from loa.accounts.scoping import SYSTEM
+    from loa.reports.services import letterhead_ensure, letterhead_save
+
+    board = {
+        "issuer": "BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        "symbol": "BTGDV",
+        "signer_position": "TRƯỞNG BAN",
+        "signer_name": "Nguyễn Thị Minh",
+    }
+    return letterhead_save(user=SYSTEM, letterhead=letterhead_ensure(unit=unit), **(board | fields))

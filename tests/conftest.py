@@ -126,9 +126,9 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def evn(tree: Tree) -> Organisation:
-    from loa.analysis.services import organisation_save
+    from tests.factories.analysis import make_evn
 
-    return organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=tree.evn, acronyms="EVN")
+    return make_evn(tree.evn)
 
 
 @pytest.fixture

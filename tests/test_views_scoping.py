@@ -7,20 +7,49 @@ fails until it is added.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
+from loa.directives.models import Directive
+from loa.incidents.models import Playbook
+from loa.units.models import Unit, UnitKind
 from tests.conftest import login
-from tests.factories import Tree
+from tests.factories import (
+    Tree,
+    make_alert,
+    make_article,
+    make_incident,
+    make_organisation,
+    make_playbook,
+    make_rule,
+    make_saved_query,
+    make_source,
+    make_spokesperson,
+    make_unit,
+    make_user,
+    next_number,
+)
+from tests.factories.digests import make_digest
+from tests.factories.directives import make_assignment, make_directive
+from tests.factories.evaluation import make_round
+from tests.factories.events import make_event
+from tests.factories.opinion import make_opinion_report
+from tests.factories.outbox import make_message
+from tests.factories.people import make_course, make_person
+from tests.factories.plans import make_award_entry, make_plan
+from tests.factories.reports import make_report
+from tests.factories.study import make_study_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -328,10 +357,11 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iter
 @pytest.fixture
 def shared(db: None) -> dict[str, Any]:
     from loa.analysis.models import Story
-    from loa.analysis.services import articles_analyse, organisation_save
+    from loa.analysis.services import articles_analyse
     from tests.factories import make_article, make_source
+    from tests.factories.analysis import make_evn
 
-    organisation = organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=None, acronyms="EVN")
+    organisation = make_evn(None)
     article = make_article()
     articles_analyse(articles=[article])
     return {"source": make_source(), "article": article, "organisation": organisation, "story": Story.objects.get()}
@@ -342,159 +372,32 @@ def saved_queries(request: Any) -> None:
     if "tree" not in request.fixturenames:
         return
     tree = request.getfixturevalue("tree")
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
-    from loa.accounts.scoping import SYSTEM
-    from loa.alerts.models import Alert
-    from loa.alerts.services import rule_save
-    from loa.analysis.services import saved_query_save
-    from loa.digests.services import digest_build, profile_save
-    from loa.directives.models import Assignment, Directive, TaskItem
-    from loa.directives.services import progress_report
-    from loa.events.services import event_save
-    from loa.incidents.services import incident_open, statement_save
-    from loa.opinion.services import Stream, report_save, report_submit
-    from loa.outbox.services import Outgoing, message_queue
-    from loa.plans.services import campaign_save, entry_save, plan_save
-    from loa.reports.models import Report
-    from loa.reports.services import letterhead_ensure, letterhead_save
-    from tests.factories import make_article, make_playbook, make_spokesperson
-
     playbook = make_playbook()
-    chart = {"kind": "bars", "title": "Số bài", "labels": ["EVN"], "values": [3], "series": {}, "unit": ""}
-    for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
-        letterhead = letterhead_save(user=SYSTEM, letterhead=letterhead_ensure(unit=unit), issuer=f"TIÊU ĐỀ {name}")
-        Report.objects.create(
-            unit=unit,
-            letterhead=letterhead,
-            kind="month",
-            period_start=dt.date(2026, 10, 1),
-            period_end=dt.date(2026, 10, 31),
-            label="tháng 10 năm 2026",
-            summary=f"Báo cáo {name}",
-            figures={"sections": [{"key": "x", "title": "T", "paragraphs": [], "tables": [], "charts": [chart]}]},
-            prepared_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
-        )
-        profile = profile_save(
-            user=SYSTEM, profile=None, data={"name": f"Hồ sơ {name}", "unit": unit, "recipients": "a@example.vn"}
-        )
-        digest = digest_build(profile=profile, day=dt.date(2026, 11, 20))
-        services_item(digest, make_article(title=f"Bài {name}"))
-        soon = timezone.localdate() + dt.timedelta(days=1)
-        event_save(
-            user=SYSTEM,
-            event=None,
-            data={"title": f"Sự kiện {name}", "calendar": "solar", "day": soon.day, "month": soon.month, "unit": unit},
-        )
-        plan = plan_save(
-            user=SYSTEM,
-            plan=None,
-            data={"title": f"Kế hoạch {name}", "unit": unit, "first_year": 2026, "last_year": 2026, "objectives": "…"},
-        )
-        campaign_save(
-            user=SYSTEM,
-            plan=plan,
-            campaign=None,
-            data={"title": f"Chiến dịch {name}", "start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)},
-        )
-        opinion = report_save(
-            user=SYSTEM,
-            unit=unit,
-            kind="monthly",
-            period="2026-10",
-            streams=[Stream(topic=f"Chủ đề {name}", tendency="agree", breadth="da_so")],
-        )
-        report_submit(user=SYSTEM, report=opinion)
-        roster_and_study(name, unit)
-        entry_save(
-            user=SYSTEM,
-            entry=None,
-            data={
-                "year": 2026,
-                "unit": unit,
-                "title": f"Tác phẩm {name}",
-                "genre": "print",
-                "outlet": "Báo",
-                "published_on": dt.date(2026, 5, 1),
-            },
-        )
-    directive = Directive.objects.create(symbol="60-KL/ĐUK", doc_type="Kết luận", title="Kết luận thử", unit=tree.board)
-    for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
-        item = TaskItem.objects.create(directive=directive, number=name, text=f"Nhiệm vụ {name}")
-        assignment = Assignment.objects.create(task=item, unit=unit, deadline=dt.date(2026, 12, 31))
-        progress_report(
-            user=SYSTEM,
-            assignment=assignment,
-            progress=50,
-            text="Đang làm",
-            files=[SimpleUploadedFile(f"minh-chung {name}.pdf", b"%PDF bien ban")],
-        )
-        saved = saved_query_save(name=f"Truy vấn {name}", query=name.lower(), unit=unit)
-        rule = rule_save(name=f"Quy tắc {name}", unit=unit, kind="negative_prominent", saved_query=saved)
-        Alert.objects.create(rule=rule, trigger_key="test", title=f"Cảnh báo {name}", severity="high")
-        message_queue(
-            Outgoing(key=f"test:{name}", channel="email", recipients=["a@example.vn"], subject=f"Thư {name}", unit=unit)
-        )
-        person = make_spokesperson(unit, f"Người nói {name}")
-        incident = incident_open(user=SYSTEM, title=f"Sự cố {name}", unit=unit, playbook=playbook)
-        statement_save(
-            user=SYSTEM,
-            incident=incident,
-            title=f"Thông cáo {name}",
-            body="Nội dung thông cáo.",
-            channel="release",
-            spokesperson=person,
-        )
+    directive = make_directive(tree.board)
+    for label, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
+        seed_unit(unit, label, playbook=playbook, directive=directive)
 
 
-def roster_and_study(name: str, unit: Any) -> None:
+def seed_unit(unit: Unit, label: str, *, playbook: Playbook, directive: Directive) -> None:
+    """One record of every kind a list page shows, of the unit, each named after the label."""
+    make_report(unit, label)
+    make_digest(unit, label)
+    make_event(unit, label)
+    make_plan(unit, label)
+    make_opinion_report(unit, label)
+    roster_and_study(unit, label)
+    make_award_entry(unit, label)
+    make_assignment(directive, unit, label)
+    make_alert(make_rule(unit, label), label)
+    make_incident(unit, label, playbook=playbook, spokesperson=make_spokesperson(unit, f"Người nói {label}"))
+    make_message(unit, label)
+
+
+def roster_and_study(unit: Unit, label: str) -> None:
     """A speaker and a course, a laid-out study plan and an evaluation round of the unit."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from loa.accounts.scoping import SYSTEM
-    from loa.evaluation.services import CriterionSpec, round_open
-    from loa.people.services import course_save, enrol, person_save
-    from loa.study.services import audiences_save, plan_generate, plan_save
-
-    today = timezone.localdate()
-    person = person_save(
-        user=SYSTEM,
-        person=None,
-        data={
-            "unit": unit,
-            "kind": "speaker",
-            "full_name": f"Báo cáo viên {name}",
-            "consent_on": today - dt.timedelta(days=30),
-            "consent_note": "Phiếu đồng ý",
-        },
-    )
-    course = course_save(
-        user=SYSTEM,
-        course=None,
-        data={"unit": unit, "title": f"Lớp {name}", "starts_on": dt.date(2026, 3, 1), "ends_on": dt.date(2026, 3, 2)},
-    )
-    enrol(user=SYSTEM, course=course, people=[person])
-    audiences_save(user=SYSTEM, unit=unit, headcounts={"key_cadres": 5})
-    plan = plan_save(
-        user=SYSTEM, plan=None, data={"title": f"Học tập {name}", "unit": unit, "complete_by": dt.date(2026, 12, 31)}
-    )
-    plan_generate(user=SYSTEM, plan=plan)
-    round_open(
-        user=SYSTEM,
-        unit=unit,
-        data={"year": 2026, "title": f"Đợt {name}"},
-        criteria=[CriterionSpec("Toàn bộ", Decimal(100))],
-    )
-
-
-def services_item(digest: Any, article: Any) -> None:
-    from loa.accounts.scoping import SYSTEM
-    from loa.digests.services import item_add
-
-    item_add(user=SYSTEM, digest=digest, article=article)
+    make_course(unit, label, people=[make_person(unit, label)])
+    make_study_plan(unit, label)
+    make_round(unit, label)
 
 
 def test_every_view_is_classified() -> None:
@@ -622,3 +525,143 @@ def test_list_views_do_a_bounded_number_of_queries(
     client = login(users["bloc_staff"])
     with django_assert_max_num_queries(12):
         assert client.get(reverse(name)).status_code == 200
+
+
+@dataclass(frozen=True)
+class More:
+    """A new unit of the EVN subtree to add records to, and the bloc-wide records they hang off."""
+
+    unit: Unit
+    label: str
+    playbook: Playbook
+    directive: Directive
+
+
+def _incident(more: More) -> None:
+    spokesperson = make_spokesperson(more.unit, f"Người nói {more.label}")
+    make_incident(more.unit, more.label, playbook=more.playbook, spokesperson=spokesperson)
+
+
+# name → what to add, in a new unit, so that the list shows more rows (the new unit alone for
+# units:list). Every list view needs one: test_every_list_view_grows_in_a_query_test.
+GROWTH: dict[str, Callable[[More], object]] = {
+    "home": lambda m: seed_unit(m.unit, m.label, playbook=m.playbook, directive=m.directive),
+    "units:list": lambda m: make_user(unit=m.unit),
+    "accounts:list": lambda m: make_user(unit=m.unit),
+    # Creating a rule writes audit entries (of the alert module: GROWTH_QUERY).
+    "core:audit": lambda m: make_rule(m.unit, m.label),
+    "analysis:queries": lambda m: make_saved_query(m.unit, m.label),
+    "alerts:list": lambda m: make_alert(make_rule(m.unit, m.label), m.label),
+    "alerts:rules": lambda m: make_rule(m.unit, m.label),
+    "incidents:list": _incident,
+    "incidents:spokespersons": lambda m: make_spokesperson(m.unit, f"Người nói {m.label}"),
+    "digests:list": lambda m: make_digest(m.unit, m.label),
+    "digests:profiles": lambda m: make_digest(m.unit, m.label),
+    "reports:list": lambda m: make_report(m.unit, m.label),
+    "reports:letterheads": lambda m: make_report(m.unit, m.label),
+    "directives:tasks": lambda m: make_assignment(m.directive, m.unit, m.label),
+    "directives:rollup": lambda m: make_assignment(m.directive, m.unit, m.label),
+    "events:month": lambda m: make_event(m.unit, m.label),
+    "events:agenda": lambda m: make_event(m.unit, m.label),
+    "events:ical": lambda m: make_event(m.unit, m.label),
+    "plans:list": lambda m: make_plan(m.unit, m.label),
+    "plans:awards": lambda m: make_award_entry(m.unit, m.label),
+    "opinion:list": lambda m: make_opinion_report(m.unit, m.label),
+    "opinion:synthesis": lambda m: make_opinion_report(m.unit, m.label),
+    "opinion:export_csv": lambda m: make_opinion_report(m.unit, m.label),
+    "people:list": lambda m: make_person(m.unit, m.label),
+    "people:courses": lambda m: make_course(m.unit, m.label, people=[make_person(m.unit, m.label)]),
+    "study:list": lambda m: make_study_plan(m.unit, m.label),
+    "study:audiences": lambda m: make_study_plan(m.unit, m.label),
+    "evaluation:list": lambda m: make_round(m.unit, m.label),
+    "outbox:list": lambda m: make_message(m.unit, m.label),
+}
+
+# The audit page looks up the records its entries name once per kind of record: entries of one
+# module keep the kinds the same while their number grows.
+GROWTH_QUERY = {"core:audit": "?module=alerts"}
+
+
+def test_every_list_view_grows_in_a_query_test() -> None:
+    assert set(GROWTH) == set(LIST_VIEWS), "give each list view a growth recipe (and drop those of removed ones)"
+
+
+def _queries_of(client: Client, url: str) -> tuple[list[str], bytes]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    # The same statement with other ids or names is the same query.
+    shapes = [re.sub(r"'[^']*'|\b\d+\b", "?", query["sql"]) for query in captured.captured_queries]
+    return shapes, response.content
+
+
+@pytest.mark.parametrize("name", sorted(LIST_VIEWS))
+def test_list_views_cost_the_same_queries_as_data_grows(name: str, tree: Tree, users: dict[str, User]) -> None:
+    """Render a list, add twice as many rows again in more units, render again: no query more."""
+    who = "bloc_staff" if "evn_staff" in LIST_VIEWS[name].capability_denied else "evn_staff"
+    _assert_flat(name, GROWTH[name], tree, users[who])
+
+
+def _assert_flat(name: str, recipe: Callable[[More], object], tree: Tree, user: User) -> None:
+    client, url = login(user), reverse(name) + GROWTH_QUERY.get(name, "")
+    playbook, directive = Playbook.objects.get(), Directive.objects.get()
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            unit = make_unit(parent=tree.evn)
+            make_unit(parent=unit, kind=UnitKind.CELL)  # something below it to evaluate
+            recipe(More(unit, f"EVN{next_number()}", playbook, directive))
+
+    grow(1)
+    _queries_of(client, url)  # once to fill the caches a first request fills
+    small, small_body = _queries_of(client, url)
+    grow(4)
+    large, large_body = _queries_of(client, url)
+    assert len(large_body) > len(small_body), f"{name}: the recipe added nothing the page shows"
+    extra = "\n".join(query for query in large if large.count(query) > small.count(query))
+    assert len(large) == len(small), f"{name}: {len(small)} queries, then {len(large)}; repeated:\n{extra}"
+
+
+def _stories(more: More) -> None:
+    """An organisation and an article naming it in words no other story uses: a story of its own."""
+    from loa.analysis.services import articles_analyse
+
+    stem = "".join("bcdghklmnt"[int(digit)] for digit in more.label.removeprefix("EVN"))
+    words = [f"{stem}{ending}" for ending in ("an", "em", "ip", "ot", "ul", "ay", "ex", "oi", "uy", "ang")]
+    make_organisation(None, more.label)
+    article = make_article(
+        f"{more.label} {' '.join(words[:5])}",
+        body=f"{more.label} {' '.join(words)}. {' '.join(reversed(words))}.",
+        outlet_domain=f"{more.label.lower()}.vn",
+    )
+    articles_analyse(articles=[article])
+
+
+def _directive(more: More) -> None:
+    directive = make_directive(more.unit, symbol=f"{next_number()}-KL/ĐUK")
+    make_assignment(directive, more.unit, more.label)
+
+
+# The shared lists grow the same way; those with a search box are read with a query.
+SHARED_GROWTH: dict[str, Callable[[More], object]] = {
+    "sources:list": lambda m: make_source(f"https://{m.label.lower()}.vn/rss", name=f"Nguồn {m.label}"),
+    "articles:list": lambda m: make_article(f"Bài {m.label}", outlet_domain=f"{m.label.lower()}.vn"),
+    "articles:search": lambda m: make_article(f"Bài {m.label}", outlet_domain=f"{m.label.lower()}.vn"),
+    "incidents:playbooks": lambda m: make_playbook(f"Kịch bản {m.label}"),
+    "analysis:organisations": lambda m: make_organisation(m.unit, m.label),
+    "analysis:stories": _stories,
+    "directives:list": _directive,
+    "directives:graph": _directive,
+    "opinion:topics": lambda m: make_opinion_report(m.unit, m.label),
+}
+GROWTH_QUERY["articles:search"] = "?q=EVN"
+
+
+def test_every_shared_list_grows_in_a_query_test() -> None:
+    lists = {name for name, pattern in named_urls() if name in SHARED_VIEWS and not pattern.pattern.converters}
+    assert set(SHARED_GROWTH) == lists, "give each shared list a growth recipe (and drop those of removed ones)"
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_GROWTH))
+def test_shared_lists_cost_the_same_queries_as_data_grows(name: str, tree: Tree, users: dict[str, User]) -> None:
+    _assert_flat(name, SHARED_GROWTH[name], tree, users["evn_staff"])

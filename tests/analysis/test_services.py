@@ -26,6 +26,7 @@ from loa.analysis.services import (
 from loa.articles import search
 from loa.articles.models import Article
 from tests.factories import Tree, make_article
+from tests.factories.analysis import make_evn, make_pvn
 
 pytestmark = pytest.mark.django_db
 # Ten days ago: story windows are counted back from now (story_list keeps the last N days).
@@ -35,22 +36,13 @@ T0 = timezone.now() - dt.timedelta(days=10)
 @pytest.fixture
 def organisations(tree: Tree) -> dict[str, Any]:
     return {
-        "evn": organisation_save(
-            name="Tập đoàn Điện lực Việt Nam",
-            short_name="EVN",
-            unit=tree.evn,
-            acronyms="EVN",
+        "evn": make_evn(
+            tree.evn,
             ambiguous_aliases="Điện lực",
             context_terms="giá điện\ntiền điện",
             exclusion_terms="Hàn Quốc",
         ),
-        "pvn": organisation_save(
-            name="Tập đoàn Dầu khí Quốc gia Việt Nam",
-            short_name="PVN",
-            unit=tree.pvn,
-            acronyms="PVN",
-            aliases="Tập đoàn Dầu khí Việt Nam",
-        ),
+        "pvn": make_pvn(tree.pvn, aliases="Tập đoàn Dầu khí Việt Nam"),
     }
 
 

@@ -17,13 +17,13 @@ from loa.analysis.services import (
     articles_analyse,
     correction_record,
     corrections_as_examples,
-    organisation_save,
     suggestion_decide,
     suggestion_submit,
 )
 from loa.articles.models import Article
 from tests.conftest import login
 from tests.factories import Tree, make_article
+from tests.factories.analysis import make_evn, make_pvn
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def organisations(tree: Tree) -> dict[str, Any]:
     return {
-        "evn": organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=tree.evn, acronyms="EVN"),
-        "pvn": organisation_save(
-            name="Tập đoàn Dầu khí Quốc gia Việt Nam", short_name="PVN", unit=tree.pvn, acronyms="PVN"
-        ),
+        "evn": make_evn(tree.evn),
+        "pvn": make_pvn(tree.pvn),
     }
 
 

@@ -14,11 +14,12 @@ from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleAnalysis, Mention, Sentiment, tone_label
 from loa.analysis.selectors import article_view, organisation_coverage, search_conditions, story_articles
-from loa.analysis.services import articles_analyse, correction_record, corrections_as_examples, organisation_save
+from loa.analysis.services import articles_analyse, correction_record, corrections_as_examples
 from loa.articles import search
 from loa.articles.models import Article
 from tests.conftest import login
 from tests.factories import Tree, make_article
+from tests.factories.analysis import make_evn, make_pvn
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,8 @@ BODY = (
 @pytest.fixture
 def organisations(tree: Tree) -> dict[str, Any]:
     return {
-        "evn": organisation_save(name="Tập đoàn Điện lực Việt Nam", short_name="EVN", unit=tree.evn, acronyms="EVN"),
-        "pvn": organisation_save(
-            name="Tập đoàn Dầu khí Quốc gia Việt Nam",
-            short_name="PVN",
-            unit=tree.pvn,
-            acronyms="PVN",
-            aliases="Tập đoàn Dầu khí Việt Nam",
-        ),
+        "evn": make_evn(tree.evn),
+        "pvn": make_pvn(tree.pvn, aliases="Tập đoàn Dầu khí Việt Nam"),
     }
 
 

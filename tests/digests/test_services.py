@@ -296,16 +296,11 @@ def _closing(document: Any) -> tuple[list[str], list[str]]:
 def test_the_document_ends_with_the_letterheads_distribution_and_signer(
     profile: DigestProfile, day_coverage: dict[str, Any], tree: Any
 ) -> None:
-    from loa.reports.services import letterhead_ensure, letterhead_save
+    from tests.factories.reports import make_board_letterhead
 
-    board = letterhead_save(
-        user=SYSTEM,
-        letterhead=letterhead_ensure(unit=tree.board),
-        issuer="BAN TUYÊN GIÁO VÀ DÂN VẬN",
-        symbol="BTGDV",
+    board = make_board_letterhead(
+        tree.board,
         signature_mode="",
-        signer_position="TRƯỞNG BAN",
-        signer_name="Nguyễn Thị Minh",
         recipients="Thường trực Đảng ủy Khối (để b/c)\nCác đảng ủy trực thuộc",
     )
     profile.letterhead = board

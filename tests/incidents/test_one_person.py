@@ -12,11 +12,11 @@ from django.urls import reverse
 from loa.accounts.models import Role, User
 from loa.incidents import selectors
 from loa.incidents.models import Incident, Spokesperson, Statement, StatementStatus
-from loa.incidents.services import incident_open, statement_approve, statement_publish, statement_review, statement_save
+from loa.incidents.services import incident_open, statement_approve, statement_publish, statement_review
 from loa.units.models import Unit
 from loa.units.services import unit_set_author_may_review
 from tests.conftest import login
-from tests.factories import Tree, make_playbook, make_spokesperson, make_user
+from tests.factories import Tree, make_playbook, make_spokesperson, make_statement, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +31,11 @@ def spokesperson(tree: Tree) -> Spokesperson:
     return make_spokesperson(tree.evn)
 
 
-def _draft(incident: Incident, user: User, spokesperson: Spokesperson) -> Statement:
-    return statement_save(
-        user=user,
-        incident=incident,
-        title="Thông cáo báo chí",
-        body="EVN khẳng định thông tin trên là không đúng sự thật.",
-        channel="release",
-        spokesperson=spokesperson,
-    )
-
-
 def test_without_the_setting_the_author_still_cannot_review(
     incident: Incident, spokesperson: Spokesperson, users: dict[str, User]
 ) -> None:
     # EVN has a single staff member, but nobody has allowed its author to review.
-    statement = _draft(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     with pytest.raises(ValidationError, match="khác người soạn"):
         statement_review(user=users["evn_staff"], statement=statement)
     step = selectors.statement_next_step(statement=statement, user=users["evn_staff"])
@@ -65,7 +54,7 @@ def test_an_administrator_lets_the_single_staff_member_review_and_it_is_audited(
     assert Unit.objects.get(pk=tree.evn.pk).author_may_review
     assert any("author_may_review" in entry.changes_dict for entry in LogEntry.objects.get_for_object(tree.evn))
 
-    statement = _draft(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     step = selectors.statement_next_step(statement=statement, user=users["evn_staff"])
     assert step.can_review
     assert "chỉ có một cán bộ" in step.text
@@ -79,7 +68,7 @@ def test_the_allowance_is_refused_or_lapses_where_the_unit_has_two_staff_members
 ) -> None:
     unit_set_author_may_review(user=users["admin"], unit=tree.evn, allowed=True)
     second = make_user(Role.UNIT_STAFF, unit=tree.evn, username="evn.staff2")
-    statement = _draft(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     with pytest.raises(ValidationError, match="khác người soạn"):
         statement_review(user=users["evn_staff"], statement=statement)
     assert not selectors.statement_next_step(statement=statement, user=users["evn_staff"]).can_review
@@ -93,7 +82,7 @@ def test_the_allowance_is_refused_or_lapses_where_the_unit_has_two_staff_members
 def test_each_statement_says_who_must_act_next(
     tree: Tree, incident: Incident, spokesperson: Spokesperson, users: dict[str, User]
 ) -> None:
-    statement = _draft(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     staff = login(users["evn_staff"])
     url = reverse("incidents:detail", args=[incident.pk])
     page = staff.get(url).content.decode()

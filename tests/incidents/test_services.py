@@ -15,7 +15,7 @@ from loa.alerts.models import AlertStatus
 from loa.alerts.services import alerts_evaluate_articles, rule_save
 from loa.analysis.models import ArticleAnalysis, Organisation, Story
 from loa.articles.models import Article
-from loa.incidents.models import Incident, IncidentStatus, Spokesperson, Statement, StatementStatus, TimelineKind
+from loa.incidents.models import IncidentStatus, StatementStatus, TimelineKind
 from loa.incidents.services import (
     StepSpec,
     incident_close,
@@ -31,20 +31,9 @@ from loa.incidents.services import (
     statement_save,
     step_done,
 )
-from tests.factories import Tree, coverage, make_playbook, make_spokesperson, unit_of
+from tests.factories import Tree, coverage, make_playbook, make_spokesperson, make_statement, unit_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _statement(incident: Incident, user: User, spokesperson: Spokesperson, channel: str = "release") -> Statement:
-    return statement_save(
-        user=user,
-        incident=incident,
-        title="Thông cáo báo chí",
-        body="EVN khẳng định thông tin trên là không đúng sự thật.",
-        channel=channel,
-        spokesperson=spokesperson,
-    )
 
 
 def test_a_playbook_gives_the_incident_its_steps_and_deadlines(tree: Tree, users: dict[str, User]) -> None:
@@ -107,7 +96,7 @@ def test_an_incident_opened_from_an_alert_follows_its_story(evn: Organisation, u
 def test_statements_go_draft_reviewed_approved_published(tree: Tree, users: dict[str, User]) -> None:
     incident = incident_open(user=users["evn_staff"], title="Sự cố", unit=tree.evn, playbook=make_playbook())
     spokesperson = make_spokesperson(tree.evn)
-    statement = _statement(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     assert statement.status == StatementStatus.DRAFT
     with pytest.raises(ValidationError, match="khác người soạn"):
         statement_review(user=users["evn_staff"], statement=statement)
@@ -143,7 +132,7 @@ def test_statements_go_draft_reviewed_approved_published(tree: Tree, users: dict
 def test_an_edit_after_review_needs_a_new_review(tree: Tree, users: dict[str, User]) -> None:
     incident = incident_open(user=users["evn_staff"], title="Sự cố", unit=tree.evn)
     spokesperson = make_spokesperson(tree.evn)
-    statement = _statement(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     statement_review(user=users["bloc_staff"], statement=statement)
     edited = statement_save(
         user=users["evn_staff"],
@@ -167,14 +156,14 @@ def test_only_an_authorised_spokesperson_speaks_on_their_channels(tree: Tree, us
     expired.valid_to = timezone.localdate() - dt.timedelta(days=1)
     expired.save()
     writer = users["evn_staff"]
-    _statement(incident, writer, own)
-    _statement(incident, writer, above, channel="press_conference")
+    make_statement(incident, writer, own)
+    make_statement(incident, writer, above, channel="press_conference")
     with pytest.raises(ValidationError, match="kênh này"):
-        _statement(incident, writer, own, channel="interview")
+        make_statement(incident, writer, own, channel="interview")
     with pytest.raises(ValidationError, match="không phát ngôn cho"):
-        _statement(incident, writer, elsewhere)
+        make_statement(incident, writer, elsewhere)
     with pytest.raises(ValidationError, match="không có quyền phát ngôn"):
-        _statement(incident, writer, expired)
+        make_statement(incident, writer, expired)
 
 
 def test_closing_review_measures_response_time_and_coverage_before_and_after(
@@ -198,7 +187,7 @@ def test_closing_review_measures_response_time_and_coverage_before_and_after(
     )
     assert incident.timeline.filter(kind=TimelineKind.COVERAGE).count() == 3  # how it started
     spokesperson = make_spokesperson(unit_of(evn))
-    statement = _statement(incident, users["evn_staff"], spokesperson)
+    statement = make_statement(incident, users["evn_staff"], spokesperson)
     statement_review(user=users["bloc_staff"], statement=statement)
     statement_approve(user=users["evn_leader"], statement=statement)
     statement_publish(user=users["evn_staff"], statement=statement, now=opened + dt.timedelta(hours=2))

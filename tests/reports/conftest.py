@@ -8,24 +8,19 @@ import pytest
 
 from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import Organisation
-from loa.reports import services
 from loa.reports.models import Letterhead
 from tests.digests.fixtures import covered
 from tests.factories import Tree
+from tests.factories.reports import make_board_letterhead
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
 
 @pytest.fixture
 def board(tree: Tree) -> Letterhead:
-    return services.letterhead_save(
-        user=SYSTEM,
-        letterhead=services.letterhead_ensure(unit=tree.board),
+    return make_board_letterhead(
+        tree.board,
         superior="ĐẢNG ỦY KHỐI DOANH NGHIỆP TRUNG ƯƠNG",
-        issuer="BAN TUYÊN GIÁO VÀ DÂN VẬN",
-        symbol="BTGDV",
-        signer_position="TRƯỞNG BAN",
-        signer_name="Nguyễn Thị Minh",
         recipients="Thường trực Đảng ủy Khối (để b/c)\nLưu VT",
         term_start=dt.date(2025, 10, 1),
     )

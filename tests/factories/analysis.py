@@ -1,0 +1,82 @@
+"""Analysed coverage and saved queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from loa.alerts.models import AlertRule
+from loa.analysis.models import ArticleAnalysis, Mention, Organisation, SavedQuery
+from loa.articles.models import Article
+from loa.sources.models import Outlet
+from loa.units.models import Unit
+from tests.factories.articles import make_article
+
+
+def unit_of(record: Organisation | AlertRule) -> Unit:
+    assert record.unit is not None
+    return record.unit
+
+
+def coverage(
+    *,
+    tone: str = "negative",
+    tier: int = 1,
+    domain: str = "baolon.vn",
+    title: str = "EVN bị phản ánh về hóa đơn tiền điện",
+    created_at: dt.datetime | None = None,
+    analyse: bool = True,
+) -> Article:
+    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here)."""
+    article = make_article(title=title, outlet_domain=domain, outlet_name=domain)
+    Outlet.objects.filter(domain=domain).update(tier=tier)
+    if created_at is not None:
+        Article.objects.filter(pk=article.pk).update(created_at=created_at)
+    article.refresh_from_db()
+    if analyse:
+        from loa.analysis.services import articles_analyse
+
+        articles_analyse(articles=[article])
+        ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
+        Mention.objects.filter(article=article).update(sentiment=tone)
+    return article
+
+
+def make_saved_query(unit: Unit, label: str) -> SavedQuery:
+    """The saved query 'Truy vấn <label>' of the unit, searching for the label."""
+    from loa.analysis.services import saved_query_save
+
+    return saved_query_save(name=f"Truy vấn {label}", query=label.lower(), unit=unit)
+
+
+def make_organisation(unit: Unit | None, label: str) -> Organisation:
+    """The organisation 'Tổng công ty <label>' the unit monitors, known by its label."""
+    from loa.analysis.services import organisation_save
+
+    return organisation_save(name=f"Tổng công ty {label}", short_name=label, unit=unit, acronyms=label)
+
+
+def make_evn(unit: Unit | None, **terms: str) -> Organisation:
+    """Vietnam Electricity, monitored for the unit, known by its acronym (and `terms`: aliases, context…)."""
+    return _monitored(unit, "Tập đoàn Điện lực Việt Nam", "EVN", terms)
+
+
+def make_pvn(unit: Unit | None, **terms: str) -> Organisation:
+    """The Vietnam Oil and Gas Group, monitored for the unit, known by its acronym (and `terms`)."""
+    return _monitored(unit, "Tập đoàn Dầu khí Quốc gia Việt Nam", "PVN", terms)
+
+
+def _monitored(unit: Unit | None, name: str, acronym: str, terms: dict[str, str]) -> Organisation:
+    from loa.analysis.services import organisation_save
+
+    known = {"aliases", "ambiguous_aliases", "context_terms", "exclusion_terms"}
+    assert set(terms) <= known, f"not an organisation's terms: {sorted(set(terms) - known)}"
+    return organisation_save(
+        name=name,
+        short_name=acronym,
+        unit=unit,
+        acronyms=acronym,
+        aliases=terms.get("aliases", ""),
+        ambiguous_aliases=terms.get("ambiguous_aliases", ""),
+        context_terms=terms.get("context_terms", ""),
+        exclusion_terms=terms.get("exclusion_terms", ""),
+    )

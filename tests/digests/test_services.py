@@ -14,9 +14,9 @@ from docx import Document
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleAnalysis
-from loa.digests import selectors, services
+from loa.digests import documents, selectors, services
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestStatus
-from loa.reports.services import document_bytes
+from loa.reports.documents import document_bytes
 from tests.digests.fixtures import DAY, at, covered
 from tests.documents import need, pdf_text
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def items_of(digest: Digest, *, removed: bool = False) -> list[DigestItem]:
-    return [item for view in services.digest_sections(digest, include_removed=removed) for item in view.items]
+    return [item for view in selectors.digest_sections(digest, include_removed=removed) for item in view.items]
 
 
 def test_window_is_the_day_before_the_profile_hour(profile: DigestProfile) -> None:
@@ -47,7 +47,7 @@ def test_build_groups_copies_puts_negative_first_and_keeps_to_the_window(
     assert "EVN ký hợp đồng mới" not in titles
     assert titles[-1] == "EVN hoàn thành đường dây 500 kV mạch 3"
     assert items[0].sentiment == "negative"
-    assert [section.section.title for section in services.digest_sections(digest)] == ["EVN"]
+    assert [section.section.title for section in selectors.digest_sections(digest)] == ["EVN"]
     if same_story:
         # One item for the story, naming both outlets, the first to publish standing for it.
         assert len(items) == 2
@@ -187,7 +187,7 @@ def test_hostile_titles_are_escaped_in_the_html(profile: DigestProfile, evn: Any
         domain="xau.vn",
         body="Tập đoàn Điện lực Việt Nam (EVN) <img src=x onerror=alert(1)> thông báo.",
     )
-    html = services.digest_html(services.digest_build(profile=profile, day=DAY))
+    html = documents.digest_html(services.digest_build(profile=profile, day=DAY))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
 
@@ -242,7 +242,7 @@ def test_docx_and_pdf_carry_the_party_format_and_the_items(
 ) -> None:
     digest = services.digest_build(profile=profile, day=DAY)
     services.item_comment(user=SYSTEM, item=items_of(digest)[0], comment="Cần phản hồi trong ngày.")
-    document = services.digest_document(digest)
+    document = documents.digest_document(digest)
     doc = Document(io.BytesIO(document_bytes(document, "docx")))
     texts = [paragraph.text for paragraph in doc.paragraphs]
     assert "ĐIỂM BÁO" in texts
@@ -283,7 +283,7 @@ def test_the_document_ends_with_the_letterheads_distribution_and_signer(
     profile.letterhead = board
     profile.save(update_fields=["letterhead"])
     digest = services.digest_build(profile=profile, day=DAY)
-    recipients, signer = _closing(services.digest_document(digest))
+    recipients, signer = _closing(documents.digest_document(digest))
     # The letterhead's list, closed by where the board files its copy.
     assert recipients == [
         "Nơi nhận:",
@@ -292,7 +292,7 @@ def test_the_document_ends_with_the_letterheads_distribution_and_signer(
         "- Lưu VT, BTGDV.",
     ]
     assert signer == ["TRƯỞNG BAN", "Nguyễn Thị Minh"]
-    html = services.digest_html(digest)
+    html = documents.digest_html(digest)
     assert "Nơi nhận:" in html
     assert "<div>- Lưu VT, BTGDV.</div>" in html
     assert "Nguyễn Thị Minh" in html
@@ -313,10 +313,10 @@ def test_a_profile_may_sign_and_distribute_the_review_itself(
         },
     )
     digest = services.digest_build(profile=profile, day=DAY)
-    recipients, signer = _closing(services.digest_document(digest))
+    recipients, signer = _closing(documents.digest_document(digest))
     assert recipients == ["Nơi nhận:", "- Thường trực Đảng ủy Khối (để b/c),", "- Lãnh đạo Ban,", "- Lưu VP."]
     assert signer == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Trần Văn Bình"]
-    text = services._render("digests/digest_email.txt", services._context(digest))
+    text = documents.render_official("digests/digest_email.txt", documents.digest_context(digest))
     assert "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nTrần Văn Bình" in text
     assert "Nơi nhận:\n- Thường trực Đảng ủy Khối (để b/c),\n- Lãnh đạo Ban,\n- Lưu VP." in text
 

@@ -1,4 +1,5 @@
-"""Writes of the calendar and its iCalendar export."""
+"""Writes of the calendar and its feed tokens; the iCalendar export is drawn in
+loa.events.documents."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.events.models import CalendarFeed, CalendarKind, Event
-from loa.events.selectors import Occurrence, feed_token_hash
+from loa.events.selectors import feed_token_hash
 from loa.text.lunar import LunarDate, to_solar
 
 FIELDS = ("title", "kind", "calendar", "day", "month", "year", "days", "since", "unit", "description", "location")
@@ -64,39 +63,6 @@ def event_delete(*, user: object, event: Event) -> None:
     if not _may_edit(user, event.unit):
         raise PermissionDenied(_("You may not change this event."))
     event.delete()
-
-
-def ical(occurrences: list[Occurrence], *, name: str) -> bytes:
-    """All-day VEVENTs with stable UIDs (event and year), so a calendar subscribed to the feed
-    updates the occurrence instead of adding a copy."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Loa//Lich su kien//VI")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    stamp = timezone.now()
-    for occurrence in occurrences:
-        event = occurrence.event
-        entry = IcsEvent()
-        entry.add("uid", f"loa-event-{event.pk}-{occurrence.date:%Y}@loa")
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", occurrence.date)
-        entry.add("dtend", occurrence.end + dt.timedelta(days=1))
-        summary = event.title
-        if occurrence.anniversary:
-            summary = f"{summary} ({occurrence.anniversary} năm)"
-        entry.add("summary", summary)
-        description = event.description
-        if event.calendar == CalendarKind.LUNAR:
-            description = f"Ngày {event.day}/{event.month} âm lịch. {description}".strip()
-        if description:
-            entry.add("description", description)
-        if event.location:
-            entry.add("location", event.location)
-        entry.add("categories", [event.get_kind_display()])
-        entry.add("transp", "TRANSPARENT")
-        calendar.add_component(entry)
-    return bytes(calendar.to_ical())
 
 
 def calendar_feed_issue(*, user: Any) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
-from loa.events import selectors, services
+from loa.events import documents, selectors, services
 from loa.events.forms import EventForm
 from loa.events.models import Event
 from loa.units.selectors import unit_list
@@ -69,7 +69,7 @@ def ical_view(request: HttpRequest) -> HttpResponse:
     last = _int(request.GET.get("to"), first + 1, first, first + 5)
     found = selectors.occurrences(user=request.user, start=dt.date(first, 1, 1), end=dt.date(last, 12, 31))
     response = HttpResponse(
-        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+        documents.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="loa-{first}-{last}.ics"'
     return response
@@ -85,7 +85,7 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     found = selectors.occurrences(user=user, start=start, end=end)
     services.calendar_feed_touch(user=user)
     response = HttpResponse(
-        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+        documents.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
     )
     patch_cache_control(response, private=True, max_age=900)
     return response

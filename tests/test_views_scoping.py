@@ -344,13 +344,13 @@ def saved_queries(request: Any) -> None:
     from loa.alerts.models import Alert
     from loa.alerts.services import rule_save
     from loa.analysis.services import saved_query_save
-    from loa.digests.services import digest_build, profile_save
+    from loa.digests.services import ProfileData, digest_build, profile_save
     from loa.directives.models import Assignment, Directive, TaskItem
     from loa.directives.services import progress_report
-    from loa.events.services import event_save
+    from loa.events.services import EventData, event_save
     from loa.incidents.services import incident_open, statement_save
     from loa.opinion.services import Stream, report_save, report_submit
-    from loa.plans.services import campaign_save, entry_save, plan_save
+    from loa.plans.services import CampaignData, EntryData, PlanData, campaign_save, entry_save, plan_save
     from loa.reports.models import Report
     from loa.reports.services import letterhead_ensure, letterhead_save
     from tests.factories import make_article, make_playbook, make_spokesperson
@@ -371,7 +371,7 @@ def saved_queries(request: Any) -> None:
             prepared_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
         )
         profile = profile_save(
-            user=SYSTEM, profile=None, data={"name": f"Hồ sơ {name}", "unit": unit, "recipients": "a@example.vn"}
+            user=SYSTEM, profile=None, data=ProfileData(name=f"Hồ sơ {name}", unit=unit, recipients="a@example.vn")
         )
         digest = digest_build(profile=profile, day=dt.date(2026, 11, 20))
         services_item(digest, make_article(title=f"Bài {name}"))
@@ -379,18 +379,18 @@ def saved_queries(request: Any) -> None:
         event_save(
             user=SYSTEM,
             event=None,
-            data={"title": f"Sự kiện {name}", "calendar": "solar", "day": soon.day, "month": soon.month, "unit": unit},
+            data=EventData(title=f"Sự kiện {name}", calendar="solar", day=soon.day, month=soon.month, unit=unit),
         )
         plan = plan_save(
             user=SYSTEM,
             plan=None,
-            data={"title": f"Kế hoạch {name}", "unit": unit, "first_year": 2026, "last_year": 2026, "objectives": "…"},
+            data=PlanData(title=f"Kế hoạch {name}", unit=unit, first_year=2026, last_year=2026, objectives="…"),
         )
         campaign_save(
             user=SYSTEM,
             plan=plan,
             campaign=None,
-            data={"title": f"Chiến dịch {name}", "start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)},
+            data=CampaignData(title=f"Chiến dịch {name}", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)),
         )
         opinion = report_save(
             user=SYSTEM,
@@ -404,14 +404,14 @@ def saved_queries(request: Any) -> None:
         entry_save(
             user=SYSTEM,
             entry=None,
-            data={
-                "year": 2026,
-                "unit": unit,
-                "title": f"Tác phẩm {name}",
-                "genre": "print",
-                "outlet": "Báo",
-                "published_on": dt.date(2026, 5, 1),
-            },
+            data=EntryData(
+                year=2026,
+                unit=unit,
+                title=f"Tác phẩm {name}",
+                genre="print",
+                outlet="Báo",
+                published_on=dt.date(2026, 5, 1),
+            ),
         )
     directive = Directive.objects.create(symbol="60-KL/ĐUK", doc_type="Kết luận", title="Kết luận thử", unit=tree.board)
     for name, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
@@ -446,37 +446,39 @@ def roster_and_study(name: str, unit: Any) -> None:
     from django.utils import timezone
 
     from loa.accounts.scoping import SYSTEM
-    from loa.evaluation.services import CriterionSpec, round_open
-    from loa.people.services import course_save, enrol, person_save
-    from loa.study.services import audiences_save, plan_generate, plan_save
+    from loa.evaluation.services import CriterionSpec, RoundData, round_open
+    from loa.people.services import CourseData, PersonData, course_save, enrol, person_save
+    from loa.study.services import StudyPlanData, audiences_save, plan_generate, plan_save
 
     today = timezone.localdate()
     person = person_save(
         user=SYSTEM,
         person=None,
-        data={
-            "unit": unit,
-            "kind": "speaker",
-            "full_name": f"Báo cáo viên {name}",
-            "consent_on": today - dt.timedelta(days=30),
-            "consent_note": "Phiếu đồng ý",
-        },
+        data=PersonData(
+            unit=unit,
+            kind="speaker",
+            full_name=f"Báo cáo viên {name}",
+            consent_on=today - dt.timedelta(days=30),
+            consent_note="Phiếu đồng ý",
+        ),
     )
     course = course_save(
         user=SYSTEM,
         course=None,
-        data={"unit": unit, "title": f"Lớp {name}", "starts_on": dt.date(2026, 3, 1), "ends_on": dt.date(2026, 3, 2)},
+        data=CourseData(unit=unit, title=f"Lớp {name}", starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 3, 2)),
     )
     enrol(user=SYSTEM, course=course, people=[person])
     audiences_save(user=SYSTEM, unit=unit, headcounts={"key_cadres": 5})
     plan = plan_save(
-        user=SYSTEM, plan=None, data={"title": f"Học tập {name}", "unit": unit, "complete_by": dt.date(2026, 12, 31)}
+        user=SYSTEM,
+        plan=None,
+        data=StudyPlanData(title=f"Học tập {name}", unit=unit, complete_by=dt.date(2026, 12, 31)),
     )
     plan_generate(user=SYSTEM, plan=plan)
     round_open(
         user=SYSTEM,
         unit=unit,
-        data={"year": 2026, "title": f"Đợt {name}"},
+        data=RoundData(year=2026, title=f"Đợt {name}"),
         criteria=[CriterionSpec("Toàn bộ", Decimal(100))],
     )
 

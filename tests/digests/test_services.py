@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleAnalysis
 from loa.digests import documents, selectors, services
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestStatus
+from loa.digests.services import ProfileData
 from loa.reports.documents import document_bytes
 from tests.digests.fixtures import DAY, at, covered
 from tests.documents import need, pdf_text
@@ -230,10 +232,12 @@ def test_due_reviews_are_built_at_their_hour_and_topped_up_until_sent(
 
 def test_profile_refuses_bad_addresses_and_foreign_units(users: dict[str, User], tree: Any) -> None:
     with pytest.raises(ValidationError, match="không phải là địa chỉ"):
-        services.profile_save(user=SYSTEM, profile=None, data={"name": "X", "unit": tree.evn, "recipients": "abc"})
+        services.profile_save(user=SYSTEM, profile=None, data=ProfileData(name="X", unit=tree.evn, recipients="abc"))
     with pytest.raises(PermissionDenied):
-        services.profile_save(user=users["evn_staff"], profile=None, data={"name": "X", "unit": tree.pvn})
-    mine = services.profile_save(user=users["evn_staff"], profile=None, data={"name": "EVN sáng", "unit": tree.evn})
+        services.profile_save(user=users["evn_staff"], profile=None, data=ProfileData(name="X", unit=tree.pvn))
+    mine = services.profile_save(
+        user=users["evn_staff"], profile=None, data=ProfileData(name="EVN sáng", unit=tree.evn)
+    )
     assert mine.unit == tree.evn
 
 
@@ -304,13 +308,14 @@ def test_a_profile_may_sign_and_distribute_the_review_itself(
     services.profile_save(
         user=SYSTEM,
         profile=profile,
-        data={
-            "distribution": "- Thường trực Đảng ủy Khối (để b/c);\nLãnh đạo Ban\nLưu VP",
-            "signature_mode": "K/T",
-            "signature_body": "Trưởng ban",
-            "signer_position": "Phó Trưởng ban",
-            "signer_name": "Trần Văn Bình",
-        },
+        data=replace(
+            ProfileData.of(profile),
+            distribution="- Thường trực Đảng ủy Khối (để b/c);\nLãnh đạo Ban\nLưu VP",
+            signature_mode="K/T",
+            signature_body="Trưởng ban",
+            signer_position="Phó Trưởng ban",
+            signer_name="Trần Văn Bình",
+        ),
     )
     digest = services.digest_build(profile=profile, day=DAY)
     recipients, signer = _closing(documents.digest_document(digest))

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import acting_user, require
-from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment
+from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, Topic
 from loa.articles.models import Article
 
 # The send path keeps its own names for the e-mail's rendering, now drawn in documents.py.
@@ -40,27 +40,48 @@ from loa.digests.documents import digest_context as _context
 from loa.digests.documents import render_official as _render
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
 from loa.digests.selectors import digest_counts
+from loa.reports.models import Letterhead as LetterheadRecord
+from loa.reports.models import SignatureMode
 from loa.text.folding import fold
+from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
 LEAD_CHARS = 600
 EXTRA_SECTION = "Tin bổ sung"
 EXTRA_POSITION = 10_000
-PROFILE_FIELDS = (
-    "name",
-    "unit",
-    "letterhead",
-    "build_at",
-    "max_items",
-    "recipients",
-    "distribution",
-    "signature_mode",
-    "signature_body",
-    "signer_position",
-    "signer_name",
-    "enabled",
-)
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """What an editor sets on a press review profile. `organisations` and `topics` None leave
+    the profile's sections as they are."""
+
+    name: str
+    unit: Unit
+    letterhead: LetterheadRecord | None = None
+    build_at: dt.time = dt.time(6, 30)
+    max_items: int = 10
+    recipients: str = ""
+    distribution: str = ""
+    signature_mode: str = SignatureMode.NONE
+    signature_body: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    enabled: bool = True
+    organisations: Sequence[Organisation] | None = None
+    topics: Sequence[Topic] | None = None
+
+    @classmethod
+    def of(cls, profile: DigestProfile) -> ProfileData:
+        """The profile as it is, its sections left as they are."""
+        return cls(
+            **{
+                item.name: getattr(profile, item.name)
+                for item in fields(cls)
+                if item.name not in ("organisations", "topics")
+            }
+        )
 
 
 def _require_write(user: object, profile: DigestProfile) -> None:
@@ -553,14 +574,15 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str, Any]) -> DigestProfile:
+def profile_save(*, user: object, profile: DigestProfile | None, data: ProfileData) -> DigestProfile:
     """Creates or changes a profile; the user must write for both its old and its new unit."""
     target = profile or DigestProfile()
     if profile is not None:
         _require_write(user, profile)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    for item in fields(data):
+        if item.name not in ("organisations", "topics"):
+            value = getattr(data, item.name)
+            setattr(target, item.name, value.strip() if isinstance(value, str) else value)
     _require_write(user, target)
     for address in recipients_of(target):
         try:
@@ -569,8 +591,8 @@ def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str,
             raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
     target.full_clean()
     target.save()
-    if "organisations" in data:
-        target.organisations.set(data["organisations"])
-    if "topics" in data:
-        target.topics.set(data["topics"])
+    if data.organisations is not None:
+        target.organisations.set(data.organisations)
+    if data.topics is not None:
+        target.topics.set(data.topics)
     return target

@@ -292,7 +292,7 @@ def _profile_form(request: HttpRequest, profile: DigestProfile | None) -> HttpRe
     form.fields["topics"].queryset = topic_list(user=request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_save(user=request.user, profile=profile, data=form.cleaned_data)
+            services.profile_save(user=request.user, profile=profile, data=form.profile_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -67,7 +67,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
         ]
         try:
             saved = services.round_open(
-                user=request.user, unit=form.cleaned_data["unit"], data=form.cleaned_data, criteria=criteria
+                user=request.user, unit=form.cleaned_data["unit"], data=form.round_data(), criteria=criteria
             )
         except ValidationError as error:
             form.add_error(None, error)

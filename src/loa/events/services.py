@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +14,31 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
-from loa.events.models import CalendarFeed, CalendarKind, Event
+from loa.events.models import CalendarFeed, CalendarKind, Event, EventKind
 from loa.events.selectors import feed_token_hash
 from loa.text.lunar import LunarDate, to_solar
+from loa.units.models import Unit
 
-FIELDS = ("title", "kind", "calendar", "day", "month", "year", "days", "since", "unit", "description", "location")
+
+@dataclass(frozen=True)
+class EventData:
+    """What a writer sets on a calendar event."""
+
+    title: str
+    day: int
+    month: int
+    kind: str = EventKind.ANNIVERSARY
+    calendar: str = CalendarKind.SOLAR
+    year: int | None = None
+    days: int = 1
+    since: int | None = None
+    unit: Unit | None = None
+    description: str = ""
+    location: str = ""
+
+    @classmethod
+    def of(cls, event: Event) -> EventData:
+        return cls(**{item.name: getattr(event, item.name) for item in fields(cls)})
 
 
 def _may_edit(user: object, unit: Any) -> bool:
@@ -26,14 +47,14 @@ def _may_edit(user: object, unit: Any) -> bool:
     return user_can(user, roles.WRITE, unit)
 
 
-def event_save(*, user: object, event: Event | None, data: dict[str, Any]) -> Event:
+def event_save(*, user: object, event: Event | None, data: EventData) -> Event:
     """Bloc-wide events are kept by the bloc's staff, a unit's by its writers."""
     target = event or Event()
     if event is not None and not _may_edit(user, event.unit):
         raise PermissionDenied(_("You may not change this event."))
-    for name in FIELDS:
-        if name in data:
-            setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    for item in fields(data):
+        value = getattr(data, item.name)
+        setattr(target, item.name, value.strip() if isinstance(value, str) else value)
     if not _may_edit(user, target.unit):
         raise PermissionDenied(_("You may not add events for this unit."))
     if target.calendar == CalendarKind.LUNAR:

@@ -121,7 +121,7 @@ def _form(request: HttpRequest, event: Event | None) -> HttpResponse:
     form.fields["unit"].queryset = unit_list(user=request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.event_save(user=request.user, event=event, data=form.cleaned_data)
+            saved = services.event_save(user=request.user, event=event, data=form.event_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -61,7 +61,7 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.person_save(
-                user=request.user, person=Person.objects.get(pk=person.pk) if person else None, data=form.cleaned_data
+                user=request.user, person=Person.objects.get(pk=person.pk) if person else None, data=form.person_data()
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -149,7 +149,7 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.course_save(
-                user=request.user, course=Course.objects.get(pk=course.pk) if course else None, data=form.cleaned_data
+                user=request.user, course=Course.objects.get(pk=course.pk) if course else None, data=form.course_data()
             )
         except ValidationError as error:
             form.add_error(None, error)

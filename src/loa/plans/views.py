@@ -56,7 +56,7 @@ def _plan_form(request: HttpRequest, plan: Plan | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.plan_save(
-                user=request.user, plan=Plan.objects.get(pk=plan.pk) if plan else None, data=form.cleaned_data
+                user=request.user, plan=Plan.objects.get(pk=plan.pk) if plan else None, data=form.plan_data()
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -101,7 +101,7 @@ def _campaign_form(request: HttpRequest, plan: Plan, campaign: Campaign | None) 
                 user=request.user,
                 plan=plan,
                 campaign=Campaign.objects.get(pk=campaign.pk) if campaign else None,
-                data=form.cleaned_data,
+                data=form.campaign_data(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -178,7 +178,7 @@ def _entry_form(request: HttpRequest, entry: AwardEntry | None) -> HttpResponse:
             services.entry_save(
                 user=request.user,
                 entry=AwardEntry.objects.get(pk=entry.pk) if entry else None,
-                data=form.cleaned_data,
+                data=form.entry_data(),
             )
         except ValidationError as error:
             form.add_error(None, error)

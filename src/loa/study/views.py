@@ -59,7 +59,7 @@ def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
             saved = services.plan_save(
                 user=request.user,
                 plan=StudyPlan.objects.get(pk=plan.pk) if plan else None,
-                data={**form.cleaned_data, "rules": form.rules()},
+                data=form.plan_data(),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -67,10 +67,12 @@ def run(*, quick: bool) -> list[Row]:
     from loa.analysis import runtime
     from loa.analysis.models import Organisation, Topic
     from loa.analysis.services import organisation_save, topics_sync
+    from loa.digests.documents import digest_document
     from loa.digests.models import Digest
-    from loa.digests.services import digest_build, digest_document, profile_save
+    from loa.digests.services import ProfileData, digest_build, profile_save
     from loa.docformat.convert import soffice_path
-    from loa.reports.services import document_bytes, letterhead_ensure, report_document, report_prepare
+    from loa.reports.documents import document_bytes, report_document
+    from loa.reports.services import letterhead_ensure, report_prepare
     from loa.units.models import Unit, UnitKind
     from loa.units.services import unit_create
 
@@ -92,7 +94,7 @@ def run(*, quick: bool) -> list[Row]:
     profile = profile_save(
         user=SYSTEM,
         profile=None,
-        data={"name": "Bench", "unit": bloc, "build_at": dt.time(6, 30), "topics": list(Topic.objects.all()[:6])},
+        data=ProfileData(name="Bench", unit=bloc, build_at=dt.time(6, 30), topics=list(Topic.objects.all()[:6])),
     )
     detail = f"{loaded} articles in the day, {Topic.objects.count()} topics"
 

@@ -117,21 +117,21 @@ def test_issuing_a_report_shows_its_number_first(
 
 
 def test_erasing_a_person_says_what_goes_first(chromium: Any, live_server: Any, tree: Tree, users: Any) -> None:
-    from loa.people.services import person_save
+    from loa.people.services import PersonData, person_save
 
     today = timezone.localdate()
     person = person_save(
         user=SYSTEM,
         person=None,
-        data={
-            "unit": tree.evn,
-            "kind": "speaker",
-            "full_name": "Lê Văn Tâm",
-            "position": "Phó Trưởng ban",
-            "email": "tam@example.vn",
-            "consent_on": today - dt.timedelta(days=30),
-            "consent_note": "Phiếu đồng ý",
-        },
+        data=PersonData(
+            unit=tree.evn,
+            kind="speaker",
+            full_name="Lê Văn Tâm",
+            position="Phó Trưởng ban",
+            email="tam@example.vn",
+            consent_on=today - dt.timedelta(days=30),
+            consent_note="Phiếu đồng ý",
+        ),
     )
     base = live_server.url
     staff = as_user(chromium, base, "evn.staff")

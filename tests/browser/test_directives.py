@@ -14,7 +14,7 @@ from django.utils import timezone
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.directives.models import Assignment, Directive
-from loa.events.services import event_save
+from loa.events.services import EventData, event_save
 from tests.browser.test_incident import as_user
 from tests.browser.test_scope import ARTIFACTS
 from tests.factories import Tree
@@ -115,7 +115,7 @@ def test_the_calendar_shows_lunar_anniversaries_on_their_solar_days(
     event_save(
         user=SYSTEM,
         event=None,
-        data={"title": "Giỗ Tổ Hùng Vương", "kind": "holiday", "calendar": "lunar", "day": 10, "month": 3},
+        data=EventData(title="Giỗ Tổ Hùng Vương", kind="holiday", calendar="lunar", day=10, month=3),
     )
     base = live_server.url
     page = as_user(chromium, base, "evn.staff")

@@ -41,17 +41,17 @@ PRICE_BODY = (
 
 @pytest.fixture
 def profile(tree: Tree, evn: Organisation) -> DigestProfile:
-    from loa.digests.services import profile_save
+    from loa.digests.services import ProfileData, profile_save
 
     return profile_save(
         user=SYSTEM,
         profile=None,
-        data={
-            "name": "Điểm báo thử",
-            "unit": tree.bloc,
-            "build_at": dt.time(6, 30),
-            "recipients": "lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
-        },
+        data=ProfileData(
+            name="Điểm báo thử",
+            unit=tree.bloc,
+            build_at=dt.time(6, 30),
+            recipients="lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,11 +16,12 @@ from docx import Document
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleAnalysis
-from loa.digests import selectors, services
+from loa.digests import documents, selectors, services
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestStatus
+from loa.digests.services import ProfileData
 from loa.outbox.models import Message, MessageStatus
 from loa.outbox.services import messages_send
-from loa.reports.services import document_bytes
+from loa.reports.documents import document_bytes
 from tests.digests.fixtures import DAY, at, covered
 from tests.documents import need, pdf_text
 
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def items_of(digest: Digest, *, removed: bool = False) -> list[DigestItem]:
-    return [item for view in services.digest_sections(digest, include_removed=removed) for item in view.items]
+    return [item for view in selectors.digest_sections(digest, include_removed=removed) for item in view.items]
 
 
 def test_window_is_the_day_before_the_profile_hour(profile: DigestProfile) -> None:
@@ -50,7 +52,7 @@ def test_build_groups_copies_puts_negative_first_and_keeps_to_the_window(
     assert "EVN ký hợp đồng mới" not in titles
     assert titles[-1] == "EVN hoàn thành đường dây 500 kV mạch 3"
     assert items[0].sentiment == "negative"
-    assert [section.section.title for section in services.digest_sections(digest)] == ["EVN"]
+    assert [section.section.title for section in selectors.digest_sections(digest)] == ["EVN"]
     if same_story:
         # One item for the story, naming both outlets, the first to publish standing for it.
         assert len(items) == 2
@@ -215,7 +217,7 @@ def test_hostile_titles_are_escaped_in_the_html(profile: DigestProfile, evn: Any
         domain="xau.vn",
         body="Tập đoàn Điện lực Việt Nam (EVN) <img src=x onerror=alert(1)> thông báo.",
     )
-    html = services.digest_html(services.digest_build(profile=profile, day=DAY))
+    html = documents.digest_html(services.digest_build(profile=profile, day=DAY))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
 
@@ -258,10 +260,12 @@ def test_due_reviews_are_built_at_their_hour_and_topped_up_until_sent(
 
 def test_profile_refuses_bad_addresses_and_foreign_units(users: dict[str, User], tree: Any) -> None:
     with pytest.raises(ValidationError, match="không phải là địa chỉ"):
-        services.profile_save(user=SYSTEM, profile=None, data={"name": "X", "unit": tree.evn, "recipients": "abc"})
+        services.profile_save(user=SYSTEM, profile=None, data=ProfileData(name="X", unit=tree.evn, recipients="abc"))
     with pytest.raises(PermissionDenied):
-        services.profile_save(user=users["evn_staff"], profile=None, data={"name": "X", "unit": tree.pvn})
-    mine = services.profile_save(user=users["evn_staff"], profile=None, data={"name": "EVN sáng", "unit": tree.evn})
+        services.profile_save(user=users["evn_staff"], profile=None, data=ProfileData(name="X", unit=tree.pvn))
+    mine = services.profile_save(
+        user=users["evn_staff"], profile=None, data=ProfileData(name="EVN sáng", unit=tree.evn)
+    )
     assert mine.unit == tree.evn
 
 
@@ -270,7 +274,7 @@ def test_docx_and_pdf_carry_the_party_format_and_the_items(
 ) -> None:
     digest = services.digest_build(profile=profile, day=DAY)
     services.item_comment(user=SYSTEM, item=items_of(digest)[0], comment="Cần phản hồi trong ngày.")
-    document = services.digest_document(digest)
+    document = documents.digest_document(digest)
     doc = Document(io.BytesIO(document_bytes(document, "docx")))
     texts = [paragraph.text for paragraph in doc.paragraphs]
     assert "ĐIỂM BÁO" in texts
@@ -306,7 +310,7 @@ def test_the_document_ends_with_the_letterheads_distribution_and_signer(
     profile.letterhead = board
     profile.save(update_fields=["letterhead"])
     digest = services.digest_build(profile=profile, day=DAY)
-    recipients, signer = _closing(services.digest_document(digest))
+    recipients, signer = _closing(documents.digest_document(digest))
     # The letterhead's list, closed by where the board files its copy.
     assert recipients == [
         "Nơi nhận:",
@@ -315,7 +319,7 @@ def test_the_document_ends_with_the_letterheads_distribution_and_signer(
         "- Lưu VT, BTGDV.",
     ]
     assert signer == ["TRƯỞNG BAN", "Nguyễn Thị Minh"]
-    html = services.digest_html(digest)
+    html = documents.digest_html(digest)
     assert "Nơi nhận:" in html
     assert "<div>- Lưu VT, BTGDV.</div>" in html
     assert "Nguyễn Thị Minh" in html
@@ -327,19 +331,20 @@ def test_a_profile_may_sign_and_distribute_the_review_itself(
     services.profile_save(
         user=SYSTEM,
         profile=profile,
-        data={
-            "distribution": "- Thường trực Đảng ủy Khối (để b/c);\nLãnh đạo Ban\nLưu VP",
-            "signature_mode": "K/T",
-            "signature_body": "Trưởng ban",
-            "signer_position": "Phó Trưởng ban",
-            "signer_name": "Trần Văn Bình",
-        },
+        data=replace(
+            ProfileData.of(profile),
+            distribution="- Thường trực Đảng ủy Khối (để b/c);\nLãnh đạo Ban\nLưu VP",
+            signature_mode="K/T",
+            signature_body="Trưởng ban",
+            signer_position="Phó Trưởng ban",
+            signer_name="Trần Văn Bình",
+        ),
     )
     digest = services.digest_build(profile=profile, day=DAY)
-    recipients, signer = _closing(services.digest_document(digest))
+    recipients, signer = _closing(documents.digest_document(digest))
     assert recipients == ["Nơi nhận:", "- Thường trực Đảng ủy Khối (để b/c),", "- Lãnh đạo Ban,", "- Lưu VP."]
     assert signer == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Trần Văn Bình"]
-    text = services._render("digests/digest_email.txt", services._context(digest))
+    text = documents.render_official("digests/digest_email.txt", documents.digest_context(digest))
     assert "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nTrần Văn Bình" in text
     assert "Nơi nhận:\n- Thường trực Đảng ủy Khối (để b/c),\n- Lãnh đạo Ban,\n- Lưu VP." in text
 

@@ -10,7 +10,7 @@ import pytest
 from loa.accounts.models import User
 from loa.analysis.models import Sentiment
 from loa.analysis.services import correction_record
-from loa.digests import services
+from loa.digests import documents, selectors, services
 from loa.digests.models import DigestItem, DigestProfile
 from tests.digests.fixtures import DAY
 
@@ -23,13 +23,13 @@ def test_a_corrected_tone_reaches_the_draft_review_but_not_a_sent_one(
     digest = services.digest_build(profile=profile, day=DAY)
     good = digest.items.get(article=day_coverage["good"])
     assert good.sentiment == Sentiment.POSITIVE
-    assert services.digest_counts(digest) == (2, 1)
+    assert selectors.digest_counts(digest) == (2, 1)
 
     correction_record(article=day_coverage["good"], user=users["bloc_staff"], sentiment=Sentiment.NEGATIVE)
     good.refresh_from_db()
     assert good.sentiment == Sentiment.NEGATIVE
-    assert services.digest_counts(digest) == (2, 2)
-    assert "Tiêu cực" in services._meta(good)
+    assert selectors.digest_counts(digest) == (2, 2)
+    assert "Tiêu cực" in documents._meta(good)
 
     services.digest_send(user=users["bloc_staff"], digest=digest)
     correction_record(article=day_coverage["good"], user=users["bloc_staff"], sentiment=Sentiment.NEUTRAL)

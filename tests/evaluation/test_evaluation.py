@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,11 +24,13 @@ from loa.directives.models import Assignment, AssignmentStatus, Directive, TaskI
 from loa.directives.services import progress_report
 from loa.evaluation import selectors, services
 from loa.evaluation.models import Commendation, Evaluation, GradeChange, Round, Status
+from loa.evaluation.services import RoundData
 from loa.incidents.models import Incident
 from loa.incidents.services import incident_open
 from loa.opinion.services import Stream, report_save, report_submit
 from loa.people import services as people
 from loa.people.models import Person
+from loa.people.services import CourseData, PersonData
 from loa.study import selectors as study_selectors
 from loa.study import services as study
 from loa.units.models import Unit
@@ -57,11 +60,11 @@ def clock() -> Iterator[time_machine.Traveller]:
         yield traveller
 
 
-def open_round(tree: Tree, user: object = SYSTEM, **data: object) -> Round:
+def open_round(tree: Tree, user: object = SYSTEM, **data: Any) -> Round:
     return services.round_open(
         user=user,
         unit=tree.bloc,
-        data={"year": YEAR, "title": f"Xếp loại năm {YEAR}", **data},
+        data=RoundData(**{"year": YEAR, "title": f"Xếp loại năm {YEAR}", **data}),
         criteria=services.DEFAULT_CRITERIA,
     )
 
@@ -76,7 +79,9 @@ def records(tree: Tree) -> None:
     Assignment.objects.create(task=TaskItem.objects.get(number="1"), unit=tree.pvn_a, deadline=TODAY)
     for unit, counts in ((tree.evn, {"key_cadres": 10}), (tree.evn_a, {"members": 20})):
         study.audiences_save(user=SYSTEM, unit=unit, headcounts=counts)
-    plan = study.plan_save(user=SYSTEM, plan=None, data={"title": "NQ", "unit": tree.evn, "complete_by": TODAY})
+    plan = study.plan_save(
+        user=SYSTEM, plan=None, data=study.StudyPlanData(title="NQ", unit=tree.evn, complete_by=TODAY)
+    )
     study.plan_generate(user=SYSTEM, plan=plan)
     members = plan.sessions.get(group="members")
     study.attendance_record(user=SYSTEM, session=members, held_on=TODAY, counts={tree.evn_a.pk: (15, 15)})
@@ -84,18 +89,18 @@ def records(tree: Tree) -> None:
         people.person_save(
             user=SYSTEM,
             person=None,
-            data={
-                "unit": tree.evn,
-                "kind": kind,
-                "full_name": name,
-                "consent_on": TODAY,
-                "consent_note": "Phiếu đồng ý",
-            },
+            data=PersonData(
+                unit=tree.evn,
+                kind=kind,
+                full_name=name,
+                consent_on=TODAY,
+                consent_note="Phiếu đồng ý",
+            ),
         )
     course = people.course_save(
         user=SYSTEM,
         course=None,
-        data={"unit": tree.evn, "title": "Lớp BCV", "starts_on": TODAY, "ends_on": TODAY, "hours": 8},
+        data=CourseData(unit=tree.evn, title="Lớp BCV", starts_on=TODAY, ends_on=TODAY, hours=8),
     )
     people.enrol(user=SYSTEM, course=course, people=people_list(tree))
     people.attendance_record(user=SYSTEM, course=course, present={course.enrolments.first().pk})  # type: ignore[union-attr]
@@ -159,7 +164,7 @@ def test_criteria_must_add_up_to_one_hundred(tree: Tree, users: dict[str, User])
         services.round_open(
             user=SYSTEM,
             unit=tree.bloc,
-            data={"year": YEAR, "title": "Thiếu điểm"},
+            data=RoundData(year=YEAR, title="Thiếu điểm"),
             criteria=[*services.DEFAULT_CRITERIA[:-1], services.CriterionSpec("Khác", Decimal(5))],
         )
     with pytest.raises(ValidationError, match="rise"):
@@ -280,7 +285,7 @@ def test_units_see_their_own_evaluation_and_the_committee_sees_all(tree: Tree, u
 def test_a_committee_without_party_organisations_under_it_opens_no_round(tree: Tree) -> None:
     with pytest.raises(ValidationError, match="no party organisation under it"):
         services.round_open(
-            user=SYSTEM, unit=tree.evn_b, data={"year": YEAR, "title": "Chi bộ"}, criteria=services.DEFAULT_CRITERIA
+            user=SYSTEM, unit=tree.evn_b, data=RoundData(year=YEAR, title="Chi bộ"), criteria=services.DEFAULT_CRITERIA
         )
     assert not Round.objects.exists()
 
@@ -350,7 +355,9 @@ def test_study_evidence_agrees_with_the_study_page(tree: Tree, users: dict[str, 
     plan = study.plan_save(
         user=SYSTEM,
         plan=None,
-        data={"title": "Nghị quyết Đại hội XIV", "unit": tree.bloc, "complete_by": TODAY + dt.timedelta(days=45)},
+        data=study.StudyPlanData(
+            title="Nghị quyết Đại hội XIV", unit=tree.bloc, complete_by=TODAY + dt.timedelta(days=45)
+        ),
     )
     study.plan_generate(user=SYSTEM, plan=plan)
     cadres = plan.sessions.get(group="key_cadres", organiser=tree.bloc)

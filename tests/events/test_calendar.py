@@ -4,6 +4,7 @@ grid, the agenda, iCalendar export, and who may add what."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.events import selectors, services
 from loa.events.models import Event
+from loa.events.services import EventData
 from tests.conftest import login
 from tests.factories import Tree
 
@@ -24,8 +26,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def holidays(tree: Tree) -> dict[str, Event]:
     def add(title: str, calendar: str, day: int, month: int, **extra: Any) -> Event:
-        data = {"title": title, "kind": "holiday", "calendar": calendar, "day": day, "month": month, **extra}
-        return services.event_save(user=SYSTEM, event=None, data=data)
+        data = EventData(title=title, kind="holiday", calendar=calendar, day=day, month=month)
+        return services.event_save(user=SYSTEM, event=None, data=replace(data, **extra))
 
     return {
         "tet": add("Tết Nguyên đán", "lunar", 1, 1, days=3),
@@ -78,21 +80,21 @@ def test_month_grid_shows_lunar_dates_and_a_three_day_tet(holidays: dict[str, Ev
 
 
 def test_who_may_add_what(tree: Tree, users: dict[str, User]) -> None:
-    data = {"title": "Hội nghị", "kind": "session", "calendar": "solar", "day": 1, "month": 3}
+    data = EventData(title="Hội nghị", kind="session", calendar="solar", day=1, month=3)
     with pytest.raises(PermissionDenied):
         services.event_save(user=users["evn_staff"], event=None, data=data)  # bloc-wide: the bloc's staff only
-    services.event_save(user=users["evn_staff"], event=None, data={**data, "unit": tree.evn})
+    services.event_save(user=users["evn_staff"], event=None, data=replace(data, unit=tree.evn))
     with pytest.raises(PermissionDenied):
-        services.event_save(user=users["evn_viewer"], event=None, data={**data, "unit": tree.evn})
+        services.event_save(user=users["evn_viewer"], event=None, data=replace(data, unit=tree.evn))
     with pytest.raises(ValidationError):
-        services.event_save(user=SYSTEM, event=None, data={**data, "day": 31, "month": 4})
+        services.event_save(user=SYSTEM, event=None, data=replace(data, day=31, month=4))
     with pytest.raises(ValidationError):
         services.event_save(
             user=SYSTEM,
             event=None,
-            data={**data, "calendar": "lunar", "day": 1, "month": 3, "year": 2026, "title": "x"} | {"day": 31},
+            data=replace(data, calendar="lunar", day=31, month=3, year=2026, title="x"),
         )
-    leap_day = services.event_save(user=SYSTEM, event=None, data={**data, "day": 29, "month": 2, "title": "29/2"})
+    leap_day = services.event_save(user=SYSTEM, event=None, data=replace(data, day=29, month=2, title="29/2"))
     assert "29/2" not in on(SYSTEM, 2026)
     assert on(SYSTEM, 2028)["29/2"] == [dt.date(2028, 2, 29)]
     assert leap_day.pk

@@ -17,6 +17,7 @@ from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.events import selectors, services
 from loa.events.models import CalendarFeed
+from loa.events.services import EventData
 from tests.conftest import login
 from tests.factories import Tree
 
@@ -28,19 +29,19 @@ def events(tree: Tree) -> None:
     # Dated this year and next whatever today is, so the feed's window always holds them.
     year = timezone.localdate().year
     for title, unit in (("Hội nghị EVN", tree.evn), ("Hội nghị PVN", tree.pvn), ("Ngày của Khối", None)):
-        data = {"title": title, "kind": "session", "calendar": "solar", "day": 15, "month": 6, "year": year}
-        services.event_save(user=SYSTEM, event=None, data={**data, "unit": unit})
+        data = EventData(title=title, kind="session", calendar="solar", day=15, month=6, year=year, unit=unit)
+        services.event_save(user=SYSTEM, event=None, data=data)
     services.event_save(
         user=SYSTEM,
         event=None,
-        data={
-            "title": "Đại hội EVN sang năm",
-            "calendar": "solar",
-            "day": 1,
-            "month": 3,
-            "year": year + 1,
-            "unit": tree.evn,
-        },
+        data=EventData(
+            title="Đại hội EVN sang năm",
+            calendar="solar",
+            day=1,
+            month=3,
+            year=year + 1,
+            unit=tree.evn,
+        ),
     )
 
 

@@ -12,11 +12,11 @@ def make_event(unit: Unit, label: str) -> Event:
     from django.utils import timezone
 
     from loa.accounts.scoping import SYSTEM
-    from loa.events.services import event_save
+    from loa.events.services import EventData, event_save
 
     today = timezone.localdate()
     return event_save(
         user=SYSTEM,
         event=None,
-        data={"title": f"Sự kiện {label}", "calendar": "solar", "day": today.day, "month": today.month, "unit": unit},
+        data=EventData(title=f"Sự kiện {label}", calendar="solar", day=today.day, month=today.month, unit=unit),
     )

@@ -14,30 +14,30 @@ def make_person(unit: Unit, label: str, *, kind: str = "speaker") -> Person:
     from django.utils import timezone
 
     from loa.accounts.scoping import SYSTEM
-    from loa.people.services import person_save
+    from loa.people.services import PersonData, person_save
 
     return person_save(
         user=SYSTEM,
         person=None,
-        data={
-            "unit": unit,
-            "kind": kind,
-            "full_name": f"Báo cáo viên {label}",
-            "consent_on": timezone.localdate() - dt.timedelta(days=30),
-            "consent_note": "Phiếu đồng ý",
-        },
+        data=PersonData(
+            unit=unit,
+            kind=kind,
+            full_name=f"Báo cáo viên {label}",
+            consent_on=timezone.localdate() - dt.timedelta(days=30),
+            consent_note="Phiếu đồng ý",
+        ),
     )
 
 
 def make_course(unit: Unit, label: str, *, people: Iterable[Person] = ()) -> Course:
     """The unit's two-day course 'Lớp <label>' of March 2026, with `people` enrolled."""
     from loa.accounts.scoping import SYSTEM
-    from loa.people.services import course_save, enrol
+    from loa.people.services import CourseData, course_save, enrol
 
     course = course_save(
         user=SYSTEM,
         course=None,
-        data={"unit": unit, "title": f"Lớp {label}", "starts_on": dt.date(2026, 3, 1), "ends_on": dt.date(2026, 3, 2)},
+        data=CourseData(unit=unit, title=f"Lớp {label}", starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 3, 2)),
     )
     enrol(user=SYSTEM, course=course, people=list(people))
     return course

@@ -171,7 +171,8 @@ def test_what_counts_as_naming_someone(text: str, named: bool) -> None:
 def test_the_periodic_report_gets_an_opinion_section(tree: Tree) -> None:
     import datetime as dt
 
-    from loa.reports.services import document_bytes, letterhead_ensure, report_document, report_prepare
+    from loa.reports.documents import document_bytes, report_document
+    from loa.reports.services import letterhead_ensure, report_prepare
 
     for month in ("2026-10", "2026-11"):
         report = services.report_save(

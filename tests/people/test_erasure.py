@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from loa.accounts.scoping import SYSTEM
 from loa.people import services
 from loa.people.forms import PersonForm
 from loa.people.models import Course, Enrolment, Person
+from loa.people.services import CourseData, PersonData
 from tests.conftest import login
 from tests.factories import Tree
 
@@ -48,29 +50,31 @@ def _roster_history(unit: Any) -> Person:
     saved = services.person_save(
         user=SYSTEM,
         person=None,
-        data={
-            "unit": unit,
-            "kind": "speaker",
-            "full_name": OLD_NAME,
-            "position": "Phó Giám đốc Sở Xóa Sạch",
-            "email": EMAIL,
-            "expertise": "điện hạt nhân Xóa Sạch",
-            "consent_on": TODAY - dt.timedelta(days=10),
-            "consent_note": "Phiếu đồng ý",
-        },
+        data=PersonData(
+            unit=unit,
+            kind="speaker",
+            full_name=OLD_NAME,
+            position="Phó Giám đốc Sở Xóa Sạch",
+            email=EMAIL,
+            expertise="điện hạt nhân Xóa Sạch",
+            consent_on=TODAY - dt.timedelta(days=10),
+            consent_note="Phiếu đồng ý",
+        ),
     )
-    saved = services.person_save(user=SYSTEM, person=saved, data={"full_name": NAME, "phone": PHONE})
+    saved = services.person_save(
+        user=SYSTEM, person=saved, data=replace(PersonData.of(saved), full_name=NAME, phone=PHONE)
+    )
     kept, dropped = (
         services.course_save(
             user=SYSTEM,
             course=None,
-            data={
-                "unit": unit,
-                "title": title,
-                "starts_on": TODAY - dt.timedelta(days=5),
-                "ends_on": TODAY - dt.timedelta(days=4),
-                "hours": 8,
-            },
+            data=CourseData(
+                unit=unit,
+                title=title,
+                starts_on=TODAY - dt.timedelta(days=5),
+                ends_on=TODAY - dt.timedelta(days=4),
+                hours=8,
+            ),
         )
         for title in ("Lớp bồi dưỡng kỹ năng nói", "Lớp bị huỷ")
     )
@@ -145,27 +149,31 @@ def test_after_erasure_the_sqlite_files_hold_no_copy(tree: Tree, users: dict[str
 
 @pytest.mark.django_db
 def test_a_record_is_not_kept_beyond_the_upper_bound(tree: Tree) -> None:
-    data = {
-        "unit": tree.evn,
-        "kind": "speaker",
-        "full_name": "Lê Thị Lâu",
-        "consent_on": TODAY - dt.timedelta(days=10),
-        "consent_note": "Phiếu đồng ý",
-    }
+    data = PersonData(
+        unit=tree.evn,
+        kind="speaker",
+        full_name="Lê Thị Lâu",
+        consent_on=TODAY - dt.timedelta(days=10),
+        consent_note="Phiếu đồng ý",
+    )
     with pytest.raises(ValidationError, match="at most 10 years"):
-        services.person_save(user=SYSTEM, person=None, data={**data, "retain_until": dt.date(2125, 1, 1)})
+        services.person_save(user=SYSTEM, person=None, data=replace(data, retain_until=dt.date(2125, 1, 1)))
     bound = TODAY - dt.timedelta(days=10)
     last = (
         bound.replace(year=bound.year + 10)
         if (bound.month, bound.day) != (2, 29)
         else bound.replace(year=bound.year + 10, day=28)
     )
-    kept = services.person_save(user=SYSTEM, person=None, data={**data, "retain_until": last})
+    kept = services.person_save(user=SYSTEM, person=None, data=replace(data, retain_until=last))
     assert kept.retain_until == last
     with pytest.raises(ValidationError, match="at most 10 years"):
-        services.person_save(user=SYSTEM, person=kept, data={"retain_until": last + dt.timedelta(days=1)})
+        services.person_save(
+            user=SYSTEM, person=kept, data=replace(PersonData.of(kept), retain_until=last + dt.timedelta(days=1))
+        )
     with override_settings(LOA_PEOPLE_MAX_RETENTION_YEARS=20):
-        services.person_save(user=SYSTEM, person=kept, data={"retain_until": dt.date(bound.year + 15, 1, 1)})
+        services.person_save(
+            user=SYSTEM, person=kept, data=replace(PersonData.of(kept), retain_until=dt.date(bound.year + 15, 1, 1))
+        )
 
     form = PersonForm(
         {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.people import selectors, services
 from loa.people.models import Enrolment, Person
+from loa.people.services import CourseData, PersonData
 from tests.conftest import login
 from tests.factories import Tree
 
@@ -47,12 +49,12 @@ def person(unit: Any, name: str = "Nguyễn Thị Hoa", *, user: object = SYSTEM
         "consent_note": "Phiếu đồng ý ký ngày nhận nhiệm vụ",
         **extra,
     }
-    return services.person_save(user=user, person=None, data=data)
+    return services.person_save(user=user, person=None, data=PersonData(**data))
 
 
 def course(unit: Any, *, start: dt.date, end: dt.date, title: str = "Lớp bồi dưỡng báo cáo viên") -> Any:
     return services.course_save(
-        user=SYSTEM, course=None, data={"unit": unit, "title": title, "starts_on": start, "ends_on": end, "hours": 16}
+        user=SYSTEM, course=None, data=CourseData(unit=unit, title=title, starts_on=start, ends_on=end, hours=16)
     )
 
 
@@ -107,7 +109,7 @@ def test_each_look_at_a_person_is_logged_with_who_looked(tree: Tree, users: dict
 
 def test_erasure_keeps_training_counted_but_nothing_that_identifies(tree: Tree, users: dict[str, User]) -> None:
     saved = person(tree.evn_a)
-    services.person_save(user=SYSTEM, person=saved, data={"phone": "0912345678"})
+    services.person_save(user=SYSTEM, person=saved, data=replace(PersonData.of(saved), phone="0912345678"))
     past = course(tree.evn, start=TODAY - dt.timedelta(days=5), end=TODAY - dt.timedelta(days=4))
     services.enrol(user=SYSTEM, course=past, people=[saved])
     services.attendance_record(user=SYSTEM, course=past, present={Enrolment.objects.get().pk})
@@ -134,7 +136,7 @@ def test_erasure_keeps_training_counted_but_nothing_that_identifies(tree: Tree, 
     figures = selectors.training_figures(unit=tree.evn, first=TODAY - dt.timedelta(days=30), last=TODAY)
     assert (figures.courses, figures.trained, figures.certificates) == (1, 1, 1)
     with pytest.raises(ValidationError):
-        services.person_save(user=SYSTEM, person=saved, data={"full_name": "Nguyễn Thị Hoa"})
+        services.person_save(user=SYSTEM, person=saved, data=replace(PersonData.of(saved), full_name="Nguyễn Thị Hoa"))
     assert saved not in selectors.person_list(user=users["evn_staff"])
 
 

@@ -4,6 +4,7 @@ and the units' Búa liềm vàng award entries."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,9 +13,10 @@ from django.urls import reverse
 
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
-from loa.events.services import event_save
+from loa.events.services import EventData, event_save
 from loa.plans import selectors, services
 from loa.plans.models import EntryStatus, Plan
+from loa.plans.services import CampaignData, EntryData, PlanData
 from tests.conftest import login
 from tests.factories import Tree, make_article
 
@@ -26,36 +28,36 @@ def plan(tree: Tree) -> Plan:
     return services.plan_save(
         user=SYSTEM,
         plan=None,
-        data={
-            "title": "Kế hoạch thông tin, tuyên truyền về doanh nghiệp nhà nước giai đoạn 2021 – 2025",
-            "unit": tree.board,
-            "first_year": 2021,
-            "last_year": 2026,
-            "objectives": "Nâng cao hình ảnh doanh nghiệp nhà nước.",
-            "themes": "Vai trò dẫn dắt của doanh nghiệp nhà nước\nChuyển đổi số",
-            "audiences": ["members", "workers"],
-            "channels": ["press", "social"],
-            "key_messages": "Doanh nghiệp nhà nước là lực lượng nòng cốt.",
-        },
+        data=PlanData(
+            title="Kế hoạch thông tin, tuyên truyền về doanh nghiệp nhà nước giai đoạn 2021 – 2025",
+            unit=tree.board,
+            first_year=2021,
+            last_year=2026,
+            objectives="Nâng cao hình ảnh doanh nghiệp nhà nước.",
+            themes="Vai trò dẫn dắt của doanh nghiệp nhà nước\nChuyển đổi số",
+            audiences=["members", "workers"],
+            channels=["press", "social"],
+            key_messages="Doanh nghiệp nhà nước là lực lượng nòng cốt.",
+        ),
     )
 
 
 def test_a_campaign_tied_to_an_event_counts_the_articles_monitoring_found(plan: Plan, users: dict[str, User]) -> None:
     holiday = event_save(
-        user=SYSTEM, event=None, data={"title": "Ngày Quốc khánh", "calendar": "solar", "day": 2, "month": 9}
+        user=SYSTEM, event=None, data=EventData(title="Ngày Quốc khánh", calendar="solar", day=2, month=9)
     )
     campaign = services.campaign_save(
         user=SYSTEM,
         plan=plan,
         campaign=None,
-        data={
-            "title": "Tuyên truyền Quốc khánh 2/9/2026",
-            "event": holiday,
-            "start": dt.date(2026, 8, 20),
-            "end": dt.date(2026, 9, 5),
-            "channels": ["press"],
-            "query": '"doanh nghiệp nhà nước" quốc khánh',
-        },
+        data=CampaignData(
+            title="Tuyên truyền Quốc khánh 2/9/2026",
+            event=holiday,
+            start=dt.date(2026, 8, 20),
+            end=dt.date(2026, 9, 5),
+            channels=["press"],
+            query='"doanh nghiệp nhà nước" quốc khánh',
+        ),
     )
     inside = make_article(
         title="Doanh nghiệp nhà nước chào mừng Quốc khánh",
@@ -85,14 +87,14 @@ def test_plans_and_campaigns_refuse_what_does_not_fit(plan: Plan, tree: Tree, us
             user=SYSTEM,
             plan=plan,
             campaign=None,
-            data={"title": "Quá hạn", "start": dt.date(2027, 1, 1), "end": dt.date(2027, 1, 5)},
+            data=CampaignData(title="Quá hạn", start=dt.date(2027, 1, 1), end=dt.date(2027, 1, 5)),
         )
     with pytest.raises(PermissionDenied):
-        services.plan_save(user=users["evn_staff"], plan=plan, data={"title": "Sửa"})
+        services.plan_save(user=users["evn_staff"], plan=plan, data=replace(PlanData.of(plan), title="Sửa"))
     mine = services.plan_save(
         user=users["evn_staff"],
         plan=None,
-        data={"title": "Kế hoạch EVN 2026", "unit": tree.evn, "first_year": 2026, "last_year": 2026, "objectives": "…"},
+        data=PlanData(title="Kế hoạch EVN 2026", unit=tree.evn, first_year=2026, last_year=2026, objectives="…"),
     )
     assert list(selectors.plan_list(user=users["evn_staff"])) == [mine]
     assert set(selectors.plan_list(user=users["bloc_staff"])) == {plan, mine}
@@ -102,36 +104,38 @@ def test_award_entries_from_units_reviewed_by_the_bloc(tree: Tree, users: dict[s
     entry = services.entry_save(
         user=users["evn_staff"],
         entry=None,
-        data={
-            "year": 2026,
-            "unit": tree.evn,
-            "title": "Loạt bài: Đảng bộ EVN với chuyển đổi năng lượng",
-            "genre": "online",
-            "outlet": "Báo Điện tử Đảng Cộng sản Việt Nam",
-            "published_on": dt.date(2026, 6, 3),
-            "authors": "Nhóm phóng viên",
-        },
+        data=EntryData(
+            year=2026,
+            unit=tree.evn,
+            title="Loạt bài: Đảng bộ EVN với chuyển đổi năng lượng",
+            genre="online",
+            outlet="Báo Điện tử Đảng Cộng sản Việt Nam",
+            published_on=dt.date(2026, 6, 3),
+            authors="Nhóm phóng viên",
+        ),
     )
     with pytest.raises(PermissionDenied):
-        services.entry_save(user=users["pvn_staff"], entry=entry, data={"title": "x"})
+        services.entry_save(user=users["pvn_staff"], entry=entry, data=replace(EntryData.of(entry), title="x"))
     with pytest.raises(ValidationError, match="2025"):
         services.entry_save(
             user=users["evn_staff"],
             entry=None,
-            data={
-                "year": 2025,
-                "unit": tree.evn,
-                "title": "Bài muộn",
-                "genre": "print",
-                "outlet": "Báo",
-                "published_on": dt.date(2026, 1, 2),
-            },
+            data=EntryData(
+                year=2025,
+                unit=tree.evn,
+                title="Bài muộn",
+                genre="print",
+                outlet="Báo",
+                published_on=dt.date(2026, 1, 2),
+            ),
         )
     with pytest.raises(PermissionDenied):
         services.entry_review(user=users["evn_staff"], entry=entry, status=EntryStatus.SELECTED)
     services.entry_review(user=users["bloc_staff"], entry=entry, status=EntryStatus.SENT, prize="Giải B")
     with pytest.raises(ValidationError):
-        services.entry_save(user=users["evn_staff"], entry=entry, data={"title": "Sửa sau khi chọn"})
+        services.entry_save(
+            user=users["evn_staff"], entry=entry, data=replace(EntryData.of(entry), title="Sửa sau khi chọn")
+        )
     assert [e.title for e in selectors.entry_list(user=users["pvn_staff"])] == []
     page = login(users["bloc_staff"]).get(reverse("plans:awards"), {"year": "2026"}).content.decode()
     assert "Giải B" in page

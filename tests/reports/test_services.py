@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.docformat.layout import date_line
-from loa.reports import services
+from loa.reports import documents, services
 from loa.reports.models import Letterhead, ReportStatus
 from tests.documents import need, ocr, pdf_to_png, pdf_words, read_as
 from tests.factories import Tree
@@ -115,11 +115,11 @@ def test_issued_report_pdf_reads_back_with_header_symbol_date_and_charts(
         directions="Chủ động cung cấp thông tin cho báo chí.",
     )
     report = services.report_issue(user=SYSTEM, report=report, day=dt.date(2026, 11, 3))
-    docx = services.document_bytes(services.report_document(report), "docx")
+    docx = documents.document_bytes(documents.report_document(report), "docx")
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         assert len([name for name in archive.namelist() if name.startswith("word/media/")]) == 3
     pdf = tmp_path / "bao-cao.pdf"
-    pdf.write_bytes(services.document_bytes(services.report_document(report), "pdf"))
+    pdf.write_bytes(documents.document_bytes(documents.report_document(report), "pdf"))
 
     png = pdf_to_png(pdf)
     right = ocr(png, crop=(0.5, 0.0, 1.0, 0.2))

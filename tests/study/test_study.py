@@ -47,7 +47,7 @@ def audiences(tree: Tree) -> None:
 
 def make_plan(tree: Tree, **extra: Any) -> StudyPlan:
     data = {"title": "Nghị quyết Đại hội XIV của Đảng", "unit": tree.bloc, "complete_by": TODAY, **extra}
-    return services.plan_save(user=SYSTEM, plan=None, data=data)
+    return services.plan_save(user=SYSTEM, plan=None, data=services.StudyPlanData(**data))
 
 
 def session(plan: StudyPlan, organiser: Unit, group: str) -> StudySession:
@@ -173,15 +173,17 @@ def test_units_see_the_sessions_they_hold_or_attend(tree: Tree, users: dict[str,
 
 
 def test_a_session_has_an_active_speaker_the_organiser_can_see(tree: Tree, users: dict[str, User]) -> None:
-    from loa.people.services import person_save
+    from loa.people.services import PersonData, person_save
 
     audiences(tree)
     plan = services.plan_generate(user=SYSTEM, plan=make_plan(tree))
     members = session(plan, tree.evn_a, "members")
 
     def speaker(unit: Unit, kind: str = "speaker") -> Any:
-        data = {"unit": unit, "kind": kind, "full_name": f"Người {unit.pk} {kind}", "consent_on": TODAY}
-        return person_save(user=SYSTEM, person=None, data={**data, "consent_note": "Phiếu đồng ý"})
+        data = PersonData(
+            unit=unit, kind=kind, full_name=f"Người {unit.pk} {kind}", consent_on=TODAY, consent_note="Phiếu đồng ý"
+        )
+        return person_save(user=SYSTEM, person=None, data=data)
 
     staff = users["evn_a_staff"]
     with pytest.raises(PermissionDenied):
@@ -214,16 +216,16 @@ def test_the_periodic_report_gets_a_study_and_training_section(tree: Tree) -> No
     speaker = people.person_save(
         user=SYSTEM,
         person=None,
-        data={
-            "unit": tree.evn,
-            "kind": "speaker",
-            "full_name": "Trần Văn An",
-            "consent_on": TODAY,
-            "consent_note": "x",
-        },
+        data=people.PersonData(
+            unit=tree.evn,
+            kind="speaker",
+            full_name="Trần Văn An",
+            consent_on=TODAY,
+            consent_note="x",
+        ),
     )
     course = people.course_save(
-        user=SYSTEM, course=None, data={"unit": tree.evn, "title": "Lớp", "starts_on": TODAY, "ends_on": TODAY}
+        user=SYSTEM, course=None, data=people.CourseData(unit=tree.evn, title="Lớp", starts_on=TODAY, ends_on=TODAY)
     )
     people.enrol(user=SYSTEM, course=course, people=[speaker])
     people.attendance_record(user=SYSTEM, course=course, present={course.enrolments.get().pk})

@@ -19,3 +19,8 @@ class AnalysisConfig(AppConfig):
             task_path="loa.analysis.tasks.analysis_sweep_task",
             interval=timedelta(minutes=2),
         )
+        # The periodic report's coverage section; reports takes sections only by registration.
+        from loa.analysis.report_sections import coverage_section
+        from loa.reports import sections
+
+        sections.register("coverage", order=10, provider=coverage_section)

@@ -568,7 +568,7 @@ def _demo_documents(units: dict[str, Unit]) -> None:
     from loa.analysis import runtime
     from loa.analysis.models import Topic
     from loa.analysis.services import topics_sync
-    from loa.digests.services import profile_save
+    from loa.digests.services import ProfileData, profile_save
     from loa.reports.services import letterhead_ensure, letterhead_save
 
     # The taxonomy is the model's; the morning review follows politics, the economy and the law.
@@ -589,16 +589,16 @@ def _demo_documents(units: dict[str, Unit]) -> None:
     profile_save(
         user=SYSTEM,
         profile=None,
-        data={
-            "name": "Điểm báo Đảng ủy Khối",
-            "unit": units["duk"],
-            "letterhead": board,
-            "build_at": dt.time(6, 30),
-            "max_items": 10,
-            "recipients": "lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
-            "enabled": True,
-            "topics": list(Topic.objects.filter(name__in=DIGEST_TOPICS)),
-        },
+        data=ProfileData(
+            name="Điểm báo Đảng ủy Khối",
+            unit=units["duk"],
+            letterhead=board,
+            build_at=dt.time(6, 30),
+            max_items=10,
+            recipients="lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
+            enabled=True,
+            topics=list(Topic.objects.filter(name__in=DIGEST_TOPICS)),
+        ),
     )
 
 
@@ -622,34 +622,34 @@ CALENDAR = [
 
 def _demo_calendar() -> None:
     from loa.accounts.scoping import SYSTEM
-    from loa.events.services import event_save
+    from loa.events.services import EventData, event_save
 
     for title, kind, calendar, day, month, since, days in CALENDAR:
         event_save(
             user=SYSTEM,
             event=None,
-            data={
-                "title": title,
-                "kind": kind,
-                "calendar": calendar,
-                "day": day,
-                "month": month,
-                "since": since,
-                "days": days,
-            },
+            data=EventData(
+                title=title,
+                kind=kind,
+                calendar=calendar,
+                day=day,
+                month=month,
+                since=since,
+                days=days,
+            ),
         )
     event_save(
         user=SYSTEM,
         event=None,
-        data={
-            "title": "Hội nghị Ban Chấp hành Đảng bộ Khối cuối năm",
-            "kind": "session",
-            "calendar": "solar",
-            "day": 18,
-            "month": 12,
-            "year": timezone.localdate().year,
-            "location": "Hà Nội",
-        },
+        data=EventData(
+            title="Hội nghị Ban Chấp hành Đảng bộ Khối cuối năm",
+            kind="session",
+            calendar="solar",
+            day=18,
+            month=12,
+            year=timezone.localdate().year,
+            location="Hà Nội",
+        ),
     )
 
 
@@ -685,25 +685,25 @@ def _demo_plans(units: dict[str, Unit]) -> None:
     from loa.accounts.scoping import SYSTEM
     from loa.events.models import Event
     from loa.events.selectors import occurrences
-    from loa.plans.services import campaign_save, entry_save, plan_save
+    from loa.plans.services import CampaignData, EntryData, PlanData, campaign_save, entry_save, plan_save
 
     today = timezone.localdate()
     plan = plan_save(
         user=SYSTEM,
         plan=None,
-        data={
-            "title": f"Kế hoạch thông tin, tuyên truyền về doanh nghiệp nhà nước năm {today.year}",
-            "unit": units["duk-btg"],
-            "first_year": today.year,
-            "last_year": today.year + 1,
-            "objectives": "Tuyên truyền kịp thời, chính xác về vai trò nòng cốt của doanh nghiệp nhà nước; "
+        data=PlanData(
+            title=f"Kế hoạch thông tin, tuyên truyền về doanh nghiệp nhà nước năm {today.year}",
+            unit=units["duk-btg"],
+            first_year=today.year,
+            last_year=today.year + 1,
+            objectives="Tuyên truyền kịp thời, chính xác về vai trò nòng cốt của doanh nghiệp nhà nước; "
             "chủ động cung cấp thông tin cho báo chí; đấu tranh với thông tin sai lệch.",
-            "themes": "Kết quả sản xuất kinh doanh\nChuyển đổi số, chuyển đổi xanh\nXây dựng Đảng trong doanh nghiệp",
-            "audiences": ["cadres", "members", "workers", "press"],
-            "channels": ["press", "bulletin", "website", "social", "visual"],
-            "key_messages": "Doanh nghiệp nhà nước là lực lượng nòng cốt, dẫn dắt nền kinh tế.",
-            "owner": "Ban Tuyên giáo và Dân vận Đảng ủy Khối",
-        },
+            themes="Kết quả sản xuất kinh doanh\nChuyển đổi số, chuyển đổi xanh\nXây dựng Đảng trong doanh nghiệp",
+            audiences=["cadres", "members", "workers", "press"],
+            channels=["press", "bulletin", "website", "social", "visual"],
+            key_messages="Doanh nghiệp nhà nước là lực lượng nòng cốt, dẫn dắt nền kinh tế.",
+            owner="Ban Tuyên giáo và Dân vận Đảng ủy Khối",
+        ),
     )
     anniversaries = Event.objects.filter(kind__in=["anniversary", "holiday"], year=None)
     coming = [
@@ -716,28 +716,28 @@ def _demo_plans(units: dict[str, Unit]) -> None:
             user=SYSTEM,
             plan=plan,
             campaign=None,
-            data={
-                "title": f"Tuyên truyền {occurrence.event.title} {occurrence.date.year}",
-                "event": occurrence.event,
+            data=CampaignData(
+                title=f"Tuyên truyền {occurrence.event.title} {occurrence.date.year}",
+                event=occurrence.event,
                 # Kept inside the plan's years, as the plan requires.
-                "start": max(occurrence.date - dt.timedelta(days=14), dt.date(today.year, 1, 1)),
-                "end": min(occurrence.date + dt.timedelta(days=3), dt.date(today.year + 1, 12, 31)),
-                "channels": ["press", "social", "visual"],
-                "query": occurrence.event.title,
-            },
+                start=max(occurrence.date - dt.timedelta(days=14), dt.date(today.year, 1, 1)),
+                end=min(occurrence.date + dt.timedelta(days=3), dt.date(today.year + 1, 12, 31)),
+                channels=["press", "social", "visual"],
+                query=occurrence.event.title,
+            ),
         )
     entry_save(
         user=SYSTEM,
         entry=None,
-        data={
-            "year": today.year,
-            "unit": units["evn"],
-            "title": "Loạt bài: Công tác xây dựng Đảng gắn với nhiệm vụ bảo đảm điện",
-            "genre": "online",
-            "outlet": "Báo điện tử Đảng Cộng sản Việt Nam",
-            "published_on": today - dt.timedelta(days=60),
-            "authors": "Nhóm phóng viên",
-        },
+        data=EntryData(
+            year=today.year,
+            unit=units["evn"],
+            title="Loạt bài: Công tác xây dựng Đảng gắn với nhiệm vụ bảo đảm điện",
+            genre="online",
+            outlet="Báo điện tử Đảng Cộng sản Việt Nam",
+            published_on=today - dt.timedelta(days=60),
+            authors="Nhóm phóng viên",
+        ),
     )
 
 
@@ -799,7 +799,15 @@ def _demo_opinion(units: dict[str, Unit]) -> None:
 def _demo_people(units: dict[str, Unit]) -> None:
     """Speakers, propagandists and a press contact who consented; a finished course with certificates."""
     from loa.accounts.scoping import SYSTEM
-    from loa.people.services import attendance_record, certificates_issue, course_save, enrol, person_save
+    from loa.people.services import (
+        CourseData,
+        PersonData,
+        attendance_record,
+        certificates_issue,
+        course_save,
+        enrol,
+        person_save,
+    )
 
     today = timezone.localdate()
     roster = [
@@ -818,29 +826,29 @@ def _demo_people(units: dict[str, Unit]) -> None:
             person_save(
                 user=SYSTEM,
                 person=None,
-                data={
-                    "unit": units[code],
-                    "kind": kind,
-                    "full_name": name,
-                    "position": position,
-                    "expertise": fields,
-                    "consent_on": today - dt.timedelta(days=120),
-                    "consent_note": "Phiếu đồng ý cung cấp và xử lý dữ liệu cá nhân, ký khi nhận nhiệm vụ",
-                },
+                data=PersonData(
+                    unit=units[code],
+                    kind=kind,
+                    full_name=name,
+                    position=position,
+                    expertise=fields,
+                    consent_on=today - dt.timedelta(days=120),
+                    consent_note="Phiếu đồng ý cung cấp và xử lý dữ liệu cá nhân, ký khi nhận nhiệm vụ",
+                ),
             )
         )
     course = course_save(
         user=SYSTEM,
         course=None,
-        data={
-            "unit": units["duk-btg"],
-            "title": "Bồi dưỡng kỹ năng cho báo cáo viên, cộng tác viên",
-            "topic": "Nắm bắt dư luận, xử lý khủng hoảng truyền thông",
-            "starts_on": today - dt.timedelta(days=30),
-            "ends_on": today - dt.timedelta(days=29),
-            "hours": 16,
-            "place": "Hội trường Đảng ủy Khối",
-        },
+        data=CourseData(
+            unit=units["duk-btg"],
+            title="Bồi dưỡng kỹ năng cho báo cáo viên, cộng tác viên",
+            topic="Nắm bắt dư luận, xử lý khủng hoảng truyền thông",
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today - dt.timedelta(days=29),
+            hours=16,
+            place="Hội trường Đảng ủy Khối",
+        ),
     )
     trainees = [person for person in people if person.kind != "press"]
     enrol(user=SYSTEM, course=course, people=trainees)
@@ -852,7 +860,14 @@ def _demo_people(units: dict[str, Unit]) -> None:
 def _demo_study(units: dict[str, Unit]) -> None:
     """Audiences of every party organisation, a resolution laid out for study, one session held."""
     from loa.accounts.scoping import SYSTEM
-    from loa.study.services import LEVEL_OF_KIND, attendance_record, audiences_save, plan_generate, plan_save
+    from loa.study.services import (
+        LEVEL_OF_KIND,
+        StudyPlanData,
+        attendance_record,
+        audiences_save,
+        plan_generate,
+        plan_save,
+    )
 
     sizes = {"bloc": (15, 0, 0), "upper": (25, 0, 6), "grassroots": (20, 180, 12), "cell": (3, 14, 1)}
     for unit in units.values():
@@ -869,11 +884,11 @@ def _demo_study(units: dict[str, Unit]) -> None:
     plan = plan_save(
         user=SYSTEM,
         plan=None,
-        data={
-            "title": "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
-            "unit": units["duk"],
-            "complete_by": today + dt.timedelta(days=45),
-        },
+        data=StudyPlanData(
+            title="Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
+            unit=units["duk"],
+            complete_by=today + dt.timedelta(days=45),
+        ),
     )
     plan_generate(user=SYSTEM, plan=plan)
     held = plan.sessions.filter(group="key_cadres", organiser=units["duk"]).first()
@@ -887,17 +902,17 @@ def _demo_study(units: dict[str, Unit]) -> None:
 def _demo_evaluation(units: dict[str, Unit]) -> None:
     """This year's round opened by the bloc; EVN has assessed itself from the evidence."""
     from loa.accounts.scoping import SYSTEM
-    from loa.evaluation.services import DEFAULT_CRITERIA, round_open, self_assess
+    from loa.evaluation.services import DEFAULT_CRITERIA, RoundData, round_open, self_assess
 
     year = timezone.localdate().year
     round_ = round_open(
         user=SYSTEM,
         unit=units["duk"],
-        data={
-            "year": year,
-            "title": f"Đánh giá, xếp loại công tác thông tin, tuyên truyền năm {year}",
-            "commendation": "Giấy khen của Ban Thường vụ Đảng ủy Khối",
-        },
+        data=RoundData(
+            year=year,
+            title=f"Đánh giá, xếp loại công tác thông tin, tuyên truyền năm {year}",
+            commendation="Giấy khen của Ban Thường vụ Đảng ủy Khối",
+        ),
         criteria=DEFAULT_CRITERIA,
     )
     evaluation = round_.evaluations.filter(unit=units["evn"]).first()

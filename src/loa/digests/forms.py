@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import DayField
 from loa.digests.models import DigestProfile
+from loa.digests.services import ProfileData
 
 
 class IntroductionForm(forms.Form):
@@ -55,3 +56,7 @@ class ProfileForm(forms.ModelForm[DigestProfile]):
             "organisations": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
         }
+
+    def profile_data(self) -> ProfileData:
+        data = self.cleaned_data
+        return ProfileData(**{**data, "organisations": list(data["organisations"]), "topics": list(data["topics"])})

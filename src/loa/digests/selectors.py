@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from loa.accounts import roles
 from loa.accounts.scoping import scope_filter, user_can
-from loa.digests.models import Digest, DigestProfile, DigestStatus
+from loa.analysis.models import Sentiment
+from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
 from loa.text.folding import fold
 
 
@@ -44,3 +48,28 @@ def digest_get(*, user: object, pk: int) -> Digest | None:
 
 def digest_writable(*, user: object, digest: Digest) -> bool:
     return digest.status == DigestStatus.DRAFT and user_can(user, roles.WRITE, digest.profile.unit)
+
+
+@dataclass
+class SectionView:
+    section: DigestSection
+    items: list[DigestItem]
+
+
+def digest_sections(digest: Digest, *, include_removed: bool = False) -> list[SectionView]:
+    items = digest.items.select_related("section").order_by("section__position", "position", "pk")
+    if not include_removed:
+        items = items.filter(removed=False)
+    grouped: dict[int, list[DigestItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.section_id].append(item)
+    return [
+        SectionView(section=section, items=grouped[section.pk])
+        for section in digest.sections.order_by("position", "pk")
+        if grouped[section.pk] or include_removed
+    ]
+
+
+def digest_counts(digest: Digest) -> tuple[int, int]:
+    items = digest.items.filter(removed=False)
+    return items.count(), items.filter(sentiment=Sentiment.NEGATIVE).count()

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
@@ -25,44 +25,65 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import acting_user, require
-from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, tone_label
+from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, Topic
 from loa.articles.models import Article
+
+# The send path keeps its own names for the e-mail's rendering, now drawn in documents.py.
+from loa.digests.documents import digest_context as _context
+from loa.digests.documents import render_official as _render
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
-from loa.docformat.layout import Heading, Item, Letterhead, Paragraph, PartyDocument, Signature, recipient_lines
+from loa.digests.selectors import digest_counts
 from loa.outbox.models import Channel
 from loa.outbox.services import Outgoing, message_queue
 from loa.reports.models import Letterhead as LetterheadRecord
-from loa.reports.services import layout_letterhead, margins, signature_of
-from loa.reports.services import recipients_of as letterhead_recipients
+from loa.reports.models import SignatureMode
 from loa.text.folding import fold
+from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
 LEAD_CHARS = 600
 EXTRA_SECTION = "Tin bổ sung"
 EXTRA_POSITION = 10_000
-PROFILE_FIELDS = (
-    "name",
-    "unit",
-    "letterhead",
-    "build_at",
-    "max_items",
-    "recipients",
-    "distribution",
-    "signature_mode",
-    "signature_body",
-    "signer_position",
-    "signer_name",
-    "enabled",
-)
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """What an editor sets on a press review profile. `organisations` and `topics` None leave
+    the profile's sections as they are."""
+
+    name: str
+    unit: Unit
+    letterhead: LetterheadRecord | None = None
+    build_at: dt.time = dt.time(6, 30)
+    max_items: int = 10
+    recipients: str = ""
+    distribution: str = ""
+    signature_mode: str = SignatureMode.NONE
+    signature_body: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    enabled: bool = True
+    organisations: Sequence[Organisation] | None = None
+    topics: Sequence[Topic] | None = None
+
+    @classmethod
+    def of(cls, profile: DigestProfile) -> ProfileData:
+        """The profile as it is, its sections left as they are."""
+        return cls(
+            **{
+                item.name: getattr(profile, item.name)
+                for item in fields(cls)
+                if item.name not in ("organisations", "topics")
+            }
+        )
 
 
 def _require_write(user: object, profile: DigestProfile) -> None:
@@ -528,31 +549,6 @@ def _mail_domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "loa.local"
 
 
-@dataclass
-class SectionView:
-    section: DigestSection
-    items: list[DigestItem]
-
-
-def digest_sections(digest: Digest, *, include_removed: bool = False) -> list[SectionView]:
-    items = digest.items.select_related("section").order_by("section__position", "position", "pk")
-    if not include_removed:
-        items = items.filter(removed=False)
-    grouped: dict[int, list[DigestItem]] = defaultdict(list)
-    for item in items:
-        grouped[item.section_id].append(item)
-    return [
-        SectionView(section=section, items=grouped[section.pk])
-        for section in digest.sections.order_by("position", "pk")
-        if grouped[section.pk] or include_removed
-    ]
-
-
-def _meta(item: DigestItem) -> str:
-    when = timezone.localtime(item.published_at).strftime("%H:%M %d/%m/%Y") if item.published_at else ""
-    return " · ".join(part for part in (item.outlets, when, tone_label(item.sentiment, language="vi")) if part)
-
-
 def digest_items_retone(*, article_ids: Sequence[int]) -> int:
     """After staff correct tones: the items of reviews still being edited take the corrected
     tone (in an organisation's section, the organisation's tone in the article); a sent review
@@ -583,151 +579,19 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
     return len(changed)
 
 
-def digest_counts(digest: Digest) -> tuple[int, int]:
-    items = digest.items.filter(removed=False)
-    return items.count(), items.filter(sentiment=Sentiment.NEGATIVE).count()
-
-
-def _coverage_line(digest: Digest, sections: list[SectionView]) -> str:
-    """The period and how many items, and negative ones, the review shows."""
-    items = [item for view in sections for item in view.items]
-    negative = sum(1 for item in items if item.sentiment == Sentiment.NEGATIVE)
-    start = timezone.localtime(digest.period_start)
-    end = timezone.localtime(digest.period_end)
-    return (
-        f"Từ {start:%H:%M} ngày {start:%d/%m/%Y} đến {end:%H:%M} ngày {end:%d/%m/%Y}: "
-        f"{len(items)} tin, bài đáng chú ý, trong đó {negative} tin, bài tiêu cực."
-    )
-
-
-def _letterhead_of(profile: DigestProfile) -> LetterheadRecord | None:
-    """The profile's letterhead, else the unit's own if it has one (read, never created here)."""
-    if profile.letterhead is not None:
-        return profile.letterhead
-    return LetterheadRecord.objects.filter(unit=profile.unit).first()
-
-
-def digest_signature(profile: DigestProfile) -> Signature:
-    """Who signs the review: the profile's own signer when it names one (a position or a name),
-    else the letterhead's, as on the unit's reports."""
-    if profile.signer_name.strip() or profile.signer_position.strip():
-        return Signature(
-            mode=profile.signature_mode,
-            body=profile.signature_body,
-            position=profile.signer_position,
-            name=profile.signer_name,
-        )
-    letterhead = _letterhead_of(profile)
-    return signature_of(letterhead) if letterhead is not None else Signature()
-
-
-def digest_distribution(profile: DigestProfile) -> list[str]:
-    """ "Nơi nhận": the profile's list, else the letterhead's; it always ends with where the
-    issuer files its copy ("Lưu VT, BTGDV"), added when the list has none."""
-    lines = [line.strip().lstrip("-–•").strip() for line in profile.distribution.splitlines()]
-    lines = [line for line in lines if line]
-    letterhead = _letterhead_of(profile)
-    if not lines and letterhead is not None:
-        lines = letterhead_recipients(letterhead)
-    if not any(fold(line).startswith("luu") for line in lines):
-        symbol = letterhead.symbol if letterhead is not None else (profile.unit.symbol or profile.unit.code.upper())
-        lines.append(f"Lưu VT, {symbol}" if symbol else "Lưu VT")
-    return lines
-
-
-def _document_head(digest: Digest) -> PartyDocument:
-    """The review as a party document without its body: letterhead, date line, type, summary,
-    and its closing (Nơi nhận, the signer)."""
-    profile = digest.profile
-    letterhead = (
-        layout_letterhead(profile.letterhead)
-        if profile.letterhead
-        else Letterhead(
-            issuer=profile.unit.short_name.upper(),
-            superior=profile.unit.parent.name.upper() if profile.unit.parent else "",
-        )
-    )
-    return PartyDocument(
-        letterhead=letterhead,
-        date=digest.day,
-        doc_type="Điểm báo",
-        summary=f"ngày {digest.day:%d/%m/%Y}",
-        margins=margins(),
-        title=f"Điểm báo ngày {digest.day:%d/%m/%Y}",
-        signature=digest_signature(profile),
-        recipients=digest_distribution(profile),
-    )
-
-
-def digest_document(digest: Digest) -> PartyDocument:
-    sections = digest_sections(digest)
-    document = _document_head(digest)
-    document.blocks.append(Paragraph(_coverage_line(digest, sections), italic=True))
-    if digest.introduction:
-        document.blocks.extend(Paragraph(line) for line in digest.introduction.splitlines() if line.strip())
-    number = 0
-    for index, view in enumerate(sections, start=1):
-        document.blocks.append(Heading(f"{index}. {view.section.title}"))
-        for item in view.items:
-            number += 1
-            document.blocks.append(
-                Item(
-                    number=number,
-                    title=item.title,
-                    url=item.url,
-                    meta=_meta(item),
-                    lead=item.lead,
-                    comment=item.comment,
-                    negative=item.sentiment == Sentiment.NEGATIVE,
-                )
-            )
-    return document
-
-
-def _context(digest: Digest) -> dict[str, Any]:
-    sections = digest_sections(digest)
-    number = 0
-    numbered = []
-    for view in sections:
-        rows = []
-        for item in view.items:
-            number += 1
-            rows.append({"number": number, "item": item, "meta": _meta(item)})
-        numbered.append({"title": view.section.title, "rows": rows})
-    document = _document_head(digest)
-    return {
-        "digest": digest,
-        "document": document,
-        "coverage_line": _coverage_line(digest, sections),
-        "sections": numbered,
-        "site_url": settings.LOA_SITE_URL.rstrip("/"),
-        "closing_recipients": recipient_lines(document.recipients),
-    }
-
-
-def _render(template: str, context: dict[str, Any]) -> str:
-    # In Vietnamese whatever the sender's language: it goes to the leaders as an official paper.
-    with translation.override("vi"):
-        return render_to_string(template, context)
-
-
-def digest_html(digest: Digest) -> str:
-    """The review as a self-contained HTML page (the e-mail's body and `--format html`)."""
-    return _render("digests/digest_email.html", _context(digest))
-
-
 # --- profiles -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str, Any]) -> DigestProfile:
+def profile_save(*, user: object, profile: DigestProfile | None, data: ProfileData) -> DigestProfile:
     """Creates or changes a profile; the user must write for both its old and its new unit."""
     target = profile or DigestProfile()
     if profile is not None:
         _require_write(user, profile)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    for item in fields(data):
+        if item.name not in ("organisations", "topics"):
+            value = getattr(data, item.name)
+            setattr(target, item.name, value.strip() if isinstance(value, str) else value)
     _require_write(user, target)
     for address in recipients_of(target):
         try:
@@ -736,8 +600,8 @@ def profile_save(*, user: object, profile: DigestProfile | None, data: dict[str,
             raise ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
     target.full_clean()
     target.save()
-    if "organisations" in data:
-        target.organisations.set(data["organisations"])
-    if "topics" in data:
-        target.topics.set(data["topics"])
+    if data.organisations is not None:
+        target.organisations.set(data.organisations)
+    if data.topics is not None:
+        target.topics.set(data.topics)
     return target

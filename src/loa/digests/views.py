@@ -24,13 +24,13 @@ from loa.articles.models import Article
 from loa.articles.selectors import article_list
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.web import fail, set_choices
-from loa.digests import selectors, services
+from loa.digests import documents, selectors, services
 from loa.digests.forms import AddForm, BuildForm, CommentForm, IntroductionForm, ProfileForm
 from loa.digests.models import Digest, DigestProfile, DigestStatus
 from loa.docformat.convert import ConversionError
 from loa.outbox.selectors import message_of
+from loa.reports.documents import document_bytes
 from loa.reports.selectors import letterhead_list
-from loa.reports.services import document_bytes
 from loa.units.selectors import unit_list
 
 PAGE_SIZE = 30
@@ -102,8 +102,8 @@ def digest_build_view(request: HttpRequest) -> HttpResponse:
 def digest_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     digest = _digest(request, pk)
     writable = selectors.digest_writable(user=request.user, digest=digest)
-    sections = services.digest_sections(digest, include_removed=writable)
-    total, negative = services.digest_counts(digest)
+    sections = selectors.digest_sections(digest, include_removed=writable)
+    total, negative = selectors.digest_counts(digest)
     add_form = AddForm()
     set_choices(
         add_form.fields["section"],
@@ -259,7 +259,7 @@ def digest_send_view(request: HttpRequest, pk: int) -> HttpResponse:
 def digest_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The e-mail exactly as the recipients will read it. Mail clients only honour inline styles,
     so this one page allows them, sandboxed (no script, no form, its own origin)."""
-    return HttpResponse(services.digest_html(_digest(request, pk)))
+    return HttpResponse(documents.digest_html(_digest(request, pk)))
 
 
 @login_required
@@ -268,10 +268,10 @@ def digest_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     if fmt == "html":
-        content: bytes = services.digest_html(digest).encode("utf-8")
+        content: bytes = documents.digest_html(digest).encode("utf-8")
     else:
         try:
-            content = document_bytes(services.digest_document(digest), fmt)
+            content = document_bytes(documents.digest_document(digest), fmt)
         except ConversionError as error:
             messages.error(request, _("The PDF could not be made: %(error)s") % {"error": error})
             return redirect("digests:detail", pk=digest.pk)
@@ -301,7 +301,7 @@ def _profile_form(request: HttpRequest, profile: DigestProfile | None) -> HttpRe
     return form_page(
         request,
         form,
-        save=lambda: services.profile_save(user=request.user, profile=profile, data=form.cleaned_data),
+        save=lambda: services.profile_save(user=request.user, profile=profile, data=form.profile_data()),
         done="digests:profiles",
         message=_("Profile saved."),
         title=_("New press review profile") if profile is None else profile.name,

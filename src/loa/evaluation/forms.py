@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.evaluation.models import Round, Source
+from loa.evaluation.services import RoundData
 
 
 class RoundForm(forms.ModelForm[Round]):
@@ -21,6 +22,9 @@ class RoundForm(forms.ModelForm[Round]):
             "excellent_cap",
             "commendation",
         ]
+
+    def round_data(self) -> RoundData:
+        return RoundData(**{name: value for name, value in self.cleaned_data.items() if name != "unit"})
 
 
 class CriterionForm(forms.Form):

@@ -4,9 +4,8 @@ decision with the cap and ranking (as previewed and confirmed)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,8 +60,24 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
+@dataclass(frozen=True)
+class RoundData:
+    """What a committee sets on a round it opens; a threshold left None keeps the rule's
+    default (Quy định 366-QĐ/TW), an empty commendation names the committee's own."""
+
+    year: int
+    title: str
+    excellent: Decimal | None = None
+    good: Decimal | None = None
+    done: Decimal | None = None
+    exceeded_share: Decimal | None = None
+    behind_share: Decimal | None = None
+    excellent_cap: Decimal | None = None
+    commendation: str = ""
+
+
 @transaction.atomic
-def round_open(*, user: object, unit: Unit, data: dict[str, Any], criteria: list[CriterionSpec]) -> Round:
+def round_open(*, user: object, unit: Unit, data: RoundData, criteria: list[CriterionSpec]) -> Round:
     """Opens a round and an evaluation for each party organisation directly under `unit`."""
     require(user, roles.WRITE, unit)
     if not criteria:
@@ -73,11 +88,11 @@ def round_open(*, user: object, unit: Unit, data: dict[str, Any], criteria: list
     if any(spec.max_points <= 0 or not spec.title.strip() for spec in criteria):
         raise ValidationError(_("Each criterion needs a title and positive points."))
     round_ = Round(unit=unit)
-    for name in ("year", "title", "excellent", "good", "done", "exceeded_share", "behind_share", "excellent_cap"):
-        if data.get(name) is not None:
-            value = data[name]
-            setattr(round_, name, normalize(value).strip() if isinstance(value, str) else value)
-    round_.commendation = normalize(data.get("commendation") or "").strip() or f"Giấy khen của {unit.name}"
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if item.name != "commendation" and value is not None:
+            setattr(round_, item.name, normalize(value).strip() if isinstance(value, str) else value)
+    round_.commendation = normalize(data.commendation or "").strip() or f"Giấy khen của {unit.name}"
     if not round_.done < round_.good < round_.excellent <= SCALE:
         raise ValidationError(_("Thresholds must rise: done < good < excellent ≤ 100."))
     round_.full_clean()

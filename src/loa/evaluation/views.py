@@ -68,7 +68,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
             if row and row.get("title", "").strip() and row.get("max_points") is not None
         ]
         return services.round_open(
-            user=request.user, unit=form.cleaned_data["unit"], data=form.cleaned_data, criteria=criteria
+            user=request.user, unit=form.cleaned_data["unit"], data=form.round_data(), criteria=criteria
         )
 
     return form_page(

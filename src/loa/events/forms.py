@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from loa.events.models import Event
+from loa.events.services import EventData
 
 
 class EventForm(forms.ModelForm[Event]):
@@ -22,3 +23,6 @@ class EventForm(forms.ModelForm[Event]):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def event_data(self) -> EventData:
+        return EventData(**self.cleaned_data)

@@ -1,24 +1,44 @@
-"""Writes of the calendar and its iCalendar export."""
+"""Writes of the calendar and its feed tokens; the iCalendar export is drawn in
+loa.events.documents."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can, writes_bloc_wide
-from loa.events.models import CalendarFeed, CalendarKind, Event
-from loa.events.selectors import Occurrence, feed_token_hash
+from loa.events.models import CalendarFeed, CalendarKind, Event, EventKind
+from loa.events.selectors import feed_token_hash
 from loa.text.lunar import LunarDate, to_solar
+from loa.units.models import Unit
 
-FIELDS = ("title", "kind", "calendar", "day", "month", "year", "days", "since", "unit", "description", "location")
+
+@dataclass(frozen=True)
+class EventData:
+    """What a writer sets on a calendar event."""
+
+    title: str
+    day: int
+    month: int
+    kind: str = EventKind.ANNIVERSARY
+    calendar: str = CalendarKind.SOLAR
+    year: int | None = None
+    days: int = 1
+    since: int | None = None
+    unit: Unit | None = None
+    description: str = ""
+    location: str = ""
+
+    @classmethod
+    def of(cls, event: Event) -> EventData:
+        return cls(**{item.name: getattr(event, item.name) for item in fields(cls)})
 
 
 def _may_edit(user: object, unit: Any) -> bool:
@@ -27,14 +47,14 @@ def _may_edit(user: object, unit: Any) -> bool:
     return user_can(user, roles.WRITE, unit)
 
 
-def event_save(*, user: object, event: Event | None, data: dict[str, Any]) -> Event:
+def event_save(*, user: object, event: Event | None, data: EventData) -> Event:
     """Bloc-wide events are kept by the bloc's staff, a unit's by its writers."""
     target = event or Event()
     if event is not None and not _may_edit(user, event.unit):
         raise PermissionDenied(_("You may not change this event."))
-    for name in FIELDS:
-        if name in data:
-            setattr(target, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    for item in fields(data):
+        value = getattr(data, item.name)
+        setattr(target, item.name, value.strip() if isinstance(value, str) else value)
     if not _may_edit(user, target.unit):
         raise PermissionDenied(_("You may not add events for this unit."))
     if target.calendar == CalendarKind.LUNAR:
@@ -64,39 +84,6 @@ def event_delete(*, user: object, event: Event) -> None:
     if not _may_edit(user, event.unit):
         raise PermissionDenied(_("You may not change this event."))
     event.delete()
-
-
-def ical(occurrences: list[Occurrence], *, name: str) -> bytes:
-    """All-day VEVENTs with stable UIDs (event and year), so a calendar subscribed to the feed
-    updates the occurrence instead of adding a copy."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Loa//Lich su kien//VI")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    stamp = timezone.now()
-    for occurrence in occurrences:
-        event = occurrence.event
-        entry = IcsEvent()
-        entry.add("uid", f"loa-event-{event.pk}-{occurrence.date:%Y}@loa")
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", occurrence.date)
-        entry.add("dtend", occurrence.end + dt.timedelta(days=1))
-        summary = event.title
-        if occurrence.anniversary:
-            summary = f"{summary} ({occurrence.anniversary} năm)"
-        entry.add("summary", summary)
-        description = event.description
-        if event.calendar == CalendarKind.LUNAR:
-            description = f"Ngày {event.day}/{event.month} âm lịch. {description}".strip()
-        if description:
-            entry.add("description", description)
-        if event.location:
-            entry.add("location", event.location)
-        entry.add("categories", [event.get_kind_display()])
-        entry.add("transp", "TRANSPARENT")
-        calendar.add_component(entry)
-    return bytes(calendar.to_ical())
 
 
 def calendar_feed_issue(*, user: Any) -> str:

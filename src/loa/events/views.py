@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
-from loa.events import selectors, services
+from loa.events import documents, selectors, services
 from loa.events.forms import EventForm
 from loa.events.models import Event
 from loa.units.selectors import unit_list
@@ -70,7 +70,7 @@ def ical_view(request: HttpRequest) -> HttpResponse:
     last = _int(request.GET.get("to"), first + 1, first, first + 5)
     found = selectors.occurrences(user=request.user, start=dt.date(first, 1, 1), end=dt.date(last, 12, 31))
     response = HttpResponse(
-        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+        documents.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="loa-{first}-{last}.ics"'
     return response
@@ -86,7 +86,7 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     found = selectors.occurrences(user=user, start=start, end=end)
     services.calendar_feed_touch(user=user)
     response = HttpResponse(
-        services.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
+        documents.ical(found, name="Loa – Lịch sự kiện"), content_type="text/calendar; charset=utf-8"
     )
     patch_cache_control(response, private=True, max_age=900)
     return response
@@ -123,7 +123,7 @@ def _form(request: HttpRequest, event: Event | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.event_save(user=request.user, event=event, data=form.cleaned_data),
+        save=lambda: services.event_save(user=request.user, event=event, data=form.event_data()),
         done=lambda saved: redirect(_month_url(saved)),
         message=_("Event saved."),
         title=event.title if event else _("New event"),

@@ -6,3 +6,11 @@ class IncidentsConfig(AppConfig):
     name = "loa.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        # The periodic report's section on alerts and incidents; reports takes sections only
+        # by registration.
+        from loa.incidents.report_sections import incidents_section
+        from loa.reports import sections
+
+        sections.register("incidents", order=20, provider=incidents_section)

@@ -280,8 +280,7 @@ def chart_png(result: Synthesis, *, decimal: str = ",") -> bytes:
 def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyDocument:
     """The synthesis as an unnumbered draft report on the unit's letterhead, for staff to finish
     and issue (numbered reports go through the reports app, which has an opinion section too)."""
-    from loa.reports.models import Letterhead
-    from loa.reports.services import layout_letterhead, letterhead_draft, margins
+    from loa.reports.letterhead import layout_letterhead, letterhead_draft, letterhead_of, margins
 
     span = f"từ {_month(result.periods[0])} đến {_month(result.periods[-1])}" if result.periods else ""
     summary = summarise(result)
@@ -297,7 +296,7 @@ def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyD
     ]
     return PartyDocument(
         # A read does not create the unit's letterhead; a draft one stands in until staff make it.
-        letterhead=layout_letterhead(Letterhead.objects.filter(unit=unit).first() or letterhead_draft(unit=unit)),
+        letterhead=layout_letterhead(letterhead_of(unit) or letterhead_draft(unit=unit)),
         date=timezone.localdate(),
         doc_type="Báo cáo",
         summary=f"tổng hợp tình hình dư luận xã hội {span}",

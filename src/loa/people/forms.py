@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import DayField, day_formfield
 from loa.people.models import Course, Person, PersonKind
-from loa.people.services import retention_error
+from loa.people.services import CourseData, PersonData, retention_error
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -43,6 +43,9 @@ class PersonForm(forms.ModelForm[Person]):
                 self.add_error("retain_until", error)
         return data
 
+    def person_data(self) -> PersonData:
+        return PersonData(**self.cleaned_data)
+
 
 class PersonFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *PersonKind.choices], required=False)
@@ -54,6 +57,9 @@ class CourseForm(forms.ModelForm[Course]):
         model = Course
         fields = ["title", "unit", "topic", "starts_on", "ends_on", "hours", "place"]
         formfield_callback = day_formfield
+
+    def course_data(self) -> CourseData:
+        return CourseData(**self.cleaned_data)
 
 
 class EnrolForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -21,24 +22,51 @@ from loa.accounts.scoping import require, scope_of
 from loa.core.database import wal_checkpoint
 from loa.people.models import Course, Enrolment, Person
 from loa.text.normalization import normalize
+from loa.units.models import Unit
 
-PERSON_FIELDS = (
-    "unit",
-    "kind",
-    "full_name",
-    "position",
-    "email",
-    "phone",
-    "expertise",
-    "consent_on",
-    "consent_note",
-    "retain_until",
-    "active",
-)
+
+@dataclass(frozen=True)
+class PersonData:
+    """What a writer sets on a person's record. A None leaves the record's value: no consent
+    date is refused, no keep-until date means five years after consent."""
+
+    unit: Unit
+    kind: str
+    full_name: str
+    position: str = ""
+    email: str = ""
+    phone: str = ""
+    expertise: str = ""
+    consent_on: dt.date | None = None
+    consent_note: str = ""
+    retain_until: dt.date | None = None
+    active: bool = True
+
+    @classmethod
+    def of(cls, person: Person) -> PersonData:
+        return cls(**{item.name: getattr(person, item.name) for item in fields(cls)})
+
+
+@dataclass(frozen=True)
+class CourseData:
+    """What a writer sets on a course."""
+
+    unit: Unit
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    topic: str = ""
+    hours: int = 8
+    place: str = ""
+
+    @classmethod
+    def of(cls, course: Course) -> CourseData:
+        return cls(**{item.name: getattr(course, item.name) for item in fields(cls)})
+
+
 # What erasure blanks; the unit, role and training stay so that counts remain true.
 PERSONAL_FIELDS = ("full_name", "position", "email", "phone", "expertise", "consent_note")
 ERASED_NAME = "(đã xoá)"
-COURSE_FIELDS = ("unit", "title", "topic", "starts_on", "ends_on", "hours", "place")
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
@@ -49,16 +77,16 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 @transaction.atomic
-def person_save(*, user: object, person: Person | None, data: dict[str, Any]) -> Person:
+def person_save(*, user: object, person: Person | None, data: PersonData) -> Person:
     if person is not None:
         require(user, roles.WRITE, person.unit)
         if person.erased_at is not None:
             raise ValidationError(_("An erased record is not edited."))
     target = person or Person()
-    for name in PERSON_FIELDS:
-        if name in data and data[name] is not None:
-            value = data[name]
-            setattr(target, name, normalize(value).strip() if isinstance(value, str) else value)
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if value is not None:
+            setattr(target, item.name, normalize(value).strip() if isinstance(value, str) else value)
     require(user, roles.WRITE, target.unit)
     today = timezone.localdate()
     if target.consent_on is None:
@@ -233,14 +261,13 @@ def people_purge(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def course_save(*, user: object, course: Course | None, data: dict[str, Any]) -> Course:
+def course_save(*, user: object, course: Course | None, data: CourseData) -> Course:
     if course is not None:
         require(user, roles.WRITE, course.unit)
     target = course or Course()
-    for name in COURSE_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(target, name, normalize(value).strip() if isinstance(value, str) else value)
+    for item in fields(data):
+        value = getattr(data, item.name)
+        setattr(target, item.name, normalize(value).strip() if isinstance(value, str) else value)
     require(user, roles.WRITE, target.unit)
     if target.starts_on and target.ends_on and target.ends_on < target.starts_on:
         raise ValidationError(_("A course cannot end before it starts."))

@@ -63,7 +63,7 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.person_save(user=request.user, person=person, data=form.cleaned_data),
+        save=lambda: services.person_save(user=request.user, person=person, data=form.person_data()),
         done=lambda saved: redirect("people:detail", pk=saved.pk),
         message=_("Saved."),
         title=person.full_name if person else _("New person on the roster"),
@@ -147,7 +147,7 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.course_save(user=request.user, course=course, data=form.cleaned_data),
+        save=lambda: services.course_save(user=request.user, course=course, data=form.course_data()),
         done=lambda saved: redirect("people:course", pk=saved.pk),
         message=_("Saved."),
         title=course.title if course else _("New course"),

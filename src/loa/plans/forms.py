@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import day_formfield
 from loa.plans.models import Audience, AwardEntry, Campaign, Channel, EntryStatus, Plan
+from loa.plans.services import CampaignData, EntryData, PlanData
 
 
 class PlanForm(forms.ModelForm[Plan]):
@@ -36,6 +37,9 @@ class PlanForm(forms.ModelForm[Plan]):
             "key_messages": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def plan_data(self) -> PlanData:
+        return PlanData(**self.cleaned_data)
+
 
 class CampaignForm(forms.ModelForm[Campaign]):
     channels = forms.MultipleChoiceField(
@@ -48,6 +52,9 @@ class CampaignForm(forms.ModelForm[Campaign]):
         widgets = {"key_messages": forms.Textarea(attrs={"rows": 3})}
         formfield_callback = day_formfield
 
+    def campaign_data(self) -> CampaignData:
+        return CampaignData(**self.cleaned_data)
+
 
 class EntryForm(forms.ModelForm[AwardEntry]):
     url = forms.URLField(label=_("Address"), required=False, assume_scheme="https", max_length=2000)
@@ -57,6 +64,10 @@ class EntryForm(forms.ModelForm[AwardEntry]):
         fields = ["year", "unit", "title", "genre", "outlet", "published_on", "authors", "url", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         formfield_callback = day_formfield
+
+    def entry_data(self) -> EntryData:
+        # The linked article is not on the form; an edit keeps it.
+        return EntryData(**self.cleaned_data, article=self.instance.article)
 
 
 class ReviewForm(forms.Form):

@@ -58,7 +58,7 @@ def _plan_form(request: HttpRequest, plan: Plan | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.plan_save(user=request.user, plan=plan, data=form.cleaned_data),
+        save=lambda: services.plan_save(user=request.user, plan=plan, data=form.plan_data()),
         done=lambda saved: redirect("plans:detail", pk=saved.pk),
         message=_("Plan saved."),
         title=plan.title if plan else _("New plan"),
@@ -95,7 +95,7 @@ def _campaign_form(request: HttpRequest, plan: Plan, campaign: Campaign | None) 
     return form_page(
         request,
         form,
-        save=lambda: services.campaign_save(user=request.user, plan=plan, campaign=campaign, data=form.cleaned_data),
+        save=lambda: services.campaign_save(user=request.user, plan=plan, campaign=campaign, data=form.campaign_data()),
         done=lambda saved: redirect("plans:campaign", pk=saved.pk),
         message=_("Campaign saved."),
         title=campaign.title if campaign else _("New campaign"),
@@ -171,7 +171,7 @@ def _entry_form(request: HttpRequest, entry: AwardEntry | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.entry_save(user=request.user, entry=entry, data=form.cleaned_data),
+        save=lambda: services.entry_save(user=request.user, entry=entry, data=form.entry_data()),
         done="plans:awards",
         message=_("Entry saved."),
         title=entry.title if entry else _("New award entry"),

@@ -6,7 +6,3 @@ class ReportsConfig(AppConfig):
     name = "loa.reports"
     label = "reports"
     verbose_name = _("Reports")
-
-    def ready(self) -> None:
-        # The built-in sections (coverage, alerts and incidents); later modules add their own.
-        from loa.reports import sections  # noqa: F401

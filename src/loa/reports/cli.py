@@ -68,10 +68,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     _django()
     from django.utils import timezone
 
+    from loa.digests.documents import digest_document, digest_html
     from loa.digests.models import Digest
-    from loa.digests.services import digest_build, digest_document, digest_html
+    from loa.digests.services import digest_build
     from loa.docformat.convert import ConversionError
-    from loa.reports.services import document_bytes
+    from loa.reports.documents import document_bytes
 
     profile = _profile(args.profile)
     if day > timezone.localdate():
@@ -100,12 +101,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from loa.accounts.scoping import SYSTEM
     from loa.docformat.convert import ConversionError
+    from loa.reports.documents import document_bytes, report_document
     from loa.reports.models import Letterhead, Report, ReportStatus
     from loa.reports.periods import PeriodError, parse_period
     from loa.reports.services import (
-        document_bytes,
         letterhead_ensure,
-        report_document,
         report_issue,
         report_prepare,
         report_refresh,

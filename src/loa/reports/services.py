@@ -1,11 +1,11 @@
-"""Writes of letterheads, document numbers and periodic reports; their documents (DOCX, PDF)."""
+"""Writes of letterheads, document numbers and periodic reports. Their documents are drawn in
+loa.reports.documents, their letterhead in loa.reports.letterhead."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,48 +13,16 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import acting_user, require
-from loa.analysis.models import tone_label
-from loa.docformat import charts
-from loa.docformat.convert import docx_to_pdf
-from loa.docformat.docx import render_docx
-from loa.docformat.layout import (
-    Block,
-    Heading,
-    Image,
-    Margins,
-    Paragraph,
-    PartyDocument,
-    Signature,
-    Table,
-)
-from loa.docformat.layout import (
-    Letterhead as LetterheadLayout,
-)
+from loa.reports.letterhead import letterhead_draft
 from loa.reports.models import DocumentCounter, Letterhead, Report, ReportStatus
-from loa.reports.periods import ROMAN, Period, PeriodError, parse_period
-from loa.reports.sections import TONES, ReportScope, collect
+from loa.reports.periods import Period, PeriodError, parse_period
+from loa.reports.sections import ReportScope, collect
 from loa.units.models import Unit
 
 REPORT_TYPE = "BC"
-CHART_WIDTH_MM = 150
-
-
-def margins() -> Margins:
-    return Margins.parse(settings.LOA_DOCUMENT_MARGINS_MM)
 
 
 # --- letterheads and numbers --------------------------------------------------------------------
-
-
-def letterhead_draft(*, unit: Unit) -> Letterhead:
-    """An unsaved first letterhead drawn from the unit tree: parent above, short name, symbol."""
-    return Letterhead(
-        unit=unit,
-        superior=unit.parent.name.upper() if unit.parent else "",
-        issuer=(unit.short_name or unit.name).upper(),
-        symbol=unit.symbol or unit.code.upper(),
-        term_start=unit.valid_from,
-    )
 
 
 def letterhead_ensure(*, unit: Unit) -> Letterhead:
@@ -218,83 +186,3 @@ def report_issue(
     report.status = ReportStatus.ISSUED
     report.save(update_fields=["number", "symbol", "issued_on", "status", "updated_at"])
     return report
-
-
-def chart_png(chart: dict[str, Any]) -> bytes:
-    if chart["kind"] == "lines":
-        return charts.lines(
-            chart["labels"], chart["series"], title=chart["title"], incomplete=chart.get("incomplete", [])
-        )
-    if chart["kind"] == "tone":
-        return charts.tone_over_time(
-            chart["labels"],
-            chart["series"],
-            title=chart["title"],
-            names={tone: tone_label(tone, language="vi") for tone in TONES},
-        )
-    return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))
-
-
-def _paragraphs(text: str) -> list[Block]:
-    return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
-
-
-def report_document(report: Report) -> PartyDocument:
-    blocks: list[Block] = []
-    parts: list[tuple[str, list[Block]]] = []
-    figure_number = 0
-    for section in report.figures.get("sections", []):
-        body: list[Block] = [Paragraph(text) for text in section["paragraphs"]]
-        for chart in section["charts"]:
-            figure_number += 1
-            body.append(Image(chart_png(chart), CHART_WIDTH_MM, f"Biểu đồ {figure_number}. {chart['title']}"))
-        for table in section["tables"]:
-            if table["rows"]:
-                body.append(Paragraph(table["title"], italic=True))
-                body.append(Table(table["header"], table["rows"]))
-        parts.append((section["title"], body))
-    if report.assessment:
-        parts.append(("NHẬN XÉT, ĐÁNH GIÁ", _paragraphs(report.assessment)))
-    if report.directions:
-        parts.append(("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", _paragraphs(report.directions)))
-    for index, (title, body) in enumerate(parts):
-        blocks.append(Heading(f"{ROMAN[index] if index < len(ROMAN) else index + 1}. {title}"))
-        blocks.extend(body)
-    return PartyDocument(
-        letterhead=layout_letterhead(report.letterhead),
-        date=report.issued_on or timezone.localdate(),
-        doc_type="Báo cáo",
-        summary=report.summary,
-        symbol=report.symbol,
-        blocks=blocks,
-        signature=signature_of(report.letterhead),
-        recipients=recipients_of(report.letterhead),
-        margins=margins(),
-    )
-
-
-def layout_letterhead(letterhead: Letterhead) -> LetterheadLayout:
-    return LetterheadLayout(issuer=letterhead.issuer, superior=letterhead.superior, place=letterhead.place)
-
-
-def signature_of(letterhead: Letterhead) -> Signature:
-    return Signature(
-        mode=letterhead.signature_mode,
-        body=letterhead.signature_body,
-        position=letterhead.signer_position,
-        name=letterhead.signer_name,
-    )
-
-
-def recipients_of(letterhead: Letterhead) -> list[str]:
-    return [line.strip() for line in letterhead.recipients.splitlines() if line.strip()]
-
-
-def document_bytes(document: PartyDocument, fmt: str) -> bytes:
-    """The document as DOCX or PDF (PDF through LibreOffice)."""
-    docx = render_docx(document)
-    if fmt == "docx":
-        return docx
-    if fmt == "pdf":
-        return docx_to_pdf(docx, timeout=settings.LOA_PDF_TIMEOUT_SECONDS)
-    raise ValueError(f"unknown document format {fmt!r}")

@@ -18,7 +18,7 @@ from loa.accounts.scoping import user_can
 from loa.core.editing import form_page, working_copy
 from loa.core.web import fail, set_choices
 from loa.docformat.convert import ConversionError
-from loa.reports import selectors, services
+from loa.reports import documents, selectors, services
 from loa.reports.forms import LetterheadForm, ReportCreateForm, ReportTextForm
 from loa.reports.models import Report
 from loa.units.selectors import unit_list
@@ -179,7 +179,7 @@ def report_chart_view(request: HttpRequest, pk: int, section: int, chart: int) -
         spec = report.figures["sections"][section]["charts"][chart]
     except (KeyError, IndexError, TypeError):
         raise Http404 from None
-    response = HttpResponse(services.chart_png(spec), content_type="image/png")
+    response = HttpResponse(documents.chart_png(spec), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -190,7 +190,7 @@ def report_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     try:
-        content = services.document_bytes(services.report_document(report), fmt)
+        content = documents.document_bytes(documents.report_document(report), fmt)
     except ConversionError as error:
         messages.error(request, _("The PDF could not be made: %(error)s") % {"error": error})
         return redirect("reports:detail", pk=report.pk)

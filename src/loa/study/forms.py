@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from loa.core.forms import DayField, day_formfield
 from loa.people.models import Person
 from loa.study.models import DEFAULT_RULES, AudienceGroup, Level, StudyPlan
+from loa.study.services import StudyPlanData
 
 
 class PlanForm(forms.ModelForm[StudyPlan]):
@@ -26,6 +27,16 @@ class PlanForm(forms.ModelForm[StudyPlan]):
 
     def rules(self) -> dict[str, str]:
         return {group: self.cleaned_data[f"level_{group}"] for group in AudienceGroup.values}
+
+    def plan_data(self) -> StudyPlanData:
+        data = self.cleaned_data
+        return StudyPlanData(
+            title=data["title"],
+            unit=data["unit"],
+            complete_by=data["complete_by"],
+            directive=data["directive"],
+            rules=self.rules(),
+        )
 
 
 class ScheduleForm(forms.Form):

@@ -4,7 +4,7 @@ real unit tree, proved before anything is stored), scheduling, attendance and ma
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import require, scope_of
+from loa.directives.models import Directive
 from loa.people.models import Person, PersonKind
 from loa.study import planner
 from loa.study.models import DEFAULT_RULES, Audience, AudienceGroup, Level, SessionUnit, StudyPlan, StudySession
@@ -49,19 +50,29 @@ def _rules(rules: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+@dataclass(frozen=True)
+class StudyPlanData:
+    """What a writer sets on a study plan; `rules` (audience group → level) None keeps the
+    plan's levels, or the defaults for a new plan."""
+
+    title: str
+    unit: Unit
+    complete_by: dt.date
+    directive: Directive | None = None
+    rules: dict[str, str] | None = None
+
+
 @transaction.atomic
-def plan_save(*, user: object, plan: StudyPlan | None, data: dict[str, Any]) -> StudyPlan:
+def plan_save(*, user: object, plan: StudyPlan | None, data: StudyPlanData) -> StudyPlan:
     if plan is not None:
         require(user, roles.WRITE, plan.unit)
     target = plan or StudyPlan()
-    for name in ("title", "directive", "unit", "complete_by"):
-        if name in data:
-            value = data[name]
-            setattr(target, name, normalize(value).strip() if isinstance(value, str) else value)
+    target.title = normalize(data.title).strip()
+    target.directive, target.unit, target.complete_by = data.directive, data.unit, data.complete_by
     require(user, roles.WRITE, target.unit)
     if target.unit.kind not in LEVEL_OF_KIND:
         raise ValidationError(_("Study is organised by a party committee or cell."))
-    rules = _rules(data.get("rules") or target.rules or {})
+    rules = _rules(data.rules or target.rules or {})
     if plan is not None and rules != plan.rules and plan.sessions.filter(held_on__isnull=False).exists():
         raise ValidationError(_("Sessions have been held; the levels can no longer change."))
     target.rules = rules

@@ -59,9 +59,7 @@ def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.plan_save(
-            user=request.user, plan=plan, data={**form.cleaned_data, "rules": form.rules()}
-        ),
+        save=lambda: services.plan_save(user=request.user, plan=plan, data=form.plan_data()),
         done=lambda saved: redirect("study:detail", pk=saved.pk),
         message=_("Saved."),
         title=plan.title if plan else _("New study plan"),

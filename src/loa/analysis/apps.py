@@ -19,3 +19,7 @@ class AnalysisConfig(AppConfig):
             task_path="loa.analysis.tasks.analysis_sweep_task",
             interval=timedelta(minutes=2),
         )
+        from loa.analysis.report_section import coverage_section
+        from loa.reports import sections
+
+        sections.register("coverage", order=10, provider=coverage_section)

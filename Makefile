@@ -15,7 +15,7 @@ export LOA_REDIS_TEST_URL := $(REDIS_TEST_URL)
 # make test-shifted-clock SHIFTED_CLOCK="2027-06-30 16:50:00" (UTC).
 SHIFTED_CLOCK ?= $(shell echo $$(( $$(date -u +%Y) + 1 )))-12-31 17:30:00
 
-.PHONY: help install system-deps run test test-sqlite test-shifted-clock test-postgres lint typecheck check bench messages clean
+.PHONY: help install system-deps run test test-sqlite test-shifted-clock test-postgres lint typecheck imports check bench messages clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-19s %s\n", $$1, $$2}'
@@ -66,7 +66,10 @@ lint: install ## ruff
 typecheck: install ## mypy (strict, django-stubs)
 	$(VENV)/bin/mypy
 
-check: lint typecheck ## lint and type-check
+imports: install ## import-linter: plain cores without Django, monitoring layers downwards, no domain app on the shell
+	$(VENV)/bin/lint-imports
+
+check: lint typecheck imports ## lint, type-check and the import contracts
 
 bench: install ## measure speed and memory; prints one table
 	$(PY) -m bench
@@ -76,4 +79,4 @@ messages: install ## extract UI strings into the Vietnamese catalogue and compil
 	$(PY) scripts/compile_messages.py
 
 clean: ## remove the virtualenv, caches and local data under var/
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -19,10 +19,11 @@ def _html(count: int) -> Row:
     from django.db import connection
 
     from loa.articles.models import Article, FetchItem
+    from loa.articles.polling import source_poll
     from loa.articles.runtime import fetcher
     from loa.articles.services import items_claimable_count, items_process_batch
     from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus, load_sample
-    from loa.sources.services import source_create, source_poll
+    from loa.sources.services import source_create
 
     outlets = 4
     records = load_sample(shared_dir() / "data" / "news" / "baomoi-articles.jsonl.gz", count)

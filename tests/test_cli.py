@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from loa import cli
+from loa import cli, clikit
 
 LOA = [sys.executable, "-m", "loa"]
 
@@ -68,7 +68,7 @@ def test_help_runs_without_configuration(clean_env: dict[str, str]) -> None:
 def test_malformed_database_url_is_a_clear_configuration_error(clean_env: dict[str, str]) -> None:
     clean_env["DATABASE_URL"] = "mysql://root@localhost/loa"
     result = run_loa("demo", env=clean_env)
-    assert result.returncode == cli.EXIT_CONFIG
+    assert result.returncode == clikit.EXIT_CONFIG
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -76,7 +76,7 @@ def test_malformed_database_url_is_a_clear_configuration_error(clean_env: dict[s
 def test_unreachable_database_is_reported(clean_env: dict[str, str]) -> None:
     clean_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{free_port()}/loa"
     result = run_loa("demo", env=clean_env)
-    assert result.returncode == cli.EXIT_DATABASE
+    assert result.returncode == clikit.EXIT_DATABASE
     assert "Không kết nối được cơ sở dữ liệu" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -85,7 +85,7 @@ def test_production_refuses_to_start_without_a_secret_key(clean_env: dict[str, s
     clean_env["LOA_ENV"] = "production"
     clean_env["ALLOWED_HOSTS"] = "loa.example.vn"
     result = run_loa("manage", "check", env=clean_env)
-    assert result.returncode == cli.EXIT_CONFIG
+    assert result.returncode == clikit.EXIT_CONFIG
     assert "SECRET_KEY" in result.stderr
     clean_env["SECRET_KEY"] = "k" * 50
     assert run_loa("manage", "check", env=clean_env).returncode == 0
@@ -105,7 +105,7 @@ def test_production_requires_allowed_hosts(clean_env: dict[str, str]) -> None:
     clean_env["LOA_ENV"] = "production"
     clean_env["SECRET_KEY"] = "k" * 50
     result = run_loa("manage", "check", env=clean_env)
-    assert result.returncode == cli.EXIT_CONFIG
+    assert result.returncode == clikit.EXIT_CONFIG
     assert "ALLOWED_HOSTS" in result.stderr
 
 
@@ -125,14 +125,14 @@ def test_port_in_use_is_reported(clean_env: dict[str, str]) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         result = run_loa("up", "--port", str(port), env=clean_env)
-    assert result.returncode == cli.EXIT_PORT
+    assert result.returncode == clikit.EXIT_PORT
     assert "đang được một chương trình khác sử dụng" in result.stderr
 
 
 def test_serving_an_unmigrated_database_is_refused(clean_env: dict[str, str], fresh_database_url: str) -> None:
     clean_env["DATABASE_URL"] = fresh_database_url
     result = run_loa("serve", "--port", str(free_port()), env=clean_env)
-    assert result.returncode == cli.EXIT_MIGRATIONS
+    assert result.returncode == clikit.EXIT_MIGRATIONS
     assert "loa manage migrate" in result.stderr
 
 

@@ -7,11 +7,9 @@ that need it, so `loa --help` and configuration errors answer at once.
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib.util
 import logging
 import os
-import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -19,95 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loa import __version__
+from loa.clikit import (
+    EXIT_CONFIG,
+    CommandError,
+    check_database,
+    check_port_free,
+    print_line,
+    require_migrated,
+    setup_django,
+)
 from loa.config.env import ConfigError, settings_module
 
 if TYPE_CHECKING:
     from loa.core.credentials import Credential
 
 logger = logging.getLogger("loa.cli")
-
-EXIT_CONFIG = 2
-EXIT_PORT = 3
-EXIT_DATABASE = 4
-EXIT_MIGRATIONS = 5
-
-
-class CommandError(Exception):
-    """A failure the user can fix; carries the exit status."""
-
-    def __init__(self, message: str, status: int = 1) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
-    import django
-
-    try:
-        django.setup()
-    except ConfigError as exc:
-        raise CommandError(f"Lỗi cấu hình (configuration error): {exc}", EXIT_CONFIG) from exc
-
-
-def check_database() -> None:
-    from django.db import connection
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-    except OperationalError as exc:
-        settings = connection.settings_dict
-        where = settings.get("HOST") or settings.get("NAME")
-        raise CommandError(
-            f"Không kết nối được cơ sở dữ liệu {connection.vendor} ({where}): "
-            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}. "
-            "Kiểm tra DATABASE_URL và máy chủ CSDL (cannot connect to the database).",
-            EXIT_DATABASE,
-        ) from exc
-
-
-def check_port_free(host: str, port: int) -> None:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise CommandError(
-                    f"Cổng {host}:{port} đang được một chương trình khác sử dụng "
-                    "(port in use). Dừng chương trình đó hoặc chọn cổng khác: "
-                    f"loa up --port {port + 1}",
-                    EXIT_PORT,
-                ) from exc
-            raise CommandError(f"Không mở được cổng {host}:{port}: {exc}", EXIT_PORT) from exc
-
-
-def pending_migrations() -> list[str]:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
-
-
-def require_migrated() -> None:
-    pending = pending_migrations()
-    if pending:
-        shown = ", ".join(pending[:5]) + (" …" if len(pending) > 5 else "")
-        raise CommandError(
-            "Cơ sở dữ liệu chưa được cập nhật cấu trúc "
-            f"({len(pending)} migration chưa chạy: {shown}). "
-            "Chạy: loa manage migrate (unapplied migrations).",
-            EXIT_MIGRATIONS,
-        )
-
-
-def _print(message: str = "") -> None:
-    print(message, flush=True)
-
 
 # --- commands -----------------------------------------------------------------
 
@@ -127,7 +51,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     inbox = args.demo and not args.no_inbox
     if inbox and importlib.util.find_spec("aiosmtpd") is None:
         # The inbox is a development tool (installed by `make run`); the demo runs without it.
-        _print("Loa: thiếu aiosmtpd, không mở hộp thư thử (pip install aiosmtpd).")
+        print_line("Loa: thiếu aiosmtpd, không mở hộp thư thử (pip install aiosmtpd).")
         inbox = False
     if inbox:
         # Alerts of the demo go to a local inbox (SMTP and webhooks) unless mail is configured.
@@ -148,18 +72,18 @@ def cmd_up(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    _print("Loa: cập nhật cơ sở dữ liệu (migrate)…")
+    print_line("Loa: cập nhật cơ sở dữ liệu (migrate)…")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     generated: list[Credential] = []
     if args.demo:
         generated += _load_demo(webhook_url=f"http://127.0.0.1:{args.inbox_http_port}/hooks/loa" if inbox else "")
         if replay_data is not None:
-            from loa.core.demo import demo_sources
+            from loa.devtools.demo import demo_sources
 
             added = demo_sources(host="127.0.0.1", first_port=args.replay_port)
             if added:
-                _print(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
+                print_line(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
     generated = _ensure_admin() + generated
     url = f"http://{args.host}:{args.port}/"
     _keep_credentials(generated, url=url)
@@ -211,11 +135,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         # generated passwords do not scroll away under the children's start-up log.
         from loa.core.credentials import credentials_box, credentials_path
 
-        _print(f"Loa {__version__} đang chạy tại {url} — nhấn Ctrl-C để dừng.")
+        print_line(f"Loa {__version__} đang chạy tại {url} — nhấn Ctrl-C để dừng.")
         if inbox:
-            _print(f"  Hộp thư thử nhận cảnh báo (e-mail, webhook): http://127.0.0.1:{args.inbox_http_port}/")
+            print_line(f"  Hộp thư thử nhận cảnh báo (e-mail, webhook): http://127.0.0.1:{args.inbox_http_port}/")
         if generated:
-            _print(credentials_box(credentials=generated, url=url, path=credentials_path(settings.VAR_DIR)))
+            print_line(credentials_box(credentials=generated, url=url, path=credentials_path(settings.VAR_DIR)))
 
     return Supervisor(children, env=env, on_ready=ready).run()
 
@@ -232,20 +156,20 @@ def _keep_credentials(generated: list[Credential], *, url: str) -> None:
 
     path = credentials_path(settings.VAR_DIR)
     credentials_write(path=path, credentials=generated, url=url, now=timezone.localtime())
-    _print(f"  Đã ghi mật khẩu vào {path} (chỉ chủ tệp đọc được).")
+    print_line(f"  Đã ghi mật khẩu vào {path} (chỉ chủ tệp đọc được).")
 
 
 def _load_demo(*, webhook_url: str) -> list[Credential]:
     from loa.core.credentials import Credential
-    from loa.core.demo import demo_load
+    from loa.devtools.demo import demo_load
 
     result = demo_load(password=os.environ.get("LOA_DEMO_PASSWORD") or None, webhook_url=webhook_url)
     if result.created:
-        _print("Loa: đã nạp dữ liệu mẫu (demo data loaded).")
+        print_line("Loa: đã nạp dữ liệu mẫu (demo data loaded).")
         if result.accounts:
-            _print("  Tài khoản mẫu: " + ", ".join(result.accounts))
+            print_line("  Tài khoản mẫu: " + ", ".join(result.accounts))
             if result.password:
-                _print(f"  Mật khẩu chung của tài khoản mẫu (chỉ hiện một lần): {result.password}")
+                print_line(f"  Mật khẩu chung của tài khoản mẫu (chỉ hiện một lần): {result.password}")
                 return [Credential("Tài khoản mẫu (mật khẩu chung)", tuple(result.accounts), result.password)]
     return []
 
@@ -258,9 +182,9 @@ def _ensure_admin() -> list[Credential]:
     user, generated = admin_ensure(username=username, password=os.environ.get("LOA_ADMIN_PASSWORD") or None)
     if not generated:
         return []
-    _print("Loa: đã tạo tài khoản quản trị (administrator created).")
-    _print(f"  Tên đăng nhập: {user.username}")
-    _print(f"  Mật khẩu (chỉ hiện một lần, hãy lưu lại): {generated}")
+    print_line("Loa: đã tạo tài khoản quản trị (administrator created).")
+    print_line(f"  Tên đăng nhập: {user.username}")
+    print_line(f"  Mật khẩu (chỉ hiện một lần, hãy lưu lại): {generated}")
     return [Credential("Quản trị viên", (user.username,), generated)]
 
 
@@ -377,7 +301,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         result = backup_create(output=args.output, include_raw=args.with_raw_pages)
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
-    _print(
+    print_line(
         f"Loa: đã sao lưu {result.vendor} ({result.migrations} migration), {result.files} tệp tải lên "
         f"→ {result.path} ({result.size / 1_048_576:.1f} MB)"
     )
@@ -397,14 +321,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         result = restore_apply(archive=args.archive, force=args.force)
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
-    _print(
+    print_line(
         f"Loa: đã khôi phục bản sao lưu {result.created_at} (Loa {result.loa_version}, {result.vendor}), "
         f"{result.files} tệp tải lên."
     )
     if result.migrated:
-        _print(f"  Đã chạy {len(result.migrated)} migration mới hơn bản sao lưu.")
+        print_line(f"  Đã chạy {len(result.migrated)} migration mới hơn bản sao lưu.")
     for kept in result.kept_aside:
-        _print(f"  Bản cũ được giữ lại tại: {kept}")
+        print_line(f"  Bản cũ được giữ lại tại: {kept}")
     return 0
 
 
@@ -504,11 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
     from loa.analysis import cli as analysis_cli
     from loa.articles import cli as articles_cli
     from loa.devtools import cli as devtools_cli
+    from loa.digests import cli as digests_cli
     from loa.reports import cli as reports_cli
     from loa.sources import cli as sources_cli
     from loa.text import cli as text_cli
 
-    for module in (text_cli, sources_cli, articles_cli, analysis_cli, reports_cli, devtools_cli):
+    text_cli.register(sub)
+    sources_commands = sources_cli.register(sub)
+    articles_cli.register(sub, sources_commands)
+    for module in (analysis_cli, digests_cli, reports_cli, devtools_cli):
         module.register(sub)
     return parser
 

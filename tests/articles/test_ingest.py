@@ -13,6 +13,7 @@ from django.utils import timezone
 from loa.accounts.scoping import SYSTEM
 from loa.articles import search
 from loa.articles.models import Article, ArticleBand, FetchItem, ItemStatus
+from loa.articles.polling import source_poll
 from loa.articles.runtime import archive, fetch_policy
 from loa.articles.selectors import article_search
 from loa.articles.services import (
@@ -27,7 +28,7 @@ from loa.pipeline.discover import Candidate
 from loa.pipeline.fetch import Fetcher
 from loa.sources.models import Source
 from loa.sources.selectors import source_health
-from loa.sources.services import outlet_for_url, source_create, source_poll
+from loa.sources.services import outlet_for_url, source_create
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from loa.accounts.models import User
 from loa.alerts.models import AlertRule
 from loa.analysis.models import Organisation, SavedQuery
-from loa.core.demo import demo_load
+from loa.devtools.demo import demo_load
 from loa.incidents.models import Playbook, Spokesperson
 from loa.units.models import Unit
 

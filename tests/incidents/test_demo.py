@@ -7,7 +7,7 @@ import pytest
 
 from loa.accounts.scoping import SYSTEM
 from loa.alerts.models import AlertRule
-from loa.core.demo import demo_load
+from loa.devtools.demo import demo_load
 from loa.incidents.services import incident_open, spokespersons_for
 from loa.units.models import Unit
 from loa.units.selectors import author_may_review

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from loa.accounts.models import User
-from loa.core.demo import demo_load
+from loa.devtools.demo import demo_load
 from loa.opinion import selectors
 from loa.opinion.models import Topic, TopicStatus
 

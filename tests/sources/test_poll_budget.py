@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from loa.articles.polling import POLL_BUDGET_SECONDS, source_poll
 from loa.pipeline.fetch import FetchPolicy, Response
 from loa.pipeline.outcomes import retry
 from loa.sources.models import Outlet, Source, SourceKind
-from loa.sources.services import POLL_BUDGET_SECONDS, source_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def source() -> Source:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1000.0]
-    monkeypatch.setattr("loa.sources.services.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("loa.articles.polling.time.monotonic", lambda: now[0])
     return now
 
 

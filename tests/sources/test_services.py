@@ -17,11 +17,12 @@ from django.utils import timezone, translation
 
 from loa.accounts.models import User
 from loa.articles.models import FetchItem
+from loa.articles.polling import source_poll
 from loa.articles.runtime import fetch_policy
 from loa.pipeline.fetch import Fetcher
 from loa.sources.models import Outlet, Source, SourceKind
 from loa.sources.selectors import source_health
-from loa.sources.services import counts_add, source_create, source_poll, sources_claim_due
+from loa.sources.services import counts_add, source_create, sources_claim_due
 from tests.conftest import login
 from tests.sources.hostile import Answer, hostile_site
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from loa.clikit import CommandError, check_database, require_migrated, setup_django
+
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models_store" / "loa-models.joblib"
 
 
@@ -23,7 +25,6 @@ def default_training_data() -> Path | None:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from loa.cli import CommandError
     from loa.text.encoding import decode
 
     if not path.is_file():
@@ -46,7 +47,6 @@ def _model_path() -> Path:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from loa.cli import CommandError
     from loa.pipeline.classify import examples_from_records, load_lexicon, train
 
     data = Path(args.data) if args.data else default_training_data()
@@ -81,8 +81,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _corrections() -> list[dict[str, object]]:
     """Staff corrections from the database, when one is configured and migrated."""
-    from loa.cli import CommandError, check_database, require_migrated, setup_django
-
     try:
         setup_django()
         check_database()
@@ -96,7 +94,6 @@ def _corrections() -> list[dict[str, object]]:
 
 
 def _classifier() -> Any:
-    from loa.cli import CommandError
     from loa.pipeline.classify import Classifier
 
     path = _model_path()
@@ -148,7 +145,6 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def _entity_specs(path: Path) -> list[Any]:
     import yaml
 
-    from loa.cli import CommandError
     from loa.pipeline.mentions import EntitySpec
 
     try:
@@ -220,8 +216,6 @@ def cmd_mentions(args: argparse.Namespace) -> int:
 
 
 def cmd_reanalyze(args: argparse.Namespace) -> int:
-    from loa.cli import check_database, require_migrated, setup_django
-
     setup_django()
     check_database()
     require_migrated()

@@ -14,6 +14,12 @@ class ArticlesConfig(AppConfig):
 
         from loa.scheduling import registry
 
+        # Polling fills the frontier, so its job is registered here, above sources.
+        registry.register(
+            "poll_due_sources",
+            task_path="loa.articles.tasks.poll_due_sources_task",
+            interval=timedelta(seconds=30),
+        )
         # Picks up items left by a crashed worker (expired leases) and retries that are due.
         registry.register(
             "frontier_sweep",

@@ -8,6 +8,8 @@ import signal
 import threading
 from pathlib import Path
 
+from loa.clikit import CommandError
+
 DEFAULT_PORT = 8801
 
 
@@ -27,7 +29,6 @@ def default_data() -> Path | None:
 def cmd_replay(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from loa.cli import CommandError
     from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus, load_sample
 
     data = Path(args.data) if args.data else default_data()
@@ -61,7 +62,6 @@ INBOX_HTTP_PORT = 8807
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:
-    from loa.cli import CommandError
     from loa.devtools.inbox import Inbox
 
     inbox = Inbox(host=args.host, smtp_port=args.smtp_port, http_port=args.http_port, directory=args.dir)

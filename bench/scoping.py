@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bench.table import Row, percentiles, time_calls
+from loa.accounts.scoping import Actor
 
 
 def run(*, quick: bool) -> list[Row]:
@@ -50,7 +51,7 @@ def run(*, quick: bool) -> list[Row]:
         ("bloc staff (all units)", bloc_staff),
     ):
 
-        def read(reader: object = user) -> object:
+        def read(reader: Actor = user) -> object:
             return list(unit_list(user=reader))
 
         p50, p95 = percentiles(time_calls(read, repeat=30))

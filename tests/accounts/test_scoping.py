@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from loa.accounts import roles
 from loa.accounts.models import Role, User
-from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can
 from loa.accounts.selectors import user_list
 from loa.accounts.services import user_change_role
 from loa.units.models import Unit
@@ -17,7 +17,7 @@ from tests.factories import Tree
 pytestmark = pytest.mark.django_db
 
 
-def visible_units(user: object) -> set[int]:
+def visible_units(user: Actor) -> set[int]:
     return set(scope_filter(Unit.objects.all(), user, unit_field="").values_list("pk", flat=True))
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from loa.accounts.models import User
-from loa.accounts.scoping import SYSTEM
+from loa.accounts.scoping import SYSTEM, Actor
 from loa.directives.models import Assignment, AssignmentStatus, Directive, TaskItem
 from loa.directives.services import progress_report
 from loa.evaluation import selectors, services
@@ -60,7 +60,7 @@ def clock() -> Iterator[time_machine.Traveller]:
         yield traveller
 
 
-def open_round(tree: Tree, user: object = SYSTEM, **data: Any) -> Round:
+def open_round(tree: Tree, user: Actor = SYSTEM, **data: Any) -> Round:
     return services.round_open(
         user=user,
         unit=tree.bloc,
@@ -126,7 +126,7 @@ def people_list(tree: Tree) -> list[Person]:
 
 
 def appraise(
-    user: object,
+    user: Actor,
     evaluation: Evaluation,
     given: dict[int, Decimal],
     *,
@@ -147,7 +147,7 @@ def appraise(
     )
 
 
-def decide(user: object, round_: Round) -> Round:
+def decide(user: Actor, round_: Round) -> Round:
     """The leader's decision as the page makes it: the preview first, then its confirmation."""
     return services.round_decide(user=user, round_=round_, seen=selectors.decision_preview(round_=round_).token)
 

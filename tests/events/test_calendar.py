@@ -13,7 +13,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from loa.accounts.models import User
-from loa.accounts.scoping import SYSTEM
+from loa.accounts.scoping import SYSTEM, Actor
 from loa.events import selectors, services
 from loa.events.models import Event
 from loa.events.services import EventData
@@ -38,7 +38,7 @@ def holidays(tree: Tree) -> dict[str, Event]:
     }
 
 
-def on(user: object, year: int) -> dict[str, list[dt.date]]:
+def on(user: Actor, year: int) -> dict[str, list[dt.date]]:
     found: dict[str, list[dt.date]] = {}
     for occurrence in selectors.occurrences(user=user, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)):
         found.setdefault(occurrence.event.title, []).append(occurrence.date)

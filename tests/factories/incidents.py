@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loa.accounts.scoping import Actor
 from loa.incidents.models import Incident, Playbook, Spokesperson, Statement
 from loa.units.models import Unit
 from tests.factories.base import START
@@ -43,7 +44,7 @@ def make_spokesperson(
 
 def make_statement(
     incident: Incident,
-    user: object,
+    user: Actor,
     spokesperson: Spokesperson,
     channel: str = "release",
     *,

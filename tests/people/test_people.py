@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from loa.accounts.models import User
-from loa.accounts.scoping import SYSTEM
+from loa.accounts.scoping import SYSTEM, Actor
 from loa.people import selectors, services
 from loa.people.models import Enrolment, Person
 from loa.people.services import CourseData, PersonData
@@ -37,7 +37,7 @@ def english() -> Iterator[None]:
 TODAY = timezone.localdate()
 
 
-def person(unit: Any, name: str = "Nguyễn Thị Hoa", *, user: object = SYSTEM, **extra: Any) -> Person:
+def person(unit: Any, name: str = "Nguyễn Thị Hoa", *, user: Actor = SYSTEM, **extra: Any) -> Person:
     data = {
         "unit": unit,
         "kind": "speaker",

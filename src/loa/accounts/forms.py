@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.models import Role, User
+from loa.accounts.scoping import Actor
 from loa.accounts.services import AccountData
 from loa.units.forms import unit_select_choices
 from loa.units.models import Unit
@@ -24,7 +25,7 @@ class AccountFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_select_choices(self.fields["unit"], user=user, empty=_("All units"))
 
@@ -46,7 +47,7 @@ class AccountForm(forms.Form):
         help_text=_("Every account except an administrator belongs to a unit; it sees that unit and the units below."),
     )
 
-    def __init__(self, *args: Any, user: object, account: User | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, account: User | None = None, **kwargs: Any) -> None:
         if account is not None:
             kwargs.setdefault(
                 "initial",

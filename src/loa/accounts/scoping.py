@@ -9,8 +9,10 @@ visible to the unit above it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -54,15 +56,19 @@ class _System:
 
 SYSTEM = _System()
 
+# Who acts on a service or a selector: a request's user (an account or anonymous) or SYSTEM.
+# The type says who may be passed; what they may do is decided here, by `require`/`user_can`.
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | _System
 
-def _active_user(user: object) -> User | None:
+
+def _active_user(user: Actor) -> User | None:
     """The account behind `user` when it may act at all (anonymous and disabled users may not)."""
     if isinstance(user, User) and user.is_authenticated and user.is_active:
         return user
     return None
 
 
-def scope_of(user: object) -> Scope:
+def scope_of(user: Actor) -> Scope:
     if user is SYSTEM:
         return EVERYTHING
     account = _active_user(user)
@@ -77,7 +83,7 @@ def scope_of(user: object) -> Scope:
 
 def scope_filter(
     queryset: QuerySet[M],
-    user: object,
+    user: Actor,
     *,
     unit_field: str,
     distinct: bool = False,
@@ -97,7 +103,7 @@ def scope_filter(
     return filtered.distinct() if distinct else filtered
 
 
-def scope_and_above(queryset: QuerySet[M], user: object, *, unit_field: str) -> QuerySet[M]:
+def scope_and_above(queryset: QuerySet[M], user: Actor, *, unit_field: str) -> QuerySet[M]:
     """Rows of units in scope and of the units above the reader's own: what a committee plans
     or holds concerns the units below it (a congress, a study plan)."""
     scope = scope_of(user)
@@ -112,7 +118,7 @@ def scope_and_above(queryset: QuerySet[M], user: object, *, unit_field: str) -> 
     )
 
 
-def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:
+def user_can(user: Actor, capability: str, unit: Unit | None = None) -> bool:
     """Whether the user's role grants `capability`, on `unit` when one is given."""
     if user is SYSTEM:
         return True
@@ -122,17 +128,17 @@ def user_can(user: object, capability: str, unit: Unit | None = None) -> bool:
     return unit is None or scope_of(user).contains(unit)
 
 
-def require(user: object, capability: str, unit: Unit | None = None) -> None:
+def require(user: Actor, capability: str, unit: Unit | None = None) -> None:
     """The refusal every service gives when `user_can` says no, naming the unit."""
     if not user_can(user, capability, unit):
         raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": unit.name if unit else "—"})
 
 
-def acting_user(user: object) -> User | None:
+def acting_user(user: Actor | None) -> User | None:
     """The account to record as the author of a change; None when Loa acts for itself."""
     return user if isinstance(user, User) else None
 
 
-def writes_bloc_wide(user: object) -> bool:
+def writes_bloc_wide(user: Actor) -> bool:
     """Whether the user writes for the whole bloc (its library, registry and selections)."""
     return user_can(user, roles.WRITE) and scope_of(user).all_units

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from loa.accounts.models import Role, User
-from loa.accounts.scoping import scope_filter
+from loa.accounts.scoping import Actor, scope_filter
 from loa.units.models import Unit
 
 
 def user_list(
     *,
-    user: object,
+    user: Actor,
     unit: Unit | None = None,
     within: Unit | None = None,
     query: str = "",

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import LoginUnlock, Role, User
-from loa.accounts.scoping import SYSTEM, require
+from loa.accounts.scoping import SYSTEM, Actor, require
 from loa.accounts.selectors import is_last_administrator
 from loa.units.models import Unit
 
@@ -64,7 +64,7 @@ def user_create(
     full_name: str = "",
     email: str = "",
     validate: bool = True,
-    actor: object = SYSTEM,
+    actor: Actor = SYSTEM,
 ) -> User:
     """Create an account; `password=None` leaves it unusable until a password is set (by the
     person, through the link of `user_password_mail_send`). `actor` is who creates it: an
@@ -143,7 +143,7 @@ def _keep_an_administrator(user: User, message: str) -> None:
 
 
 @transaction.atomic
-def user_update(*, actor: object, user: User, data: AccountData) -> User:
+def user_update(*, actor: Actor, user: User, data: AccountData) -> User:
     """Change an account's name, e-mail, role and unit (an administrator's work)."""
     require(actor, roles.ADMINISTER)
     if data.role != Role.ADMIN:
@@ -158,7 +158,7 @@ def user_update(*, actor: object, user: User, data: AccountData) -> User:
 
 
 @transaction.atomic
-def user_deactivate(*, actor: object, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Close an account: the person can no longer log in; what they did stays attributed."""
     require(actor, roles.ADMINISTER)
     _keep_an_administrator(user, _("The last active administrator cannot be deactivated."))
@@ -169,7 +169,7 @@ def user_deactivate(*, actor: object, user: User) -> User:
 
 
 @transaction.atomic
-def user_reactivate(*, actor: object, user: User) -> User:
+def user_reactivate(*, actor: Actor, user: User) -> User:
     require(actor, roles.ADMINISTER)
     if not user.is_active:
         user.is_active = True
@@ -182,7 +182,7 @@ def link_hours() -> int:
     return int(settings.PASSWORD_RESET_TIMEOUT) // 3600
 
 
-def user_password_mail_send(*, actor: object, user: User, welcome: bool = False) -> None:
+def user_password_mail_send(*, actor: Actor, user: User, welcome: bool = False) -> None:
     """E-mail the person a link to set their own password (Django's reset token, valid for
     PASSWORD_RESET_TIMEOUT), in Loa's language. Nothing is written, so the mail goes at once
     and a mail server's refusal reaches the administrator, who can send again."""

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.accounts.scoping import Actor
 from loa.alerts.models import AlertRule
 from loa.analysis.selectors import organisation_list, saved_query_list
 from loa.units.selectors import unit_list
@@ -55,7 +56,7 @@ class RuleForm(forms.ModelForm[AlertRule]):
             "story_negative_share": _("0 to 1, e.g. 0.5 for half of the story's recent articles."),
         }
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit = self.fields["unit"]
         organisation = self.fields["organisation"]

@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, user_can
+from loa.accounts.scoping import Actor, scope_filter, user_can
 from loa.alerts.models import Alert, AlertRule, AlertStatus, Delivery
 
 
-def rule_list(*, user: object) -> QuerySet[AlertRule]:
+def rule_list(*, user: Actor) -> QuerySet[AlertRule]:
     rules = AlertRule.objects.select_related("unit", "organisation", "saved_query")
     return scope_filter(rules, user, unit_field="unit")
 
 
-def rule_editable(*, user: object, rule: AlertRule | None) -> bool:
+def rule_editable(*, user: Actor, rule: AlertRule | None) -> bool:
     return user_can(user, roles.WRITE, rule.unit if rule else None)
 
 
-def alert_list(*, user: object, status: str | None = None) -> QuerySet[Alert]:
+def alert_list(*, user: Actor, status: str | None = None) -> QuerySet[Alert]:
     alerts = Alert.objects.select_related(
         "rule__unit", "rule__organisation", "rule__saved_query", "article__outlet", "story"
     )
@@ -27,7 +27,7 @@ def alert_list(*, user: object, status: str | None = None) -> QuerySet[Alert]:
     return scope_filter(alerts, user, unit_field="rule__unit")
 
 
-def alerts_open_count(*, user: object) -> int:
+def alerts_open_count(*, user: Actor) -> int:
     return alert_list(user=user, status=AlertStatus.OPEN).filter(suppressed=False).count()
 
 

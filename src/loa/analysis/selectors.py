@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, scope_of, user_can, writes_bloc_wide
+from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can, writes_bloc_wide
 from loa.analysis.models import (
     ArticleAnalysis,
     ArticleTopic,
@@ -33,23 +33,23 @@ from loa.analysis.models import (
 from loa.articles.models import Article
 
 
-def _may_read(user: object) -> bool:
+def _may_read(user: Actor) -> bool:
     return not scope_of(user).empty
 
 
-def organisation_list(*, user: object) -> QuerySet[Organisation]:
+def organisation_list(*, user: Actor) -> QuerySet[Organisation]:
     organisations = Organisation.objects.select_related("unit").order_by("short_name")
     return organisations if _may_read(user) else organisations.none()
 
 
-def organisation_editable(*, user: object, organisation: Organisation | None) -> bool:
+def organisation_editable(*, user: Actor, organisation: Organisation | None) -> bool:
     """Bloc-wide organisations are for bloc staff; a unit's organisation for its own staff too."""
     if organisation is None or organisation.unit is None:
         return writes_bloc_wide(user)
     return user_can(user, roles.WRITE, organisation.unit)
 
 
-def article_correctable(*, user: object, article: Article) -> bool:
+def article_correctable(*, user: Actor, article: Article) -> bool:
     """Whether `user` may set the labels of `article`: the bloc's staff, Loa itself, and staff
     of a unit (or a unit above it) one of whose organisations the article mentions. The labels
     feed every unit's counts and the next training, so other staff only suggest."""
@@ -61,7 +61,7 @@ def article_correctable(*, user: object, article: Article) -> bool:
     return scope_filter(mentioned, user, unit_field="unit").exists()
 
 
-def article_suggestable(*, user: object, article: Article) -> bool:
+def article_suggestable(*, user: Actor, article: Article) -> bool:
     """Staff who may not correct the article may propose labels to those who may."""
     return user_can(user, roles.WRITE) and not article_correctable(user=user, article=article)
 
@@ -90,12 +90,12 @@ def suggestion_open_list(*, article: Article) -> list[SuggestionRow]:
     ]
 
 
-def topic_list(*, user: object) -> QuerySet[Topic]:
+def topic_list(*, user: Actor) -> QuerySet[Topic]:
     topics = Topic.objects.filter(enabled=True)
     return topics if _may_read(user) else topics.none()
 
 
-def saved_query_list(*, user: object) -> QuerySet[SavedQuery]:
+def saved_query_list(*, user: Actor) -> QuerySet[SavedQuery]:
     return scope_filter(SavedQuery.objects.select_related("unit"), user, unit_field="unit")
 
 
@@ -161,7 +161,7 @@ class StoryRow:
         return (self.recent - self.before) / max(self.before, 1)
 
 
-def story_list(*, user: object, days: int = 7, limit: int = 50) -> list[StoryRow]:
+def story_list(*, user: Actor, days: int = 7, limit: int = 50) -> list[StoryRow]:
     if not _may_read(user):
         return []
     now = timezone.now()
@@ -183,7 +183,7 @@ def story_list(*, user: object, days: int = 7, limit: int = 50) -> list[StoryRow
     return [StoryRow(story=s, recent=s.recent, before=s.before) for s in stories]
 
 
-def story_get(*, user: object, pk: int) -> Story | None:
+def story_get(*, user: Actor, pk: int) -> Story | None:
     if not _may_read(user):
         return None
     return Story.objects.select_related("first_outlet", "first_article").filter(pk=pk).first()
@@ -229,7 +229,7 @@ def _marked(text: str, spans: Sequence[tuple[int, int, str]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def article_view(*, user: object, article: Article) -> ArticleView:
+def article_view(*, user: Actor, article: Article) -> ArticleView:
     """The analysis of one article, with its mentions marked in the text."""
     analysis = ArticleAnalysis.objects.filter(article=article).select_related("story").first()
     mentions = list(Mention.objects.filter(article=article).select_related("organisation"))

@@ -8,22 +8,22 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from loa.accounts.scoping import scope_of
+from loa.accounts.scoping import Actor, scope_of
 from loa.articles import search
 from loa.articles.models import Article, FetchItem, ItemStatus
 from loa.text.query import Phrase
 
 
-def _may_read(user: object) -> bool:
+def _may_read(user: Actor) -> bool:
     return not scope_of(user).empty
 
 
-def article_list(*, user: object) -> QuerySet[Article]:
+def article_list(*, user: Actor) -> QuerySet[Article]:
     articles = Article.objects.select_related("outlet").defer("body", "signature")
     return articles if _may_read(user) else articles.none()
 
 
-def article_get(*, user: object, pk: int) -> Article | None:
+def article_get(*, user: Actor, pk: int) -> Article | None:
     if not _may_read(user):
         return None
     return Article.objects.select_related("outlet", "source", "duplicate_of__outlet").filter(pk=pk).first()
@@ -61,7 +61,7 @@ MAX_PAGE = 1_000_000
 
 def article_search(
     *,
-    user: object,
+    user: Actor,
     query: str,
     filters: search.Filters | None = None,
     order: str = "relevance",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.models import User
+from loa.accounts.scoping import Actor
 from loa.accounts.selectors import user_list
 from loa.core.forms import DayField
 from loa.core.selectors import AuditFilter, audit_modules
@@ -29,7 +30,7 @@ class AuditFilterForm(forms.Form):
     date_from = DayField(label=_("From"), required=False)
     date_to = DayField(label=_("To"), required=False)
 
-    def __init__(self, *args: Any, user: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         actor = self.fields["actor"]
         assert isinstance(actor, AccountChoiceField)

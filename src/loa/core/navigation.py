@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import user_can
+from loa.accounts.scoping import Actor, user_can
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class NavGroup:
     items: list[NavLink]
 
 
-def navigation_for(user: object, current_path: str) -> list[NavGroup]:
+def navigation_for(user: Actor, current_path: str) -> list[NavGroup]:
     """Sections and items for `user`; the item whose address is the longest prefix of the
     current path is marked active (so /articles/search/ marks Search, not Coverage)."""
     groups = []

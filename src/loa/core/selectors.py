@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_of, user_can
+from loa.accounts.scoping import Actor, scope_of, user_can
 from loa.units.models import Unit
 from loa.units.selectors import unit_list
 
@@ -58,7 +58,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_entries(*, user: object, filters: AuditFilter | None = None) -> QuerySet[LogEntry]:
+def audit_entries(*, user: Actor, filters: AuditFilter | None = None) -> QuerySet[LogEntry]:
     """The change log, for roles allowed to read it: human changes only, newest first."""
     everything: QuerySet[LogEntry] = LogEntry.objects.all()
     if not user_can(user, roles.READ_AUDIT):
@@ -181,7 +181,7 @@ def _shown(field: Field[Any, Any], value: object, names: dict[tuple[type[models.
     return text[:300]
 
 
-def home_summary(*, user: object) -> dict[str, Any]:
+def home_summary(*, user: Actor) -> dict[str, Any]:
     from loa.alerts.selectors import alerts_open_count
     from loa.incidents.selectors import incident_list
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, user_can
+from loa.accounts.scoping import Actor, scope_filter, user_can
 from loa.analysis.models import Sentiment
 from loa.digests.models import Digest, DigestItem, DigestProfile, DigestSection, DigestStatus
 from loa.text.folding import fold
 
 
-def profile_list(*, user: object) -> QuerySet[DigestProfile]:
+def profile_list(*, user: Actor) -> QuerySet[DigestProfile]:
     return scope_filter(DigestProfile.objects.select_related("unit", "letterhead"), user, unit_field="unit")
 
 
-def digest_list(*, user: object, query: str = "", status: str = "") -> QuerySet[Digest]:
+def digest_list(*, user: Actor, query: str = "", status: str = "") -> QuerySet[Digest]:
     """The archive, newest first; `query` matches titles, leads, outlets and comments without
     regard to diacritics or case."""
     digests = (
@@ -36,7 +36,7 @@ def digest_list(*, user: object, query: str = "", status: str = "") -> QuerySet[
     return scope_filter(digests, user, unit_field="profile__unit")
 
 
-def digest_get(*, user: object, pk: int) -> Digest | None:
+def digest_get(*, user: Actor, pk: int) -> Digest | None:
     return (
         scope_filter(
             Digest.objects.select_related("profile__unit", "profile__letterhead"), user, unit_field="profile__unit"
@@ -46,7 +46,7 @@ def digest_get(*, user: object, pk: int) -> Digest | None:
     )
 
 
-def digest_writable(*, user: object, digest: Digest) -> bool:
+def digest_writable(*, user: Actor, digest: Digest) -> bool:
     return digest.status == DigestStatus.DRAFT and user_can(user, roles.WRITE, digest.profile.unit)
 
 

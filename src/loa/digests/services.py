@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import acting_user, require
+from loa.accounts.scoping import Actor, acting_user, require
 from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, Topic
 from loa.articles.models import Article
 
@@ -86,17 +86,17 @@ class ProfileData:
         )
 
 
-def _require_write(user: object, profile: DigestProfile) -> None:
+def _require_write(user: Actor, profile: DigestProfile) -> None:
     require(user, roles.WRITE, profile.unit)
 
 
-def _editable(user: object, digest: Digest) -> None:
+def _editable(user: Actor, digest: Digest) -> None:
     _require_write(user, digest.profile)
     if digest.status == DigestStatus.SENT:
         raise ValidationError(_("This press review has been sent; it is kept as it was."))
 
 
-def _locked(user: object, digest_id: int) -> Digest:
+def _locked(user: Actor, digest_id: int) -> Digest:
     """The review read afresh under a row lock, checked editable: an edit waits for a send in
     progress and then sees it sent, instead of changing a review already on its way."""
     digest = Digest.objects.select_for_update().select_related("profile__unit").get(pk=digest_id)
@@ -381,7 +381,7 @@ def digests_build_due(*, now: dt.datetime | None = None) -> list[Digest]:
 
 
 @transaction.atomic
-def digest_set_introduction(*, user: object, digest: Digest, text: str) -> Digest:
+def digest_set_introduction(*, user: Actor, digest: Digest, text: str) -> Digest:
     digest = _locked(user, digest.pk)
     digest.introduction = text.strip()
     digest.save(update_fields=["introduction"])
@@ -390,7 +390,7 @@ def digest_set_introduction(*, user: object, digest: Digest, text: str) -> Diges
 
 
 @transaction.atomic
-def item_set_removed(*, user: object, item: DigestItem, removed: bool) -> DigestItem:
+def item_set_removed(*, user: Actor, item: DigestItem, removed: bool) -> DigestItem:
     _locked(user, item.digest_id)
     item.removed = removed
     item.save(update_fields=["removed"])
@@ -398,7 +398,7 @@ def item_set_removed(*, user: object, item: DigestItem, removed: bool) -> Digest
 
 
 @transaction.atomic
-def item_comment(*, user: object, item: DigestItem, comment: str) -> DigestItem:
+def item_comment(*, user: Actor, item: DigestItem, comment: str) -> DigestItem:
     digest = _locked(user, item.digest_id)
     if len(comment) > 2000:
         raise ValidationError(_("A comment has at most 2000 characters."))
@@ -409,7 +409,7 @@ def item_comment(*, user: object, item: DigestItem, comment: str) -> DigestItem:
 
 
 @transaction.atomic
-def item_move(*, user: object, item: DigestItem, offset: int) -> DigestItem:
+def item_move(*, user: Actor, item: DigestItem, offset: int) -> DigestItem:
     """Moves an item up (negative offset) or down within its section."""
     _locked(user, item.digest_id)
     siblings = list(DigestItem.objects.select_for_update().filter(section=item.section).order_by("position", "pk"))
@@ -425,7 +425,7 @@ def item_move(*, user: object, item: DigestItem, offset: int) -> DigestItem:
 
 
 @transaction.atomic
-def item_add(*, user: object, digest: Digest, article: Article, section: DigestSection | None = None) -> DigestItem:
+def item_add(*, user: Actor, digest: Digest, article: Article, section: DigestSection | None = None) -> DigestItem:
     """An article the build did not pick, added by an editor (to the chosen section or to
     "Tin bổ sung" at the end)."""
     digest = _locked(user, digest.pk)
@@ -484,7 +484,7 @@ def _sendable(digest: Digest) -> list[str]:
     return recipients
 
 
-def digest_send_preview(*, user: object, digest: Digest) -> SendPreview:
+def digest_send_preview(*, user: Actor, digest: Digest) -> SendPreview:
     """What `digest_send` would send now; writes nothing. Refuses what sending would refuse."""
     _editable(user, digest)
     recipients = _sendable(digest)
@@ -498,7 +498,7 @@ class RecipientsChanged(ValidationError):
 
 def digest_send(
     *,
-    user: object,
+    user: Actor,
     digest: Digest,
     now: dt.datetime | None = None,
     confirmed_recipients: list[str] | None = None,
@@ -583,7 +583,7 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def profile_save(*, user: object, profile: DigestProfile | None, data: ProfileData) -> DigestProfile:
+def profile_save(*, user: Actor, profile: DigestProfile | None, data: ProfileData) -> DigestProfile:
     """Creates or changes a profile; the user must write for both its old and its new unit."""
     target = profile or DigestProfile()
     if profile is not None:

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from loa.accounts import roles
-from loa.accounts.scoping import scope_filter, scope_of, user_can, writes_bloc_wide
+from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can, writes_bloc_wide
 from loa.directives.models import Assignment, AssignmentStatus, Citation, Directive, TaskItem
 from loa.text.folding import fold
 
@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from loa.reports.sections import ReportScope, Section
 
 
-def _may_read(user: object) -> bool:
+def _may_read(user: Actor) -> bool:
     return not scope_of(user).empty
 
 
-def directive_list(*, user: object, query: str = "") -> QuerySet[Directive]:
+def directive_list(*, user: Actor, query: str = "") -> QuerySet[Directive]:
     directives = Directive.objects.select_related("unit").annotate(
         item_count=Count("items", distinct=True), assignment_count=Count("items__assignments", distinct=True)
     )
@@ -33,19 +33,19 @@ def directive_list(*, user: object, query: str = "") -> QuerySet[Directive]:
     return directives if _may_read(user) else directives.none()
 
 
-def directive_get(*, user: object, pk: int) -> Directive | None:
+def directive_get(*, user: Actor, pk: int) -> Directive | None:
     return directive_list(user=user).filter(pk=pk).first()
 
 
-def directive_writable(*, user: object, directive: Directive) -> bool:
+def directive_writable(*, user: Actor, directive: Directive) -> bool:
     return user_can(user, roles.WRITE, directive.unit)
 
 
-def assigns(*, user: object) -> bool:
+def assigns(*, user: Actor) -> bool:
     return writes_bloc_wide(user)
 
 
-def assignment_list(*, user: object) -> QuerySet[Assignment]:
+def assignment_list(*, user: Actor) -> QuerySet[Assignment]:
     return scope_filter(Assignment.objects.select_related("task__directive", "unit"), user, unit_field="unit").order_by(
         "deadline", "pk"
     )
@@ -100,7 +100,7 @@ class DirectiveView:
     cited_by: list[Citation]
 
 
-def directive_view(*, user: object, directive: Directive, today: dt.date | None = None) -> DirectiveView:
+def directive_view(*, user: Actor, directive: Directive, today: dt.date | None = None) -> DirectiveView:
     """The directive with its items; assignments are those the reader's scope holds."""
     today = today or timezone.localdate()
     visible = assignment_list(user=user)
@@ -132,7 +132,7 @@ class UnitRollup:
 
 
 def rollup_by_unit(
-    *, user: object, directive: Directive | None = None, today: dt.date | None = None
+    *, user: Actor, directive: Directive | None = None, today: dt.date | None = None
 ) -> list[UnitRollup]:
     today = today or timezone.localdate()
     assignments = assignment_list(user=user)
@@ -147,7 +147,7 @@ def rollup_by_unit(
     return sorted(rows.values(), key=lambda row: (-row.rollup.overdue, row.unit_name))
 
 
-def rollup_by_directive(*, user: object, today: dt.date | None = None) -> list[tuple[Directive, Rollup]]:
+def rollup_by_directive(*, user: Actor, today: dt.date | None = None) -> list[tuple[Directive, Rollup]]:
     today = today or timezone.localdate()
     grouped: dict[int, Rollup] = defaultdict(Rollup)
     directives: dict[int, Directive] = {}
@@ -222,7 +222,7 @@ def _level(symbol: str) -> int:
     return 1 if issuer.startswith("ĐU") else 2
 
 
-def citation_graph(*, user: object) -> tuple[list[Node], list[Edge], tuple[int, int]]:
+def citation_graph(*, user: Actor) -> tuple[list[Node], list[Edge], tuple[int, int]]:
     """Registered directives and the documents they cite, placed by year (left to right) and
     level (central above, the bloc, then units), as an SVG lays them out."""
     nodes: dict[str, Node] = {}

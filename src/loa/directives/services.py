@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import acting_user, require, writes_bloc_wide
+from loa.accounts.scoping import Actor, acting_user, require, writes_bloc_wide
 from loa.directives.models import (
     Assignment,
     AssignmentStatus,
@@ -48,7 +48,7 @@ EVIDENCE_TYPES = (".pdf", ".docx", ".xlsx", ".pptx", ".jpg", ".jpeg", ".png", ".
 COLLECTIVES = ("cac cap uy", "cap uy dang", "cac cap uy dang", "cac dang uy truc thuoc", "to chuc dang", "dang bo")
 
 
-def _require_bloc_writer(user: object) -> None:
+def _require_bloc_writer(user: Actor) -> None:
     if not (writes_bloc_wide(user)):
         raise PermissionDenied(_("Only the bloc's staff assign the tasks of directives."))
 
@@ -56,7 +56,7 @@ def _require_bloc_writer(user: object) -> None:
 # --- import and correction ----------------------------------------------------------------------
 
 
-def directive_import(*, user: object, data: bytes, filename: str, unit: Unit) -> Directive:
+def directive_import(*, user: Actor, data: bytes, filename: str, unit: Unit) -> Directive:
     """Registers the directive a file holds (text in any encoding, DOCX or PDF), with its
     citations and task items as read; what could not be read is left for the correction form.
 
@@ -132,7 +132,7 @@ def _check_item_count(count: int) -> None:
 
 
 @transaction.atomic
-def _register(*, user: object, parsed: ParsedDirective, unit: Unit, source_name: str) -> Directive:
+def _register(*, user: Actor, parsed: ParsedDirective, unit: Unit, source_name: str) -> Directive:
     if parsed.symbol and Directive.objects.filter(symbol=parsed.symbol, date=parsed.date).exists():
         raise ValidationError(_("%(symbol)s is already registered; open it to correct it.") % {"symbol": parsed.symbol})
     directive = Directive(
@@ -190,12 +190,12 @@ def citations_resolve() -> int:
     return linked
 
 
-def _editable(user: object, directive: Directive) -> None:
+def _editable(user: Actor, directive: Directive) -> None:
     require(user, roles.WRITE, directive.unit)
 
 
 @transaction.atomic
-def directive_correct(*, user: object, directive: Directive, fields: dict[str, Any]) -> Directive:
+def directive_correct(*, user: Actor, directive: Directive, fields: dict[str, Any]) -> Directive:
     _editable(user, directive)
     allowed = {"symbol", "doc_type", "issuer_code", "issuer_name", "date", "signer", "signer_position", "title"}
     for name, value in fields.items():
@@ -229,7 +229,7 @@ class ItemChange:
 
 
 @transaction.atomic
-def items_correct(*, user: object, directive: Directive, changes: list[ItemChange]) -> None:
+def items_correct(*, user: Actor, directive: Directive, changes: list[ItemChange]) -> None:
     """Corrects, adds and removes task items; an item with assignments is not removed."""
     _editable(user, directive)
     for position, change in enumerate(changes):
@@ -257,7 +257,7 @@ def items_correct(*, user: object, directive: Directive, changes: list[ItemChang
     _check_item_count(directive.items.count())
 
 
-def directive_link(*, user: object, source: Directive, target: Directive, kind: str) -> DirectiveLink:
+def directive_link(*, user: Actor, source: Directive, target: Directive, kind: str) -> DirectiveLink:
     _editable(user, source)
     if source.pk == target.pk:
         raise ValidationError(_("A document cannot replace or amend itself."))
@@ -317,7 +317,7 @@ def _current(unit: Unit, every: dict[int, Unit], day: dt.date) -> Unit | None:
 
 
 @transaction.atomic
-def task_assign(*, user: object, task: TaskItem, units: list[Unit], deadline: dt.date | None) -> list[Assignment]:
+def task_assign(*, user: Actor, task: TaskItem, units: list[Unit], deadline: dt.date | None) -> list[Assignment]:
     """Assigns the task to each unit (once; a second call changes the deadline)."""
     _require_bloc_writer(user)
     if not units:
@@ -334,7 +334,7 @@ def task_assign(*, user: object, task: TaskItem, units: list[Unit], deadline: dt
     return out
 
 
-def assignment_remove(*, user: object, assignment: Assignment) -> None:
+def assignment_remove(*, user: Actor, assignment: Assignment) -> None:
     _require_bloc_writer(user)
     if assignment.reports.exists():
         raise ValidationError(_("The unit has already reported on this task; it is kept."))
@@ -355,7 +355,7 @@ def _check_file(upload: UploadedFile[bytes]) -> None:
 @transaction.atomic
 def progress_report(
     *,
-    user: object,
+    user: Actor,
     assignment: Assignment,
     progress: int,
     text: str,

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from loa.accounts.scoping import scope_and_above, scope_filter
+from loa.accounts.scoping import Actor, scope_and_above, scope_filter
 from loa.evaluation import grading
 from loa.evaluation.models import Evaluation, GradeChoice, Round, Status
 from loa.units.models import Unit
@@ -18,13 +18,13 @@ from loa.units.models import Unit
 CAPPED = "vượt tỷ lệ xuất sắc được phép"
 
 
-def round_list(*, user: object) -> QuerySet[Round]:
+def round_list(*, user: Actor) -> QuerySet[Round]:
     """Rounds of the reader's units and of the committees above them (which evaluate them)."""
     rounds = Round.objects.select_related("unit").annotate(evaluation_count=Count("evaluations"))
     return scope_and_above(rounds, user, unit_field="unit")
 
 
-def evaluation_list(*, user: object) -> QuerySet[Evaluation]:
+def evaluation_list(*, user: Actor) -> QuerySet[Evaluation]:
     """The reader's own units' evaluations, and all evaluations of rounds their units hold."""
     evaluations = Evaluation.objects.select_related("round__unit", "unit")
     own = scope_filter(Evaluation.objects.all(), user, unit_field="unit").values("pk")

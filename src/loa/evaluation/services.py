@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import acting_user, require
+from loa.accounts.scoping import Actor, acting_user, require
 from loa.evaluation import grading
 from loa.evaluation.models import (
     Commendation,
@@ -77,7 +77,7 @@ class RoundData:
 
 
 @transaction.atomic
-def round_open(*, user: object, unit: Unit, data: RoundData, criteria: list[CriterionSpec]) -> Round:
+def round_open(*, user: Actor, unit: Unit, data: RoundData, criteria: list[CriterionSpec]) -> Round:
     """Opens a round and an evaluation for each party organisation directly under `unit`."""
     require(user, roles.WRITE, unit)
     if not criteria:
@@ -166,7 +166,7 @@ def _fill(evaluation: Evaluation) -> None:
         score.save(update_fields=["evidence", "suggested"])
 
 
-def evidence_refresh(*, user: object, evaluation: Evaluation) -> Evaluation:
+def evidence_refresh(*, user: Actor, evaluation: Evaluation) -> Evaluation:
     """Reads the records again; evidence is frozen once the evaluation is appraised."""
     require(user, roles.WRITE, evaluation.unit)
     if evaluation.status in (Status.APPRAISED, Status.DECIDED):
@@ -200,7 +200,7 @@ def _exceeded(evaluation: Evaluation, exceeded: int) -> int:
 
 @transaction.atomic
 def self_assess(
-    *, user: object, evaluation: Evaluation, points: dict[int, Decimal], tasks_exceeded: int, comment: str
+    *, user: Actor, evaluation: Evaluation, points: dict[int, Decimal], tasks_exceeded: int, comment: str
 ) -> Evaluation:
     require(user, roles.WRITE, evaluation.unit)
     evaluation = Evaluation.objects.select_for_update().select_related("round", "unit").get(pk=evaluation.pk)
@@ -223,7 +223,7 @@ def self_assess(
 @transaction.atomic
 def appraise(
     *,
-    user: object,
+    user: Actor,
     evaluation: Evaluation,
     points: dict[int, Decimal],
     tasks_exceeded: int,
@@ -262,7 +262,7 @@ def appraise(
 
 
 @transaction.atomic
-def grade_change(*, user: object, evaluation: Evaluation, grade: str, reason: str) -> Evaluation:
+def grade_change(*, user: Actor, evaluation: Evaluation, grade: str, reason: str) -> Evaluation:
     """The committee changes an appraised unit's grade by judgment, with a written reason kept on
     the evaluation and in its history; `grade=""` withdraws the change (a reason is still given).
 
@@ -298,7 +298,7 @@ def grade_change(*, user: object, evaluation: Evaluation, grade: str, reason: st
 
 
 @transaction.atomic
-def round_decide(*, user: object, round_: Round, seen: str) -> Round:
+def round_decide(*, user: Actor, round_: Round, seen: str) -> Round:
     """Decides every grade at once, as `decision_preview` showed them: ranks by points, keeps
     "excellent" within the cap, and records the commendations. `seen` is the preview's token; if
     anything changed since (an appraisal, a change of grade, a task done, another day), nothing is

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_and_above, scope_of
+from loa.accounts.scoping import Actor, scope_and_above, scope_of
 from loa.events.models import CalendarFeed, CalendarKind, Event
 from loa.text.lunar import LunarDate, lunar_in_year, to_lunar, to_solar
 
 
-def event_list(*, user: object) -> QuerySet[Event]:
+def event_list(*, user: Actor) -> QuerySet[Event]:
     """The bloc's events, those of the reader's units and those of the units above them (a
     committee's congress concerns its cells too)."""
     if scope_of(user).empty:
@@ -63,7 +63,7 @@ def _date_in(event: Event, year: int) -> dt.date | None:
         return None
 
 
-def occurrences(*, user: object, start: dt.date, end: dt.date) -> list[Occurrence]:
+def occurrences(*, user: Actor, start: dt.date, end: dt.date) -> list[Occurrence]:
     """Occurrences that overlap [start, end], in date order."""
     out = []
     for event in event_list(user=user):
@@ -85,7 +85,7 @@ class Cell:
     occurrences: list[Occurrence]
 
 
-def month_grid(*, user: object, year: int, month: int) -> list[list[Cell]]:
+def month_grid(*, user: Actor, year: int, month: int) -> list[list[Cell]]:
     """Weeks (Monday first) covering the month, each day with its lunar date and events."""
     weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     found = occurrences(user=user, start=weeks[0][0], end=weeks[-1][-1])
@@ -106,13 +106,13 @@ def feed_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def calendar_feed_get(*, user: object) -> CalendarFeed | None:
+def calendar_feed_get(*, user: Actor) -> CalendarFeed | None:
     if not isinstance(user, User):
         return None
     return CalendarFeed.objects.filter(user=user).first()
 
 
-def calendar_feed_user(*, token: str) -> object | None:
+def calendar_feed_user(*, token: str) -> User | None:
     """The active user whose secret address this is; None for an unknown, revoked or replaced
     address and for a deactivated user."""
     feed = (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import user_can, writes_bloc_wide
+from loa.accounts.scoping import Actor, user_can, writes_bloc_wide
 from loa.events.models import CalendarFeed, CalendarKind, Event, EventKind
 from loa.events.selectors import feed_token_hash
 from loa.text.lunar import LunarDate, to_solar
@@ -41,13 +41,13 @@ class EventData:
         return cls(**{item.name: getattr(event, item.name) for item in fields(cls)})
 
 
-def _may_edit(user: object, unit: Any) -> bool:
+def _may_edit(user: Actor, unit: Any) -> bool:
     if unit is None:
         return writes_bloc_wide(user)
     return user_can(user, roles.WRITE, unit)
 
 
-def event_save(*, user: object, event: Event | None, data: EventData) -> Event:
+def event_save(*, user: Actor, event: Event | None, data: EventData) -> Event:
     """Bloc-wide events are kept by the bloc's staff, a unit's by its writers."""
     target = event or Event()
     if event is not None and not _may_edit(user, event.unit):
@@ -80,7 +80,7 @@ def event_save(*, user: object, event: Event | None, data: EventData) -> Event:
     return target
 
 
-def event_delete(*, user: object, event: Event) -> None:
+def event_delete(*, user: Actor, event: Event) -> None:
     if not _may_edit(user, event.unit):
         raise PermissionDenied(_("You may not change this event."))
     event.delete()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_filter, scope_of, user_can
+from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can
 from loa.accounts.selectors import user_list
 from loa.incidents.models import (
     Incident,
@@ -31,7 +31,7 @@ from loa.units.selectors import author_may_review
 TIMELINE_ROWS = 400
 
 
-def incident_list(*, user: object, status: str | None = None) -> QuerySet[Incident]:
+def incident_list(*, user: Actor, status: str | None = None) -> QuerySet[Incident]:
     incidents = (
         Incident.objects.select_related("unit", "organisation", "playbook")
         .annotate(steps_open=Count("steps", filter=Q(steps__done_at__isnull=True)))
@@ -44,7 +44,7 @@ def incident_list(*, user: object, status: str | None = None) -> QuerySet[Incide
     return scope_filter(incidents, user, unit_field="unit")
 
 
-def incident_writable(*, user: object, incident: Incident) -> bool:
+def incident_writable(*, user: Actor, incident: Incident) -> bool:
     return incident.status != IncidentStatus.CLOSED and user_can(user, roles.WRITE, incident.unit)
 
 
@@ -78,7 +78,7 @@ def _leader_roles() -> list[str]:
 
 
 def statement_next_step(
-    *, statement: Statement, user: object, leaders: list[User] | None = None, self_review: bool | None = None
+    *, statement: Statement, user: Actor, leaders: list[User] | None = None, self_review: bool | None = None
 ) -> NextStep:
     """What the statement waits for and from whom ("Waiting for a leader of … to approve it")."""
     incident = statement.incident
@@ -136,7 +136,7 @@ class IncidentView:
     owners: list[User]
 
 
-def incident_view(*, user: object, incident: Incident, now: dt.datetime | None = None) -> IncidentView:
+def incident_view(*, user: Actor, incident: Incident, now: dt.datetime | None = None) -> IncidentView:
     now = now or timezone.now()
     steps = list(incident.steps.select_related("owner", "done_by"))
     entries = incident.timeline.select_related("user", "article__outlet")
@@ -176,13 +176,13 @@ def incident_view(*, user: object, incident: Incident, now: dt.datetime | None =
     )
 
 
-def step_owner_choices(*, user: object, incident: Incident) -> list[User]:
+def step_owner_choices(*, user: Actor, incident: Incident) -> list[User]:
     """Accounts the reader sees who work for the incident's unit or above it."""
     people = user_list(user=user).filter(is_active=True).order_by("full_name", "username")
     return [person for person in people if scope_of(person).contains(incident.unit)]
 
 
-def playbook_list(*, user: object, enabled_only: bool = False) -> QuerySet[Playbook]:
+def playbook_list(*, user: Actor, enabled_only: bool = False) -> QuerySet[Playbook]:
     """The library is shared by the bloc: every signed-in user with a scope reads it."""
     playbooks = Playbook.objects.annotate(step_count=Count("steps")).order_by("name")
     if enabled_only:
@@ -190,5 +190,5 @@ def playbook_list(*, user: object, enabled_only: bool = False) -> QuerySet[Playb
     return playbooks if not scope_of(user).empty else playbooks.none()
 
 
-def spokesperson_list(*, user: object) -> QuerySet[Spokesperson]:
+def spokesperson_list(*, user: Actor) -> QuerySet[Spokesperson]:
     return scope_filter(Spokesperson.objects.select_related("unit"), user, unit_field="unit")

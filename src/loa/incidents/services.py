@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import acting_user, require, scope_of, writes_bloc_wide
+from loa.accounts.scoping import Actor, acting_user, require, scope_of, writes_bloc_wide
 from loa.alerts.models import Alert, AlertStatus, Severity
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Sentiment, Story
 from loa.articles.models import Article
@@ -51,7 +51,7 @@ EARLIER_COVERAGE = 200
 
 
 def _log(
-    incident: Incident, kind: str, text: str, *, user: object = None, at: dt.datetime | None = None
+    incident: Incident, kind: str, text: str, *, user: Actor | None = None, at: dt.datetime | None = None
 ) -> TimelineEntry:
     return TimelineEntry.objects.create(
         incident=incident, at=at or timezone.now(), kind=kind, text=text, user=acting_user(user)
@@ -69,7 +69,7 @@ class StepSpec:
     guidance: str = ""
 
 
-def playbook_editable(*, user: object) -> bool:
+def playbook_editable(*, user: Actor) -> bool:
     """The library serves the whole bloc, so the propaganda board (bloc-wide writers) keeps it."""
     return writes_bloc_wide(user)
 
@@ -77,7 +77,7 @@ def playbook_editable(*, user: object) -> bool:
 @transaction.atomic
 def playbook_save(
     *,
-    user: object,
+    user: Actor,
     playbook: Playbook | None = None,
     name: str,
     description: str = "",
@@ -119,7 +119,7 @@ def playbook_save(
 @transaction.atomic
 def spokesperson_save(
     *,
-    user: object,
+    user: Actor,
     spokesperson: Spokesperson | None = None,
     unit: Unit,
     name: str,
@@ -181,7 +181,7 @@ def spokespersons_for(*, incident: Incident, on: dt.date | None = None) -> list[
 @transaction.atomic
 def incident_open(
     *,
-    user: object,
+    user: Actor,
     title: str,
     unit: Unit,
     severity: str = Severity.HIGH,
@@ -236,7 +236,7 @@ def incident_open(
 @transaction.atomic
 def incident_open_from_alert(
     *,
-    user: object,
+    user: Actor,
     alert: Alert,
     playbook: Playbook | None,
     severity: str | None = None,
@@ -328,7 +328,7 @@ def incidents_attach_coverage(*, articles: Sequence[Article]) -> int:
 
 
 @transaction.atomic
-def incident_add_story(*, user: object, incident: Incident, story: Story) -> Incident:
+def incident_add_story(*, user: Actor, incident: Incident, story: Story) -> Incident:
     require(user, roles.WRITE, incident.unit)
     incident.stories.add(story)
     _log(incident, TimelineKind.NOTE, _("Now following the story “%(title)s”.") % {"title": story.title}, user=user)
@@ -340,14 +340,14 @@ def incident_add_story(*, user: object, incident: Incident, story: Story) -> Inc
 # --- running ------------------------------------------------------------------------------------
 
 
-def _writable(user: object, incident: Incident) -> None:
+def _writable(user: Actor, incident: Incident) -> None:
     require(user, roles.WRITE, incident.unit)
     if incident.status == IncidentStatus.CLOSED:
         raise ValidationError(_("The incident is closed."))
 
 
 @transaction.atomic
-def incident_note(*, user: object, incident: Incident, text: str) -> TimelineEntry:
+def incident_note(*, user: Actor, incident: Incident, text: str) -> TimelineEntry:
     _writable(user, incident)
     if not text.strip():
         raise ValidationError(_("The note is empty."))
@@ -356,7 +356,7 @@ def incident_note(*, user: object, incident: Incident, text: str) -> TimelineEnt
 
 @transaction.atomic
 def step_assign(
-    *, user: object, step: IncidentStep, owner: User | None, due_at: dt.datetime | None = None
+    *, user: Actor, step: IncidentStep, owner: User | None, due_at: dt.datetime | None = None
 ) -> IncidentStep:
     _writable(user, step.incident)
     if owner is not None and not scope_of(owner).contains(step.incident.unit):
@@ -369,7 +369,7 @@ def step_assign(
 
 
 @transaction.atomic
-def step_done(*, user: object, step: IncidentStep, done: bool = True) -> IncidentStep:
+def step_done(*, user: Actor, step: IncidentStep, done: bool = True) -> IncidentStep:
     _writable(user, step.incident)
     if done and step.done_at is None:
         step.done_at, step.done_by = timezone.now(), acting_user(user)
@@ -382,7 +382,7 @@ def step_done(*, user: object, step: IncidentStep, done: bool = True) -> Inciden
 
 
 @transaction.atomic
-def incident_set_status(*, user: object, incident: Incident, status: str) -> Incident:
+def incident_set_status(*, user: Actor, incident: Incident, status: str) -> Incident:
     _writable(user, incident)
     if status not in (IncidentStatus.OPEN, IncidentStatus.RESPONDING, IncidentStatus.MONITORING):
         raise ValidationError(_("Close an incident with its closing review."))
@@ -399,7 +399,7 @@ def incident_set_status(*, user: object, incident: Incident, status: str) -> Inc
 @transaction.atomic
 def statement_save(
     *,
-    user: object,
+    user: Actor,
     incident: Incident,
     statement: Statement | None = None,
     title: str,
@@ -426,7 +426,7 @@ def statement_save(
 
 
 @transaction.atomic
-def statement_review(*, user: object, statement: Statement) -> Statement:
+def statement_review(*, user: Actor, statement: Statement) -> Statement:
     _writable(user, statement.incident)
     if statement.status != StatementStatus.DRAFT:
         raise ValidationError(_("Only a draft is reviewed."))
@@ -454,7 +454,7 @@ def statement_review(*, user: object, statement: Statement) -> Statement:
 
 
 @transaction.atomic
-def statement_approve(*, user: object, statement: Statement) -> Statement:
+def statement_approve(*, user: Actor, statement: Statement) -> Statement:
     require(user, roles.APPROVE, statement.incident.unit)
     if statement.incident.status == IncidentStatus.CLOSED:
         raise ValidationError(_("The incident is closed."))
@@ -481,9 +481,7 @@ def statement_approve(*, user: object, statement: Statement) -> Statement:
 
 
 @transaction.atomic
-def statement_publish(
-    *, user: object, statement: Statement, url: str = "", now: dt.datetime | None = None
-) -> Statement:
+def statement_publish(*, user: Actor, statement: Statement, url: str = "", now: dt.datetime | None = None) -> Statement:
     incident = statement.incident
     _writable(user, incident)
     if statement.status != StatementStatus.APPROVED:
@@ -581,7 +579,7 @@ def incident_review(incident: Incident, *, closed: dt.datetime | None = None) ->
 
 
 @transaction.atomic
-def incident_close(*, user: object, incident: Incident, lessons: str, now: dt.datetime | None = None) -> Incident:
+def incident_close(*, user: Actor, incident: Incident, lessons: str, now: dt.datetime | None = None) -> Incident:
     _writable(user, incident)
     if not lessons.strip():
         raise ValidationError(_("Write down what was learned before closing."))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from loa.accounts.scoping import scope_filter, scope_of
+from loa.accounts.scoping import Actor, scope_filter, scope_of
 from loa.docformat.charts import lines, number
 from loa.docformat.layout import Block, Image, Paragraph, PartyDocument, Table
 from loa.opinion.models import OpinionItem, OpinionReport, SynthesisRule, Topic, TopicStatus, period_label
@@ -30,7 +30,7 @@ CHART_TITLE = "Diễn biến các luồng dư luận (trọng số theo mức đ
 INCOMPLETE = "chưa đủ báo cáo"
 
 
-def report_list(*, user: object) -> QuerySet[OpinionReport]:
+def report_list(*, user: Actor) -> QuerySet[OpinionReport]:
     reports = OpinionReport.objects.select_related("unit").annotate(stream_count=Count("items"))
     return scope_filter(reports, user, unit_field="unit")
 
@@ -65,7 +65,7 @@ def _last_day(period: str) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _roots_of(user: object) -> list[Unit]:
+def _roots_of(user: Actor) -> list[Unit]:
     scope = scope_of(user)
     if scope.all_units:
         return list(Unit.objects.filter(parent__isnull=True))
@@ -117,7 +117,7 @@ def _synthesis_of(items: QuerySet[OpinionItem], *, roots: list[Unit]) -> Synthes
     )
 
 
-def synthesis(*, user: object, first: str = "", last: str = "") -> Synthesis:
+def synthesis(*, user: Actor, first: str = "", last: str = "") -> Synthesis:
     """Submitted reports of the reader's units, between two periods (YYYY-MM, inclusive); a
     period counts as complete when enough of the units expected to report to the reader's
     units (see `expected_units`) have."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import acting_user, require, writes_bloc_wide
+from loa.accounts.scoping import Actor, acting_user, require, writes_bloc_wide
 from loa.opinion.models import OpinionItem, OpinionReport, ReportKind, SynthesisRule, Topic, TopicStatus
 from loa.opinion.synthesis import topic_key
 from loa.text.normalization import normalize
@@ -42,7 +42,7 @@ def _no_names(text: str) -> None:
             )
 
 
-def _require_bloc(user: object) -> None:
+def _require_bloc(user: Actor) -> None:
     if not writes_bloc_wide(user):
         raise PermissionDenied(_("Only staff of the bloc manage the list of topics."))
 
@@ -68,7 +68,7 @@ def topic_resolve(*, name: str, unit: Unit) -> Topic:
 
 
 @transaction.atomic
-def topic_create(*, user: object, name: str, description: str = "") -> Topic:
+def topic_create(*, user: Actor, name: str, description: str = "") -> Topic:
     _require_bloc(user)
     name, key = _clean_name(name)
     if Topic.objects.filter(key=key).exists():
@@ -77,7 +77,7 @@ def topic_create(*, user: object, name: str, description: str = "") -> Topic:
 
 
 @transaction.atomic
-def topic_rename(*, user: object, topic: Topic, name: str, description: str | None = None) -> Topic:
+def topic_rename(*, user: Actor, topic: Topic, name: str, description: str | None = None) -> Topic:
     _require_bloc(user)
     if topic.status == TopicStatus.MERGED:
         raise ValidationError(_("A merged topic is an alias; rename the topic it was merged into."))
@@ -98,7 +98,7 @@ def topic_rename(*, user: object, topic: Topic, name: str, description: str | No
 
 
 @transaction.atomic
-def topic_accept(*, user: object, topic: Topic) -> Topic:
+def topic_accept(*, user: Actor, topic: Topic) -> Topic:
     _require_bloc(user)
     if topic.status != TopicStatus.PROPOSED:
         raise ValidationError(_("Only a proposed topic is accepted."))
@@ -108,7 +108,7 @@ def topic_accept(*, user: object, topic: Topic) -> Topic:
 
 
 @transaction.atomic
-def topic_merge(*, user: object, topic: Topic, into: Topic) -> Topic:
+def topic_merge(*, user: Actor, topic: Topic, into: Topic) -> Topic:
     """Merge a synonym (or a proposal) into the topic kept: its streams move to the kept topic,
     its name stays as an alias that later reports' wording resolves to. Returns the kept topic."""
     _require_bloc(user)
@@ -132,7 +132,7 @@ def rule_get() -> SynthesisRule:
     return SynthesisRule.objects.get_or_create(pk=1)[0]
 
 
-def rule_save(*, user: object, complete_share: int, rising_min_units: int) -> SynthesisRule:
+def rule_save(*, user: Actor, complete_share: int, rising_min_units: int) -> SynthesisRule:
     _require_bloc(user)
     rule = rule_get()
     rule.complete_share, rule.rising_min_units = complete_share, rising_min_units
@@ -143,7 +143,7 @@ def rule_save(*, user: object, complete_share: int, rising_min_units: int) -> Sy
 
 @transaction.atomic
 def report_save(
-    *, user: object, unit: Unit, kind: str, period: str, streams: list[Stream], report: OpinionReport | None = None
+    *, user: Actor, unit: Unit, kind: str, period: str, streams: list[Stream], report: OpinionReport | None = None
 ) -> OpinionReport:
     require(user, roles.WRITE, unit)
     if not _PERIOD.match(period):
@@ -185,7 +185,7 @@ def report_save(
     return target
 
 
-def report_submit(*, user: object, report: OpinionReport) -> OpinionReport:
+def report_submit(*, user: Actor, report: OpinionReport) -> OpinionReport:
     require(user, roles.WRITE, report.unit)
     if report.submitted_at is None:
         report.submitted_at = timezone.now()

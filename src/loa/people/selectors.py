@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from loa.accounts.scoping import scope_filter
+from loa.accounts.scoping import Actor, scope_filter
 from loa.people.models import Course, Enrolment, Person
 from loa.text.folding import fold
 from loa.units.models import Unit
 
 
-def person_list(*, user: object, kind: str = "", query: str = "", include_erased: bool = False) -> QuerySet[Person]:
+def person_list(*, user: Actor, kind: str = "", query: str = "", include_erased: bool = False) -> QuerySet[Person]:
     people = scope_filter(Person.objects.select_related("unit"), user, unit_field="unit")
     if not include_erased:
         people = people.filter(erased_at__isnull=True)
@@ -32,7 +32,7 @@ def person_list(*, user: object, kind: str = "", query: str = "", include_erased
     return people
 
 
-def course_list(*, user: object) -> QuerySet[Course]:
+def course_list(*, user: Actor) -> QuerySet[Course]:
     courses = Course.objects.select_related("unit").annotate(
         enrolled=Count("enrolments"),
         attended_count=Count("enrolments", filter=Q(enrolments__attended=True)),

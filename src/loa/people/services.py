@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import require, scope_of
+from loa.accounts.scoping import Actor, require, scope_of
 from loa.core.database import wal_checkpoint
 from loa.people.models import Course, Enrolment, Person
 from loa.text.normalization import normalize
@@ -77,7 +77,7 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 @transaction.atomic
-def person_save(*, user: object, person: Person | None, data: PersonData) -> Person:
+def person_save(*, user: Actor, person: Person | None, data: PersonData) -> Person:
     if person is not None:
         require(user, roles.WRITE, person.unit)
         if person.erased_at is not None:
@@ -235,7 +235,7 @@ def _erase(person: Person) -> None:
 
 
 @transaction.atomic
-def person_erase(*, user: object, person: Person) -> Person:
+def person_erase(*, user: Actor, person: Person) -> Person:
     """Erases what identifies the person (on their request, or when the record's time is up),
     from the roster and the audit log, and then from the database files (after commit)."""
     require(user, roles.WRITE, person.unit)
@@ -261,7 +261,7 @@ def people_purge(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def course_save(*, user: object, course: Course | None, data: CourseData) -> Course:
+def course_save(*, user: Actor, course: Course | None, data: CourseData) -> Course:
     if course is not None:
         require(user, roles.WRITE, course.unit)
     target = course or Course()
@@ -277,7 +277,7 @@ def course_save(*, user: object, course: Course | None, data: CourseData) -> Cou
 
 
 @transaction.atomic
-def enrol(*, user: object, course: Course, people: Iterable[Person]) -> int:
+def enrol(*, user: Actor, course: Course, people: Iterable[Person]) -> int:
     """Adds people to a course; those already in it are left as they are."""
     require(user, roles.WRITE, course.unit)
     scope = scope_of(user)
@@ -293,7 +293,7 @@ def enrol(*, user: object, course: Course, people: Iterable[Person]) -> int:
 
 
 @transaction.atomic
-def attendance_record(*, user: object, course: Course, present: set[int]) -> None:
+def attendance_record(*, user: Actor, course: Course, present: set[int]) -> None:
     """`present` holds the enrolment ids of those who attended; everyone else is marked absent."""
     require(user, roles.WRITE, course.unit)
     if course.starts_on > timezone.localdate():
@@ -315,7 +315,7 @@ def _certificate_prefix(course: Course) -> str:
 
 
 @transaction.atomic
-def certificates_issue(*, user: object, course: Course) -> list[Enrolment]:
+def certificates_issue(*, user: Actor, course: Course) -> list[Enrolment]:
     """Numbers a certificate for each attendee of a finished course who has none yet:
     "7/2026/GCN-BTG", numbered per organising unit and year."""
     require(user, roles.WRITE, course.unit)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from loa.accounts.scoping import scope_filter
+from loa.accounts.scoping import Actor, scope_filter
 from loa.articles import search
 from loa.articles.models import Article
 from loa.plans.models import AwardEntry, Campaign, Plan
@@ -15,12 +15,12 @@ from loa.plans.models import AwardEntry, Campaign, Plan
 CANDIDATES = 30
 
 
-def plan_list(*, user: object) -> QuerySet[Plan]:
+def plan_list(*, user: Actor) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("unit", "directive").annotate(campaign_count=Count("campaigns"))
     return scope_filter(plans, user, unit_field="unit")
 
 
-def campaign_list(*, user: object) -> QuerySet[Campaign]:
+def campaign_list(*, user: Actor) -> QuerySet[Campaign]:
     campaigns = Campaign.objects.select_related("plan__unit", "event").annotate(output_count=Count("outputs"))
     return scope_filter(campaigns, user, unit_field="plan__unit")
 
@@ -48,6 +48,6 @@ def campaign_candidates(*, campaign: Campaign) -> list[Candidate]:
     return [Candidate(article=articles[pk], linked=pk in linked) for pk in found.ids if pk in articles]
 
 
-def entry_list(*, user: object, year: int | None = None) -> QuerySet[AwardEntry]:
+def entry_list(*, user: Actor, year: int | None = None) -> QuerySet[AwardEntry]:
     entries = scope_filter(AwardEntry.objects.select_related("unit"), user, unit_field="unit")
     return entries.filter(year=year) if year else entries

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import acting_user, require, writes_bloc_wide
+from loa.accounts.scoping import Actor, acting_user, require, writes_bloc_wide
 from loa.articles.models import Article
 from loa.directives.models import Directive
 from loa.events.models import Event
@@ -82,7 +82,7 @@ def _values_of(target: Any, data_class: type) -> dict[str, Any]:
     return {item.name: getattr(target, item.name) for item in fields(data_class)}
 
 
-def _require(user: object, unit: Unit | None) -> None:
+def _require(user: Actor, unit: Unit | None) -> None:
     if unit is None:
         raise PermissionDenied(_("You may not do this for %(unit)s.") % {"unit": "—"})
     require(user, roles.WRITE, unit)
@@ -95,7 +95,7 @@ def _apply(target: Any, data: PlanData | CampaignData | EntryData) -> None:
 
 
 @transaction.atomic
-def plan_save(*, user: object, plan: Plan | None, data: PlanData) -> Plan:
+def plan_save(*, user: Actor, plan: Plan | None, data: PlanData) -> Plan:
     target = plan or Plan()
     if plan is not None:
         _require(user, plan.unit)
@@ -109,7 +109,7 @@ def plan_save(*, user: object, plan: Plan | None, data: PlanData) -> Plan:
 
 
 @transaction.atomic
-def campaign_save(*, user: object, plan: Plan, campaign: Campaign | None, data: CampaignData) -> Campaign:
+def campaign_save(*, user: Actor, plan: Plan, campaign: Campaign | None, data: CampaignData) -> Campaign:
     _require(user, plan.unit)
     target = campaign or Campaign(plan=plan)
     if target.plan_id != plan.pk:
@@ -122,7 +122,7 @@ def campaign_save(*, user: object, plan: Plan, campaign: Campaign | None, data: 
     return target
 
 
-def output_add(*, user: object, campaign: Campaign, article: Article) -> CampaignOutput:
+def output_add(*, user: Actor, campaign: Campaign, article: Article) -> CampaignOutput:
     _require(user, campaign.plan.unit)
     output, _created = CampaignOutput.objects.get_or_create(
         campaign=campaign, article=article, defaults={"added_by": acting_user(user)}
@@ -130,13 +130,13 @@ def output_add(*, user: object, campaign: Campaign, article: Article) -> Campaig
     return output
 
 
-def output_remove(*, user: object, output: CampaignOutput) -> None:
+def output_remove(*, user: Actor, output: CampaignOutput) -> None:
     _require(user, output.campaign.plan.unit)
     output.delete()
 
 
 @transaction.atomic
-def entry_save(*, user: object, entry: AwardEntry | None, data: EntryData) -> AwardEntry:
+def entry_save(*, user: Actor, entry: AwardEntry | None, data: EntryData) -> AwardEntry:
     target = entry or AwardEntry()
     if entry is not None:
         _require(user, entry.unit)
@@ -151,7 +151,7 @@ def entry_save(*, user: object, entry: AwardEntry | None, data: EntryData) -> Aw
     return target
 
 
-def entry_review(*, user: object, entry: AwardEntry, status: str, prize: str = "") -> AwardEntry:
+def entry_review(*, user: Actor, entry: AwardEntry, status: str, prize: str = "") -> AwardEntry:
     """The bloc's selection: chosen for the bloc, sent on to the central award, or not."""
     if not (writes_bloc_wide(user)):
         raise PermissionDenied(_("Only the bloc's staff review award entries."))

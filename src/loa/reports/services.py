@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import acting_user, require
+from loa.accounts.scoping import Actor, acting_user, require
 from loa.reports.letterhead import letterhead_draft
 from loa.reports.models import DocumentCounter, Letterhead, Report, ReportStatus
 from loa.reports.periods import Period, PeriodError, parse_period
@@ -41,7 +41,7 @@ def letterhead_ensure(*, unit: Unit) -> Letterhead:
     return letterhead
 
 
-def letterhead_save(*, user: object, letterhead: Letterhead, **fields: Any) -> Letterhead:
+def letterhead_save(*, user: Actor, letterhead: Letterhead, **fields: Any) -> Letterhead:
     require(user, roles.WRITE, letterhead.unit)
     for name, value in fields.items():
         setattr(letterhead, name, value.strip() if isinstance(value, str) else value)
@@ -87,7 +87,7 @@ def _period(text: str) -> Period:
 
 
 def report_prepare(
-    *, user: object, unit: Unit, letterhead: Letterhead, period: str, now: dt.datetime | None = None
+    *, user: Actor, unit: Unit, letterhead: Letterhead, period: str, now: dt.datetime | None = None
 ) -> Report:
     """A draft report of `unit` for `period` with its figures taken now."""
     require(user, roles.WRITE, unit)
@@ -117,7 +117,7 @@ def report_period(report: Report) -> Period:
     return Period(kind=report.kind, start=report.period_start, end=report.period_end, label=report.label)
 
 
-def report_refresh(*, user: object, report: Report, now: dt.datetime | None = None) -> Report:
+def report_refresh(*, user: Actor, report: Report, now: dt.datetime | None = None) -> Report:
     _editable(user, report)
     report.figures = {"sections": collect(ReportScope(unit=report.unit, period=report_period(report)))}
     report.prepared_at = now or timezone.now()
@@ -125,13 +125,13 @@ def report_refresh(*, user: object, report: Report, now: dt.datetime | None = No
     return report
 
 
-def _editable(user: object, report: Report) -> None:
+def _editable(user: Actor, report: Report) -> None:
     require(user, roles.WRITE, report.unit)
     if report.status == ReportStatus.ISSUED:
         raise ValidationError(_("An issued report is not changed any more."))
 
 
-def report_update(*, user: object, report: Report, summary: str, assessment: str, directions: str) -> Report:
+def report_update(*, user: Actor, report: Report, summary: str, assessment: str, directions: str) -> Report:
     _editable(user, report)
     if not summary.strip():
         raise ValidationError(_("A report needs a summary line."))
@@ -145,7 +145,7 @@ def report_symbol(*, number: int, letterhead: Letterhead) -> str:
     return f"{number}-{REPORT_TYPE}/{letterhead.symbol}"
 
 
-def report_issue_preview(*, user: object, report: Report) -> str:
+def report_issue_preview(*, user: Actor, report: Report) -> str:
     """The number and symbol the report would take if issued now ("3-BC/BTGDV"), for the leader
     to confirm; nothing is taken. Refuses, as issuing would, an issued report or a non-approver."""
     require(user, roles.APPROVE, report.unit)
@@ -168,7 +168,7 @@ class NumberChanged(ValidationError):
 
 @transaction.atomic
 def report_issue(
-    *, user: object, report: Report, day: dt.date | None = None, expected_symbol: str | None = None
+    *, user: Actor, report: Report, day: dt.date | None = None, expected_symbol: str | None = None
 ) -> Report:
     """Gives the report its number (per type, for the issuer's term) and its date; approving
     leaders issue. With `expected_symbol` (what the confirmation page showed), a different

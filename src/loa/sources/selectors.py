@@ -10,21 +10,21 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from loa.accounts.scoping import scope_of
+from loa.accounts.scoping import Actor, scope_of
 from loa.sources.models import Outlet, PipelineCount, Source
 
 
-def _may_read(user: object) -> bool:
+def _may_read(user: Actor) -> bool:
     scope = scope_of(user)
     return not scope.empty
 
 
-def source_list(*, user: object) -> QuerySet[Source]:
+def source_list(*, user: Actor) -> QuerySet[Source]:
     sources = Source.objects.select_related("outlet").order_by("outlet__name", "name")
     return sources if _may_read(user) else sources.none()
 
 
-def outlet_list(*, user: object) -> QuerySet[Outlet]:
+def outlet_list(*, user: Actor) -> QuerySet[Outlet]:
     outlets = Outlet.objects.order_by("name")
     return outlets if _may_read(user) else outlets.none()
 

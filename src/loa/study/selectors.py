@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from loa.accounts.scoping import scope_and_above, scope_filter
+from loa.accounts.scoping import Actor, scope_and_above, scope_filter
 from loa.study.models import Audience, SessionUnit, StudyPlan, StudySession
 from loa.units.models import Unit
 
@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from loa.reports.sections import ReportScope, Section
 
 
-def plan_list(*, user: object) -> QuerySet[StudyPlan]:
+def plan_list(*, user: Actor) -> QuerySet[StudyPlan]:
     """Plans of the reader's units and of the committees above them (whose sessions they attend)."""
     plans = StudyPlan.objects.select_related("unit", "directive").annotate(session_count=Count("sessions"))
     return scope_and_above(plans, user, unit_field="unit")
 
 
-def session_list(*, user: object, plan: StudyPlan | None = None) -> QuerySet[StudySession]:
+def session_list(*, user: Actor, plan: StudyPlan | None = None) -> QuerySet[StudySession]:
     """Sessions the reader's units hold or attend."""
     sessions = StudySession.objects.select_related("plan__unit", "organiser", "speaker", "makeup_of")
     if plan is not None:
@@ -32,7 +32,7 @@ def session_list(*, user: object, plan: StudyPlan | None = None) -> QuerySet[Stu
     return sessions.filter(Q(pk__in=held) | Q(pk__in=attended))
 
 
-def attendee_list(*, user: object, session: StudySession) -> QuerySet[SessionUnit]:
+def attendee_list(*, user: Actor, session: StudySession) -> QuerySet[SessionUnit]:
     """The attending units the reader may see: all of them for the organiser's readers."""
     rows = session.attendees.select_related("unit")
     if scope_filter(StudySession.objects.filter(pk=session.pk), user, unit_field="organiser").exists():
@@ -40,7 +40,7 @@ def attendee_list(*, user: object, session: StudySession) -> QuerySet[SessionUni
     return scope_filter(rows, user, unit_field="unit")
 
 
-def audience_list(*, user: object) -> QuerySet[Audience]:
+def audience_list(*, user: Actor) -> QuerySet[Audience]:
     return scope_filter(Audience.objects.select_related("unit"), user, unit_field="unit")
 
 
@@ -76,7 +76,7 @@ def _completion(rows: QuerySet[SessionUnit]) -> list[Completion]:
     return sorted(by_unit.values(), key=lambda entry: entry.unit.path)
 
 
-def completion(*, user: object, plan: StudyPlan) -> list[Completion]:
+def completion(*, user: Actor, plan: StudyPlan) -> list[Completion]:
     """Per unit in the reader's scope: the plan page's completion table."""
     return _completion(scope_filter(SessionUnit.objects.filter(session__plan=plan), user, unit_field="unit"))
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import require, scope_of
+from loa.accounts.scoping import Actor, require, scope_of
 from loa.directives.models import Directive
 from loa.people.models import Person, PersonKind
 from loa.study import planner
@@ -32,7 +32,7 @@ LEVEL_OF_KIND = {
 
 
 @transaction.atomic
-def audiences_save(*, user: object, unit: Unit, headcounts: dict[str, int]) -> None:
+def audiences_save(*, user: Actor, unit: Unit, headcounts: dict[str, int]) -> None:
     require(user, roles.WRITE, unit)
     for group, count in headcounts.items():
         if group not in AudienceGroup.values:
@@ -63,7 +63,7 @@ class StudyPlanData:
 
 
 @transaction.atomic
-def plan_save(*, user: object, plan: StudyPlan | None, data: StudyPlanData) -> StudyPlan:
+def plan_save(*, user: Actor, plan: StudyPlan | None, data: StudyPlanData) -> StudyPlan:
     if plan is not None:
         require(user, roles.WRITE, plan.unit)
     target = plan or StudyPlan()
@@ -109,7 +109,7 @@ def plan_nodes(*, root: Unit, on: dt.date) -> tuple[list[planner.Node], dict[int
 
 
 @transaction.atomic
-def plan_generate(*, user: object, plan: StudyPlan) -> StudyPlan:
+def plan_generate(*, user: Actor, plan: StudyPlan) -> StudyPlan:
     """Lays out the sessions: every group of every unit in exactly one, at its level. The plan is
     checked by `planner.verify` before it is stored; a failed proof stores nothing."""
     require(user, roles.WRITE, plan.unit)
@@ -142,7 +142,7 @@ def plan_generate(*, user: object, plan: StudyPlan) -> StudyPlan:
 
 
 def session_schedule(
-    *, user: object, session: StudySession, scheduled_on: dt.date | None, place: str, speaker: Person | None
+    *, user: Actor, session: StudySession, scheduled_on: dt.date | None, place: str, speaker: Person | None
 ) -> StudySession:
     require(user, roles.WRITE, session.organiser)
     if speaker is not None and (speaker.kind != PersonKind.SPEAKER or speaker.erased_at or not speaker.active):
@@ -156,7 +156,7 @@ def session_schedule(
 
 @transaction.atomic
 def attendance_record(
-    *, user: object, session: StudySession, held_on: dt.date, counts: dict[int, tuple[int, int | None]]
+    *, user: Actor, session: StudySession, held_on: dt.date, counts: dict[int, tuple[int, int | None]]
 ) -> StudySession:
     """`counts` maps each attending unit to (how many came, how many handed in a learning report)."""
     require(user, roles.WRITE, session.organiser)
@@ -183,7 +183,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def makeup_create(*, user: object, session: StudySession) -> StudySession:
+def makeup_create(*, user: Actor, session: StudySession) -> StudySession:
     """A make-up session for those who missed a held one, same organiser, level and group."""
     require(user, roles.WRITE, session.organiser)
     if session.held_on is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 
+from loa.accounts.scoping import Actor
 from loa.text.folding import fold
 from loa.units.selectors import TreeRow, unit_list, unit_tree
 
@@ -97,7 +98,7 @@ class UnitTreeChoiceField(forms.TypedMultipleChoiceField):
         self.widget.tree = options
 
 
-def unit_select_choices(field: forms.Field, *, user: object, empty: Any, include_inactive: bool = False) -> None:
+def unit_select_choices(field: forms.Field, *, user: Actor, empty: Any, include_inactive: bool = False) -> None:
     """A one-unit select box over the units in scope, in tree order and indented by depth,
     so a committee's units read under it."""
     assert isinstance(field, forms.ModelChoiceField)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import scope_filter, user_can
+from loa.accounts.scoping import Actor, scope_filter, user_can
 from loa.units.models import Unit, UnitRevision
 
 
@@ -21,14 +21,14 @@ def active_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def unit_list(*, user: object, on: dt.date | None = None, include_inactive: bool = False) -> QuerySet[Unit]:
+def unit_list(*, user: Actor, on: dt.date | None = None, include_inactive: bool = False) -> QuerySet[Unit]:
     units = scope_filter(Unit.objects.all(), user, unit_field="")
     if not include_inactive:
         units = units.filter(active_on_q(on or timezone.localdate()))
     return units.select_related("parent", "successor")
 
 
-def writable_unit_list(*, user: object) -> QuerySet[Unit]:
+def writable_unit_list(*, user: Actor) -> QuerySet[Unit]:
     """The active units the user writes for: all of their scope when their role writes at all
     (scope and capability are the two halves of `user_can`), none otherwise."""
     if not user_can(user, roles.WRITE):
@@ -42,7 +42,7 @@ class TreeRow:
     level: int
 
 
-def unit_tree(*, user: object, on: dt.date | None = None, include_inactive: bool = False) -> list[TreeRow]:
+def unit_tree(*, user: Actor, on: dt.date | None = None, include_inactive: bool = False) -> list[TreeRow]:
     """Units in scope in depth-first order, siblings by their order then name.
 
     A unit whose parent is out of scope (the user's own unit) or filtered out starts a
@@ -79,7 +79,7 @@ def unit_revision_on(*, unit: Unit, day: dt.date) -> UnitRevision | None:
     return unit.revisions.filter(active_on_q(day)).order_by("-valid_from", "-id").first()
 
 
-def unit_children(*, user: object, unit: Unit, on: dt.date | None = None) -> QuerySet[Unit]:
+def unit_children(*, user: Actor, unit: Unit, on: dt.date | None = None) -> QuerySet[Unit]:
     return unit_list(user=user, on=on).filter(parent=unit).order_by("sort_order", "name")
 
 

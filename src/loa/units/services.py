@@ -12,7 +12,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.scoping import require
+from loa.accounts.scoping import Actor, require
 from loa.units.models import RevisionKind, Unit, UnitRevision
 from loa.units.selectors import unit_staff_count
 
@@ -198,7 +198,7 @@ def unit_dissolve(*, unit: Unit, effective: dt.date, note: str = "") -> Unit:
     return unit
 
 
-def unit_set_author_may_review(*, user: object, unit: Unit, allowed: bool) -> Unit:
+def unit_set_author_may_review(*, user: Actor, unit: Unit, allowed: bool) -> Unit:
     """An administrator lets the author of a press statement of a one-person unit review it (or
     withdraws that). The change is recorded in the change log with who made it (auditlog)."""
     require(user, roles.ADMINISTER)

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -12,7 +13,11 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from loa.articles import hooks
         from loa.scheduling import registry
+
+        # After analysis: per-article rules read the mentions and tone it has just written.
+        hooks.register("evaluate alerts", order=ORDER_ALERTS, step=_evaluate)
 
         # Volume and story rules over time windows, retries of failed deliveries, escalation.
         registry.register(
@@ -20,3 +25,12 @@ class AlertsConfig(AppConfig):
             task_path="loa.alerts.tasks.alerts_sweep_task",
             interval=timedelta(seconds=settings.LOA_ALERTS_SWEEP_SECONDS),
         )
+
+
+ORDER_ALERTS = 200  # after analysis (100)
+
+
+def _evaluate(article_ids: Sequence[int]) -> None:
+    from loa.alerts.services import alerts_evaluate_articles
+
+    alerts_evaluate_articles(article_ids=article_ids)

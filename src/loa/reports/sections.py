@@ -22,10 +22,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from loa.pipeline.tones import TONE_NAMES
 from loa.reports.periods import Period
 from loa.units.models import Unit
 
-TONES = ("positive", "neutral", "negative")
 TOP_STORIES = 10
 
 
@@ -188,7 +188,7 @@ def coverage_section(scope: ReportScope) -> Section:
         )
     )
     buckets = scope.period.buckets()
-    series: dict[str, list[float]] = {tone: [0] * len(buckets) for tone in TONES}
+    series: dict[str, list[float]] = {tone: [0] * len(buckets) for tone in TONE_NAMES}
     for row in analyses.values():
         when = timezone.localtime(row["article__published_at"] or row["article__created_at"]).date()
         for index, (_label, first, last) in enumerate(buckets):

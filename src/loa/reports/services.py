@@ -30,9 +30,10 @@ from loa.docformat.layout import (
 from loa.docformat.layout import (
     Letterhead as LetterheadLayout,
 )
+from loa.pipeline.tones import TONE_NAMES
 from loa.reports.models import DocumentCounter, Letterhead, Report, ReportStatus
 from loa.reports.periods import ROMAN, Period, PeriodError, parse_period
-from loa.reports.sections import TONES, ReportScope, collect
+from loa.reports.sections import ReportScope, collect
 from loa.units.models import Unit
 
 REPORT_TYPE = "BC"
@@ -230,7 +231,7 @@ def chart_png(chart: dict[str, Any]) -> bytes:
             chart["labels"],
             chart["series"],
             title=chart["title"],
-            names={tone: tone_label(tone, language="vi") for tone in TONES},
+            names={tone: tone_label(tone, language="vi") for tone in TONE_NAMES},
         )
     return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))
 

@@ -41,7 +41,7 @@ def _quality(quick: bool) -> list[Row]:
 
 
 def _mentions() -> list[Row]:
-    from loa.pipeline.evaluation import score_mentions
+    from loa.pipeline.mention_accuracy import mention_accuracy
     from loa.pipeline.mentions import EntitySpec, Matcher
     from loa.text import normalize, sentences
 
@@ -73,11 +73,11 @@ def _mentions() -> list[Row]:
         sentence = sentences(texts[entry["article"]])[entry["sentence"]].text
         if hashlib.sha1(sentence.encode(), usedforsecurity=False).hexdigest()[:10] == entry["sha1"]:
             labelled.append((entry["article"], sentence, set(entry["entities"])))
-    scores = score_mentions(matcher, labelled)
-    detail = f"{len(labelled)} labelled real sentences, {scores.true_positives + scores.false_negatives} mentions"
+    accuracy = mention_accuracy(matcher, labelled)
+    detail = f"{len(labelled)} labelled real sentences, {accuracy.true_positives + accuracy.false_negatives} mentions"
     return [
-        Row("analysis", "mention precision", scores.precision, "share", detail),
-        Row("analysis", "mention recall", scores.recall, "share", detail),
+        Row("analysis", "mention precision", accuracy.precision, "share", detail),
+        Row("analysis", "mention recall", accuracy.recall, "share", detail),
     ]
 
 

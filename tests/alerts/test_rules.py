@@ -15,12 +15,13 @@ from loa.alerts.services import (
     alert_acknowledge,
     alerts_escalate,
     alerts_evaluate_articles,
-    alerts_evaluate_safely,
     alerts_sweep,
     rule_save,
 )
 from loa.analysis.models import ArticleAnalysis, Organisation, Story
 from loa.analysis.services import saved_query_save
+from loa.articles import hooks
+from loa.articles.hooks import articles_stored
 from loa.articles.models import Article
 from tests.factories import Tree, coverage, unit_of
 
@@ -211,10 +212,14 @@ def test_a_fast_growing_negative_story_raises_once(evn: Organisation) -> None:
     assert Alert.objects.count() == 1
 
 
-def test_evaluation_errors_never_reach_the_ingest(evn: Organisation, caplog: Any) -> None:
+def test_evaluation_errors_never_reach_the_ingest(
+    evn: Organisation, caplog: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     negative_rule(evn)
     article = coverage()
+    monkeypatch.delitem(hooks._STEPS, "analyse")  # keep the tone the test set
     with mock.patch("loa.alerts.services._evaluate_negative_prominent", side_effect=RuntimeError("hỏng")):
-        assert alerts_evaluate_safely(article_ids=[article.pk]) == 0
-    assert "alert evaluation failed" in caplog.text
+        outcome = articles_stored(article_ids=[article.pk])
+    assert not outcome.succeeded("evaluate alerts")
+    assert "after-store step evaluate alerts failed" in caplog.text
     assert alerts_sweep()["raised"] == 1  # and the sweep raises it after all

@@ -16,7 +16,7 @@ from loa.analysis.models import ArticleAnalysis, ArticleTopic, Correction, Menti
 from loa.analysis.selectors import article_view, search_conditions, story_list
 from loa.analysis.services import (
     articles_analyse,
-    articles_analyse_safely,
+    articles_analyse_again,
     articles_unanalysed,
     correction_record,
     corrections_as_examples,
@@ -177,7 +177,7 @@ def test_failures_never_reach_ingestion_and_the_sweep_catches_up(monkeypatch: py
         raise RuntimeError("model file damaged")
 
     monkeypatch.setattr(runtime, "classifier", broken)
-    assert articles_analyse_safely(article_ids=[article.pk]) == 0
+    assert articles_analyse_again(article_ids=[article.pk]) == 0
     assert articles_unanalysed(limit=10) == [article.pk]
     monkeypatch.undo()
     from loa.analysis.tasks import analysis_sweep_task

@@ -17,6 +17,7 @@ from loa.analysis.selectors import article_view, organisation_coverage, search_c
 from loa.analysis.services import articles_analyse, correction_record, corrections_as_examples
 from loa.articles import search
 from loa.articles.models import Article
+from loa.pipeline.tones import TONE_NAMES
 from tests.conftest import login
 from tests.factories import Tree, make_article
 from tests.factories.analysis import make_evn, make_pvn
@@ -150,3 +151,8 @@ def test_staff_correct_an_organisations_tone_from_the_article_page(
     assert _organisation_tones(article)["EVN"] == "negative"
     viewer = login(users["evn_viewer"]).get(reverse("articles:detail", args=[article.pk])).content.decode()
     assert 'data-testid="mention-correction"' not in viewer
+
+
+def test_the_stored_tones_are_the_one_list_of_tone_names() -> None:
+    """What the classifier learns and the charts draw is what analysis stores."""
+    assert set(Sentiment.values) == set(TONE_NAMES)

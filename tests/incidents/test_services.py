@@ -14,6 +14,7 @@ from loa.accounts.scoping import SYSTEM
 from loa.alerts.models import AlertStatus
 from loa.alerts.services import alerts_evaluate_articles, rule_save
 from loa.analysis.models import ArticleAnalysis, Organisation, Story
+from loa.articles.hooks import articles_stored
 from loa.articles.models import Article
 from loa.incidents.models import IncidentStatus, StatementStatus, TimelineKind
 from loa.incidents.services import (
@@ -88,7 +89,7 @@ def test_an_incident_opened_from_an_alert_follows_its_story(evn: Organisation, u
     assert [e.article_id for e in coverage_entries] == [first.pk]
     copy = coverage(domain="bao2.vn", tone="neutral")
     assert ArticleAnalysis.objects.get(article=copy).story_id == story.pk
-    alerts_evaluate_articles(article_ids=[copy.pk])  # the stage after analysis attaches coverage
+    articles_stored(article_ids=[copy.pk])  # the after-store pipeline attaches coverage
     assert incidents_attach_coverage(articles=[copy]) == 0  # already there
     assert sorted(e.article_id or 0 for e in coverage_entries.all()) == sorted([first.pk, copy.pk])
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loa.pipeline.evaluation import score_mentions
+from loa.pipeline.mention_accuracy import mention_accuracy
 from loa.pipeline.mentions import EntitySpec, Matcher, article_prominence
 from loa.text import normalize, sentences
 from tests.shared import shared_path
@@ -116,6 +116,6 @@ def labelled_sentences() -> list[tuple[str, str, set[str]]]:
 def test_precision_and_recall_on_labelled_real_sentences(matcher: Matcher) -> None:
     labelled = labelled_sentences()
     assert len(labelled) == 90
-    scores = score_mentions(matcher, labelled)
-    assert scores.precision >= 0.95, scores.errors
-    assert scores.recall >= 0.95, scores.errors
+    accuracy = mention_accuracy(matcher, labelled)
+    assert accuracy.precision >= 0.95, accuracy.errors
+    assert accuracy.recall >= 0.95, accuracy.errors

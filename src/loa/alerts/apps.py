@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -18,9 +19,23 @@ class AlertsConfig(AppConfig):
         kinds.register("alert", _("Alert"))
         kinds.register("alert_escalation", _("Escalation e-mail"))
 
+        from loa.articles import hooks
+
+        # After analysis: per-article rules read the mentions and tone it has just written.
+        hooks.register("evaluate alerts", order=ORDER_ALERTS, step=_evaluate)
+
         # Volume and story rules over time windows, retries of failed deliveries, escalation.
         registry.register(
             "alerts_sweep",
             task_path="loa.alerts.tasks.alerts_sweep_task",
             interval=timedelta(seconds=settings.LOA_ALERTS_SWEEP_SECONDS),
         )
+
+
+ORDER_ALERTS = 200  # after analysis (100)
+
+
+def _evaluate(article_ids: Sequence[int]) -> None:
+    from loa.alerts.services import alerts_evaluate_articles
+
+    alerts_evaluate_articles(article_ids=article_ids)

@@ -273,7 +273,8 @@ def _evaluate_story(rule: AlertRule, now: dt.datetime) -> list[Alert]:
 
 
 def alerts_evaluate_articles(*, article_ids: Iterable[int]) -> list[Alert]:
-    """Right after analysis: per-article rules, and window rules of what these articles touch."""
+    """Right after analysis (an after-store step, registered in `apps.py`): per-article rules,
+    and window rules of what these articles touch. What fails is looked at again by the sweep."""
     articles = list(Article.objects.filter(pk__in=list(article_ids)).select_related("outlet", "analysis__story"))
     if not articles:
         return []
@@ -290,23 +291,7 @@ def alerts_evaluate_articles(*, article_ids: Iterable[int]) -> list[Alert]:
             raised += _evaluate_volume(rule, now)
         else:
             raised += _evaluate_story(rule, now)
-    _attach_coverage(articles)
     return raised
-
-
-def _attach_coverage(articles: Sequence[Article]) -> None:
-    """New articles of stories an open incident follows go on the incident's timeline."""
-    from loa.incidents.services import incidents_attach_coverage
-
-    incidents_attach_coverage(articles=articles)
-
-
-def alerts_evaluate_safely(*, article_ids: Sequence[int]) -> int:
-    try:
-        return len(alerts_evaluate_articles(article_ids=article_ids))
-    except Exception:
-        logger.exception("alert evaluation failed for articles %s; the sweep will look again", list(article_ids)[:10])
-        return 0
 
 
 def alerts_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:

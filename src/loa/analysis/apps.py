@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -10,7 +11,12 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
+        from loa.articles import hooks
         from loa.scheduling import registry
+
+        # First after storing: every later step reads the mentions, tone and story. Analysis
+        # commits article by article, so it runs outside the step's savepoint.
+        hooks.register(STEP_ANALYSE, order=ORDER_ANALYSE, step=_analyse, atomic=False)
 
         # Analyses stored articles that have none yet (a worker died between storing and
         # analysing, or analysis failed and was fixed since).
@@ -24,3 +30,14 @@ class AnalysisConfig(AppConfig):
         from loa.reports import sections
 
         sections.register("coverage", order=10, provider=coverage_section)
+
+
+# Here, not in services, so that starting Django does not import the classifier (scikit-learn).
+STEP_ANALYSE = "analyse"
+ORDER_ANALYSE = 100
+
+
+def _analyse(article_ids: Sequence[int]) -> None:
+    from loa.analysis.services import articles_analyse_stored
+
+    articles_analyse_stored(article_ids)

@@ -219,7 +219,7 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
     setup_django()
     check_database()
     require_migrated()
-    from loa.analysis.services import articles_analyse_safely, reanalysis_batches
+    from loa.analysis.services import articles_analyse_again, reanalysis_batches
     from loa.analysis.tasks import analyse_articles_task
 
     since = dt.date.fromisoformat(args.since) if args.since else None
@@ -227,7 +227,7 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
     if args.sync:
         done = 0
         for batch in batches:
-            done += articles_analyse_safely(article_ids=batch)
+            done += articles_analyse_again(article_ids=batch)
             print(f"\r{done} bài đã phân tích lại", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         print(f"Đã phân tích lại {done} bài.")

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Story
-from loa.reports.sections import TONES, TOP_STORIES, Chart, ReportScope, Section, TableData, number, percent
+from loa.pipeline.tones import TONE_NAMES
+from loa.reports.sections import TOP_STORIES, Chart, ReportScope, Section, TableData, number, percent
 
 
 def organisations_of(scope: ReportScope) -> list[Any]:
@@ -84,7 +85,7 @@ def coverage_section(scope: ReportScope) -> Section:
         )
     )
     buckets = scope.period.buckets()
-    series: dict[str, list[float]] = {tone: [0] * len(buckets) for tone in TONES}
+    series: dict[str, list[float]] = {tone: [0] * len(buckets) for tone in TONE_NAMES}
     for row in analyses.values():
         when = timezone.localtime(row["article__published_at"] or row["article__created_at"]).date()
         for index, (_label, first, last) in enumerate(buckets):

@@ -18,6 +18,7 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import require
 from loa.analysis import hooks, runtime
+from loa.analysis.apps import STEP_ANALYSE
 from loa.analysis.models import (
     ArticleAnalysis,
     ArticleTopic,
@@ -34,6 +35,7 @@ from loa.analysis.models import (
     Topic,
 )
 from loa.analysis.selectors import article_correctable
+from loa.articles.hooks import StepSkipped, articles_stored
 from loa.articles.models import Article
 from loa.articles.search import query_error_message
 from loa.pipeline import stories
@@ -305,22 +307,23 @@ def articles_analyse(*, articles: Sequence[Article]) -> int:
     return len(ordered)
 
 
-def articles_analyse_safely(*, article_ids: Sequence[int]) -> int:
-    """Analyse after storing, never failing the caller: what fails here is left for the
-    analysis sweep (articles without analysis) and logged."""
+def articles_analyse_stored(article_ids: Sequence[int]) -> None:
+    """The after-store step of analysis (`loa.articles.hooks`): mentions, tone, topics and
+    story of the stored articles. What fails is left for the analysis sweep (articles without
+    analysis); missing models skip the step."""
     try:
-        done = articles_analyse(articles=list(Article.objects.filter(pk__in=article_ids)))
+        articles_analyse(articles=list(Article.objects.filter(pk__in=article_ids)))
     except runtime.ModelsMissing as error:
-        logger.warning("analysis skipped: %s", error)
-    except Exception:
-        logger.exception("analysis of articles %s failed; the sweep will retry", list(article_ids)[:10])
-    else:
-        # Alerts are the stage after analysis: raised here, within seconds of storing.
-        from loa.alerts.services import alerts_evaluate_safely
+        raise StepSkipped(str(error)) from error
 
-        alerts_evaluate_safely(article_ids=article_ids)
-        return done
-    return 0
+
+def articles_analyse_again(*, article_ids: Sequence[int]) -> int:
+    """Analyse articles stored earlier (the sweep, re-analysis) and run the rest of the
+    after-store pipeline after it, as on storing; how many were analysed (0 if analysis failed)."""
+    outcome = articles_stored(article_ids=article_ids)
+    if not outcome.succeeded(STEP_ANALYSE):
+        return 0
+    return Article.objects.filter(pk__in=list(article_ids)).count()
 
 
 def articles_unanalysed(*, limit: int) -> list[int]:

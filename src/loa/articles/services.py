@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from loa.articles import search
+from loa.articles import hooks, search
 from loa.articles.models import Article, ArticleBand, FetchItem, ItemStatus
 from loa.articles.runtime import archive, fetcher, worker_id
 from loa.pipeline import dedup
@@ -279,7 +279,7 @@ def item_process(
                 transaction.set_rollback(True)
                 return ItemStatus.PROCESSING
         counts_add(source=item.source, stage=Stage.STORE, outcome=Outcome.KEPT)
-        _analyse([article.pk])
+        _after_store([article.pk])
         return ItemStatus.DONE
     except StageError as error:
         where = Stage.DEDUP if stage == Stage.DEDUP else _error_stage(error)
@@ -306,12 +306,10 @@ _EXTRACT_REASONS = frozenset(
 )
 
 
-def _analyse(article_ids: list[int]) -> None:
-    """Mentions, tone, topics and story, right after storing (the next stage of the
-    pipeline); a failure here leaves the article for the analysis sweep."""
-    from loa.analysis.services import articles_analyse_safely
-
-    articles_analyse_safely(article_ids=article_ids)
+def _after_store(article_ids: list[int]) -> None:
+    """The after-store pipeline (analysis, alerts, incident timelines…) right after storing;
+    it never fails the caller: what fails is logged and left for the sweeps."""
+    hooks.articles_stored(article_ids=article_ids)
 
 
 def _error_stage(error: StageError) -> str:
@@ -478,7 +476,7 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
                     stats.reject(number, f"{type(exc).__name__}: {exc}"[:200])
         pending.clear()
         if stored:
-            _analyse(stored)
+            _after_store(stored)
 
     for number, raw in enumerate(lines, start=1):
         stats.read += 1

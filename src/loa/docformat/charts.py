@@ -21,6 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from loa.pipeline.tones import TONE_NAMES
+
 TONE_COLOURS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
 BAR_COLOUR = "#1f4e79"
 DPI = 150
@@ -110,7 +112,7 @@ def tone_over_time(
         _empty(axes, empty)
         return _png(figure)
     bottoms = [0] * len(periods)
-    for tone in ("negative", "neutral", "positive"):
+    for tone in TONE_NAMES:
         series = list(counts.get(tone, [0] * len(periods)))
         axes.bar(periods, series, bottom=bottoms, color=TONE_COLOURS[tone], label=names.get(tone, tone), width=0.8)
         bottoms = [bottom + value for bottom, value in zip(bottoms, series, strict=True)]

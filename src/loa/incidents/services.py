@@ -26,6 +26,7 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import Actor, acting_user, require, scope_of, writes_bloc_wide
 from loa.alerts.models import Alert, AlertStatus, Severity
+from loa.alerts.services import alert_acknowledge
 from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Sentiment, Story
 from loa.articles.models import Article
 from loa.incidents.models import (
@@ -263,8 +264,6 @@ def incident_open_from_alert(
         now=now,
     )
     if alert.status == AlertStatus.OPEN:
-        from loa.alerts.services import alert_acknowledge
-
         alert_acknowledge(alert=alert, user=acting_user(user))
     return incident
 
@@ -325,6 +324,13 @@ def incidents_attach_coverage(*, articles: Sequence[Article]) -> int:
             chosen = sorted(organisations.get(incident.organisation_id or 0, set()))
         added += _attach(incident, (by_id[pk] for pk in chosen))
     return added
+
+
+def incidents_attach_stored(*, article_ids: Sequence[int]) -> int:
+    """The after-store step of incidents (`loa.articles.hooks`): `incidents_attach_coverage`
+    for the stored articles."""
+    articles = Article.objects.filter(pk__in=list(article_ids)).select_related("outlet", "analysis__story")
+    return incidents_attach_coverage(articles=list(articles))
 
 
 @transaction.atomic

@@ -29,11 +29,11 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from loa.pipeline.tones import TONE_NAMES
 from loa.text.folding import fold_chars
 from loa.text.normalization import normalize
 from loa.text.tokens import sentences
 
-SENTIMENTS = ("negative", "neutral", "positive")
 LEXICON_PATH = Path(__file__).with_name("lexicon_vi.tsv")
 _WORD = re.compile(r"\w+")
 
@@ -164,7 +164,7 @@ def examples_from_records(records: Iterable[dict[str, Any]]) -> list[Example]:
             continue
         sentiment = record.get("sentiment")
         topics = tuple(sorted({normalize(str(t)) for t in record.get("topics") or []}))
-        out.append(Example(text, sentiment if sentiment in SENTIMENTS else None, topics))
+        out.append(Example(text, sentiment if sentiment in TONE_NAMES else None, topics))
     return out
 
 
@@ -273,12 +273,12 @@ def evaluate(examples: Sequence[Example], *, folds: int = 5, lexicon: dict[str, 
     predicted = cross_val_predict(
         sentiment_pipeline(lexicon), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=7)
     )
-    by_class = f1_score(labels, predicted, labels=list(SENTIMENTS), average=None)
+    by_class = f1_score(labels, predicted, labels=list(TONE_NAMES), average=None)
     threshold, micro, macro = _topic_threshold(examples, folds)
     return Metrics(
         sentiment_macro_f1=round(float(f1_score(labels, predicted, average="macro")), 4),
         sentiment_accuracy=round(float(np.mean(np.asarray(labels) == predicted)), 4),
-        sentiment_f1_by_class={c: round(float(v), 4) for c, v in zip(SENTIMENTS, by_class, strict=True)},
+        sentiment_f1_by_class={c: round(float(v), 4) for c, v in zip(TONE_NAMES, by_class, strict=True)},
         topics_micro_f1=micro,
         topics_macro_f1=macro,
         topic_threshold=threshold,
@@ -327,7 +327,7 @@ def train(
         "examples": len(examples),
         "data_sha256": digest,
         "metrics": metrics.__dict__,
-        "sentiment_labels": list(SENTIMENTS),
+        "sentiment_labels": list(TONE_NAMES),
         "topic_labels": list(binarizer.classes_),
     }
     from loa.pipeline.stories import learn_idf

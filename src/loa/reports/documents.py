@@ -13,10 +13,10 @@ from loa.docformat import charts
 from loa.docformat.convert import docx_to_pdf
 from loa.docformat.docx import render_docx
 from loa.docformat.layout import Block, Heading, Image, Paragraph, PartyDocument, Table
+from loa.pipeline.tones import TONE_NAMES
 from loa.reports.letterhead import layout_letterhead, margins, recipients_of, signature_of
 from loa.reports.models import Report
 from loa.reports.periods import ROMAN
-from loa.reports.sections import TONES
 
 CHART_WIDTH_MM = 150
 
@@ -31,7 +31,7 @@ def chart_png(chart: dict[str, Any]) -> bytes:
             chart["labels"],
             chart["series"],
             title=chart["title"],
-            names={tone: tone_label(tone, language="vi") for tone in TONES},
+            names={tone: tone_label(tone, language="vi") for tone in TONE_NAMES},
         )
     return charts.horizontal_bars(chart["labels"], chart["values"], title=chart["title"], unit=chart.get("unit", ""))
 

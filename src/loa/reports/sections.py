@@ -23,7 +23,6 @@ from django.utils import timezone
 from loa.reports.periods import Period
 from loa.units.models import Unit
 
-TONES = ("positive", "neutral", "negative")
 TOP_STORIES = 10
 
 

@@ -1,4 +1,5 @@
-"""Scoring mention detection against labelled sentences (used by the tests and `make bench`)."""
+"""Precision and recall of mention detection against labelled sentences (used by the tests and
+`make bench`). Named for what it measures, apart from the `evaluation` app (annual grading)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from loa.pipeline.mentions import Matcher
 
 
 @dataclass
-class MentionScores:
+class MentionAccuracy:
     true_positives: int = 0
     false_positives: int = 0
     false_negatives: int = 0
@@ -26,14 +27,14 @@ class MentionScores:
         return self.true_positives / expected if expected else 1.0
 
 
-def score_mentions(matcher: Matcher, labelled: Iterable[tuple[str, str, set[str]]]) -> MentionScores:
+def mention_accuracy(matcher: Matcher, labelled: Iterable[tuple[str, str, set[str]]]) -> MentionAccuracy:
     """(name, sentence, expected entity keys) → precision and recall over entity-in-sentence pairs."""
-    scores = MentionScores()
+    accuracy = MentionAccuracy()
     for name, sentence, expected in labelled:
         found = {m.key for m in matcher.find(body=sentence)}
-        scores.true_positives += len(found & expected)
-        scores.false_positives += len(found - expected)
-        scores.false_negatives += len(expected - found)
+        accuracy.true_positives += len(found & expected)
+        accuracy.false_positives += len(found - expected)
+        accuracy.false_negatives += len(expected - found)
         if found != expected:
-            scores.errors.append((name, expected, found))
-    return scores
+            accuracy.errors.append((name, expected, found))
+    return accuracy

@@ -4,6 +4,10 @@ from datetime import timedelta
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.articles import hooks
+from loa.outbox import kinds
+from loa.scheduling import registry
+
 
 class AlertsConfig(AppConfig):
     name = "loa.alerts"
@@ -13,13 +17,8 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from loa.outbox import kinds
-        from loa.scheduling import registry
-
         kinds.register("alert", _("Alert"))
         kinds.register("alert_escalation", _("Escalation e-mail"))
-
-        from loa.articles import hooks
 
         # After analysis: per-article rules read the mentions and tone it has just written.
         hooks.register("evaluate alerts", order=ORDER_ALERTS, step=_evaluate)

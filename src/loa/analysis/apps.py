@@ -4,6 +4,9 @@ from datetime import timedelta
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.articles import hooks
+from loa.scheduling import registry
+
 
 class AnalysisConfig(AppConfig):
     name = "loa.analysis"
@@ -11,9 +14,6 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
-        from loa.articles import hooks
-        from loa.scheduling import registry
-
         # First after storing: every later step reads the mentions, tone and story. Analysis
         # commits article by article, so it runs outside the step's savepoint.
         hooks.register(STEP_ANALYSE, order=ORDER_ANALYSE, step=_analyse, atomic=False)
@@ -26,6 +26,7 @@ class AnalysisConfig(AppConfig):
             interval=timedelta(minutes=2),
         )
         # The periodic report's coverage section; reports takes sections only by registration.
+        # Lazy: reports.sections imports units.models, which cannot load while apps.py is imported.
         from loa.analysis.report_sections import coverage_section
         from loa.reports import sections
 

@@ -25,6 +25,7 @@ def default_training_data() -> Path | None:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Lazy: `loa` imports every app CLI at start-up; the text cores load only for this command.
     from loa.text.encoding import decode
 
     if not path.is_file():
@@ -47,6 +48,7 @@ def _model_path() -> Path:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    # Lazy: keeps scikit-learn out of `loa` start-up (every app CLI is imported there).
     from loa.pipeline.classify import examples_from_records, load_lexicon, train
 
     data = Path(args.data) if args.data else default_training_data()
@@ -94,6 +96,7 @@ def _corrections() -> list[dict[str, object]]:
 
 
 def _classifier() -> Any:
+    # Lazy: keeps scikit-learn out of `loa` start-up (every app CLI is imported there).
     from loa.pipeline.classify import Classifier
 
     path = _model_path()
@@ -103,6 +106,7 @@ def _classifier() -> Any:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    # Lazy: keeps scikit-learn out of `loa` start-up (every app CLI is imported there).
     from loa.pipeline.classify import model_text
 
     classifier = _classifier()
@@ -143,6 +147,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _entity_specs(path: Path) -> list[Any]:
+    # Lazy: `loa` imports every app CLI at start-up; the text cores load only for this command.
     import yaml
 
     from loa.pipeline.mentions import EntitySpec
@@ -179,6 +184,7 @@ def _entity_specs(path: Path) -> list[Any]:
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
+    # Lazy: `loa` imports every app CLI at start-up; the text cores load only for this command.
     from loa.pipeline.mentions import Matcher, article_prominence
     from loa.text.normalization import normalize
 

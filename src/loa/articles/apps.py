@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.scheduling import registry
+
 
 class ArticlesConfig(AppConfig):
     name = "loa.articles"
@@ -11,8 +13,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-
-        from loa.scheduling import registry
 
         # Polling fills the frontier, so its job is registered here, above sources.
         registry.register(

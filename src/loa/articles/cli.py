@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from loa.clikit import CommandError, check_database, require_migrated, setup_django
+from loa.pipeline.outcomes import StageError
 
 if TYPE_CHECKING:
     from loa.sources.models import Source
@@ -78,6 +79,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     _django()
     from django.utils import timezone
 
+    # Lazy: `loa` imports every app CLI before the command sets Django up; models load after.
+    from loa.accounts.scoping import SYSTEM
     from loa.articles import search
     from loa.articles.selectors import article_search
     from loa.sources.models import Outlet
@@ -90,8 +93,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         date_to=dt.date.fromisoformat(args.date_to) if args.date_to else None,
         outlet_ids=outlet_ids,
     )
-    from loa.accounts.scoping import SYSTEM
-
     results = article_search(
         user=SYSTEM,
         query=args.query,
@@ -140,7 +141,6 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     _django()
     from loa.articles.models import Article
     from loa.articles.services import article_reextract
-    from loa.pipeline.outcomes import StageError
 
     articles = Article.objects.exclude(warc_path="").order_by("id")
     if args.since:
@@ -158,6 +158,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
 
 def _find_source(reference: str) -> Source:
+    # Lazy: `loa` imports every app CLI before the command sets Django up; models load after.
     from loa.sources.models import Source
 
     source = None
@@ -174,6 +175,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     _django()
     from django.utils import timezone
 
+    # Lazy: `loa` imports every app CLI before the command sets Django up; models load after.
     from loa.articles.selectors import frontier_counts
     from loa.sources.models import Source
     from loa.sources.selectors import Health, source_health

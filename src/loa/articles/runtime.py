@@ -11,6 +11,7 @@ from django.conf import settings
 
 from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
 from loa.pipeline.warc import WarcArchive
+from loa.sources.services import host_slot_wait
 
 
 def fetch_policy() -> FetchPolicy:
@@ -28,7 +29,6 @@ def fetch_policy() -> FetchPolicy:
 
 @lru_cache(maxsize=1)
 def fetcher() -> Fetcher:
-    from loa.sources.services import host_slot_wait
 
     instance = Fetcher(fetch_policy())
     # Spacing per host shared by all workers, on top of this process's own.

@@ -29,9 +29,12 @@ from loa.pipeline.extract import Extracted, extract_article
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome, Stage, StageError, discard
 from loa.pipeline.urls import canonical_url, url_key
-from loa.pipeline.warc import WarcArchive
+from loa.pipeline.warc import ArchivedRecord, WarcArchive
 from loa.sources.models import Outlet, Source
 from loa.sources.services import counts_add, outlet_for_url
+from loa.text.dates import parse_news_datetime
+from loa.text.encoding import decode, sniff_html_charset
+from loa.text.normalization import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -399,8 +402,6 @@ class ImportStats:
 
 
 def _record_fields(record: object, now: dt.datetime) -> tuple[str, str, str, str, dt.datetime | None, str]:
-    from loa.text.dates import parse_news_datetime
-    from loa.text.normalization import normalize
 
     if not isinstance(record, dict):
         raise ValueError("không phải đối tượng JSON (not a JSON object)")
@@ -440,8 +441,6 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
     reason. Lines may be in any encoding `loa.text` can read.
     """
     import json
-
-    from loa.text.encoding import decode
 
     stats = ImportStats()
     now = timezone.now()
@@ -501,8 +500,6 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
 def article_reextract(*, article: Article, now: dt.datetime | None = None) -> bool:
     """Extract an article again from its archived page (after an extractor improvement);
     True when its text changed. The article keeps its identity and its links."""
-    from loa.pipeline.warc import ArchivedRecord
-    from loa.text.encoding import decode, sniff_html_charset
 
     if not article.warc_path or article.warc_offset is None:
         return False

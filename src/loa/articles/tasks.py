@@ -7,6 +7,9 @@ from typing import Any
 
 from django_tasks import task
 
+from loa.sources.models import Source
+from loa.sources.services import sources_claim_due
+
 
 @task(queue_name="ingest")
 def process_items_task(source_id: int | None = None) -> dict[str, int]:
@@ -34,7 +37,6 @@ def frontier_sweep_task() -> int:
 @task(queue_name="ingest")
 def poll_due_sources_task() -> int:
     """Enqueue a poll for every due source this call wins (each due source exactly once)."""
-    from loa.sources.services import sources_claim_due
 
     claimed = sources_claim_due()
     for source in claimed:
@@ -46,7 +48,6 @@ def poll_due_sources_task() -> int:
 def poll_source_task(source_id: int) -> dict[str, Any]:
     from loa.articles.polling import source_poll
     from loa.articles.runtime import fetcher
-    from loa.sources.models import Source
 
     source = Source.objects.select_related("outlet").filter(pk=source_id, enabled=True).first()
     if source is None:

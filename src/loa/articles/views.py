@@ -12,6 +12,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from loa.analysis.forms import CorrectionForm, SuggestionForm
+from loa.analysis.models import Sentiment
+from loa.analysis.selectors import (
+    article_correctable,
+    article_suggestable,
+    article_view,
+    organisation_list,
+    search_conditions,
+    suggestion_open_list,
+    topic_list,
+)
 from loa.articles import search
 from loa.articles.selectors import article_copies, article_get, article_list, article_search
 from loa.core.forms import DayField
@@ -31,15 +42,6 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get(user=request.user, pk=pk)
     if article is None:
         raise Http404
-    from loa.analysis.forms import CorrectionForm, SuggestionForm
-    from loa.analysis.models import Sentiment
-    from loa.analysis.selectors import (
-        article_correctable,
-        article_suggestable,
-        article_view,
-        suggestion_open_list,
-        topic_list,
-    )
 
     view = article_view(user=request.user, article=article)
     correction = None
@@ -87,8 +89,6 @@ class SearchForm(forms.Form):
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     outlets = list(outlet_list(user=request.user))
-    from loa.analysis.models import Sentiment
-    from loa.analysis.selectors import organisation_list, search_conditions, topic_list
 
     choices: dict[str, list[tuple[object, object]]] = {
         "outlet": [("", _("All outlets")), *((o.pk, o.name) for o in outlets)],

@@ -22,6 +22,8 @@ from django.utils.translation import gettext, gettext_noop
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import Actor, scope_of, user_can
+from loa.alerts.selectors import alerts_open_count
+from loa.incidents.selectors import incident_list
 from loa.units.models import Unit
 from loa.units.selectors import unit_list
 
@@ -182,8 +184,6 @@ def _shown(field: Field[Any, Any], value: object, names: dict[tuple[type[models.
 
 
 def home_summary(*, user: Actor) -> dict[str, Any]:
-    from loa.alerts.selectors import alerts_open_count
-    from loa.incidents.selectors import incident_list
 
     scope = scope_of(user)
     return {

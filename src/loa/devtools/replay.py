@@ -35,6 +35,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import brotli
 
+from loa.text.tokens import sentences
+
 logger = logging.getLogger(__name__)
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
@@ -71,7 +73,6 @@ def slugify(text: str) -> str:
 
 def paragraphs_of(text: str, per: int = 3) -> list[str]:
     """The sample stores each body as one line; pages show paragraphs of a few sentences."""
-    from loa.text.tokens import sentences
 
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) > 1:

@@ -4,6 +4,10 @@ from datetime import timedelta
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.analysis import hooks
+from loa.outbox import kinds
+from loa.scheduling import registry
+
 
 class DigestsConfig(AppConfig):
     name = "loa.digests"
@@ -12,10 +16,6 @@ class DigestsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-
-        from loa.analysis import hooks
-        from loa.outbox import kinds
-        from loa.scheduling import registry
 
         kinds.register("press_review", _("Daily press review"))
 

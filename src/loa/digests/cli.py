@@ -35,6 +35,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     _django()
     from django.utils import timezone
 
+    # Lazy: `loa` imports every app CLI before the command sets Django up; models (and the
+    # document converter) load after.
     from loa.digests.documents import digest_document, digest_html
     from loa.digests.models import Digest
     from loa.digests.services import digest_build

@@ -33,6 +33,7 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import Actor, acting_user, require
 from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, Topic
+from loa.analysis.selectors import mention_tones
 from loa.articles.models import Article
 
 # The send path keeps its own names for the e-mail's rendering, now drawn in documents.py.
@@ -554,7 +555,6 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
     tone (in an organisation's section, the organisation's tone in the article); a sent review
     keeps what its readers were sent. Returns how many items changed. Registered with
     loa.analysis.hooks by DigestsConfig."""
-    from loa.analysis.selectors import mention_tones
 
     items = list(
         DigestItem.objects.filter(article_id__in=article_ids, digest__status=DigestStatus.DRAFT).select_related(

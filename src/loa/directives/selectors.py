@@ -14,6 +14,7 @@ from django.utils import timezone
 from loa.accounts import roles
 from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can, writes_bloc_wide
 from loa.directives.models import Assignment, AssignmentStatus, Citation, Directive, TaskItem
+from loa.reports.sections import Section, TableData
 from loa.text.folding import fold
 
 if TYPE_CHECKING:
@@ -271,7 +272,6 @@ def citation_graph(*, user: Actor) -> tuple[list[Node], list[Edge], tuple[int, i
 
 
 def report_section(scope: ReportScope) -> Section | None:
-    from loa.reports.sections import Section, TableData
 
     assignments = Assignment.objects.filter(scope.units_q("unit")).select_related("task__directive", "unit")
     due = [a for a in assignments if a.deadline and scope.period.start <= a.deadline <= scope.period.end]

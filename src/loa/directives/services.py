@@ -37,6 +37,7 @@ from loa.docformat.read import Limits, Problem, UnreadableDocument, text_of_isol
 from loa.outbox.models import Channel
 from loa.outbox.services import Outgoing, message_queue
 from loa.text.directives import ParsedDirective, parse_directive
+from loa.text.docrefs import parse_symbol
 from loa.text.folding import fold
 from loa.units.models import Unit, UnitKind, UnitRevision
 
@@ -202,8 +203,6 @@ def directive_correct(*, user: Actor, directive: Directive, fields: dict[str, An
         if name in allowed:
             setattr(directive, name, value.strip() if isinstance(value, str) else value)
     if directive.symbol:
-        from loa.text.docrefs import parse_symbol
-
         parsed = parse_symbol(directive.symbol)
         if parsed is None:
             raise ValidationError(_("“%(symbol)s” is not a document number and symbol.") % {"symbol": directive.symbol})

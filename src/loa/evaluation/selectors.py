@@ -11,8 +11,14 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from loa.accounts.scoping import Actor, scope_and_above, scope_filter
+from loa.directives.models import Assignment, AssignmentStatus
 from loa.evaluation import grading
 from loa.evaluation.models import Evaluation, GradeChoice, Round, Status
+from loa.incidents.models import Incident
+from loa.opinion.models import OpinionReport, ReportKind
+from loa.people.models import Person, PersonKind
+from loa.people.selectors import training_figures
+from loa.study.selectors import study_figures
 from loa.units.models import Unit
 
 CAPPED = "vượt tỷ lệ xuất sắc được phép"
@@ -89,7 +95,6 @@ def task_figures(*, unit: Unit, year: int, on: dt.date) -> Tasks:
     open on 01/12 is neither late nor undone yet. A task done counts on time when it was done by
     its deadline, whenever that falls."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    from loa.directives.models import Assignment, AssignmentStatus
 
     assignments = Assignment.objects.filter(unit__path__startswith=unit.path, deadline__gte=first, deadline__lte=last)
     done = Q(status=AssignmentStatus.DONE) & (Q(completed_on__isnull=True) | Q(completed_on__lte=on))
@@ -103,11 +108,6 @@ def task_figures(*, unit: Unit, year: int, on: dt.date) -> Tasks:
 
 
 def evidence_for(*, unit: Unit, year: int, on: dt.date) -> Evidence:
-    from loa.incidents.models import Incident
-    from loa.opinion.models import OpinionReport, ReportKind
-    from loa.people.models import Person, PersonKind
-    from loa.people.selectors import training_figures
-    from loa.study.selectors import study_figures
 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     subtree = {"unit__path__startswith": unit.path}

@@ -3,6 +3,8 @@ from collections.abc import Sequence
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.articles import hooks
+
 
 class IncidentsConfig(AppConfig):
     name = "loa.incidents"
@@ -11,13 +13,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The periodic report's section on alerts and incidents; reports takes sections only
-        # by registration.
+        # by registration. Lazy: reports.sections imports units.models, which cannot load while
+        # apps.py is imported.
         from loa.incidents.report_sections import incidents_section
         from loa.reports import sections
 
         sections.register("incidents", order=20, provider=incidents_section)
-
-        from loa.articles import hooks
 
         # New articles of the stories (or organisation) an open incident follows go on its
         # timeline; after analysis, which gives their story, and after alerts, as before.

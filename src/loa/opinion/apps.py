@@ -8,6 +8,7 @@ class OpinionConfig(AppConfig):
     verbose_name = _("Opinion reports")
 
     def ready(self) -> None:
+        # Lazy: reports.sections imports units.models, which cannot load while apps.py is imported.
         from loa.opinion.selectors import report_section
         from loa.reports import sections
 

@@ -17,6 +17,8 @@ from loa.docformat.charts import lines, number
 from loa.docformat.layout import Block, Image, Paragraph, PartyDocument, Table
 from loa.opinion.models import OpinionItem, OpinionReport, SynthesisRule, Topic, TopicStatus, period_label
 from loa.opinion.synthesis import Coverage, Report, Rules, Synthesis, synthesise
+from loa.reports.letterhead import layout_letterhead, letterhead_draft, letterhead_of, margins
+from loa.reports.sections import Chart, Section, TableData
 from loa.units.models import Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -280,7 +282,6 @@ def chart_png(result: Synthesis, *, decimal: str = ",") -> bytes:
 def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyDocument:
     """The synthesis as an unnumbered draft report on the unit's letterhead, for staff to finish
     and issue (numbered reports go through the reports app, which has an opinion section too)."""
-    from loa.reports.letterhead import layout_letterhead, letterhead_draft, letterhead_of, margins
 
     span = f"từ {_month(result.periods[0])} đến {_month(result.periods[-1])}" if result.periods else ""
     summary = summarise(result)
@@ -308,7 +309,6 @@ def synthesis_document(*, result: Synthesis, unit: Unit, chart: bytes) -> PartyD
 def report_section(scope: ReportScope) -> Section | None:
     """The periodic report's section on opinion: the submitted reports of the unit's subtree in
     the period, worded as the synthesis page and its draft document word them."""
-    from loa.reports.sections import Chart, Section, TableData
 
     items = OpinionItem.objects.filter(
         report__unit__path__startswith=scope.unit.path,

@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loa.scheduling import registry
+
 
 class OutboxConfig(AppConfig):
     name = "loa.outbox"
@@ -11,8 +13,6 @@ class OutboxConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-
-        from loa.scheduling import registry
 
         # Retries of what failed and messages whose sending worker died (an expired lease).
         registry.register(

@@ -18,6 +18,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     _django()
     from django.core.exceptions import ValidationError
 
+    # Lazy: `loa` imports every app CLI before the command sets Django up; models (and the
+    # document converter) load after.
     from loa.accounts.scoping import SYSTEM
     from loa.docformat.convert import ConversionError
     from loa.reports.documents import document_bytes, report_document

@@ -8,6 +8,7 @@ class StudyConfig(AppConfig):
     verbose_name = _("Study sessions")
 
     def ready(self) -> None:
+        # Lazy: reports.sections imports units.models, which cannot load while apps.py is imported.
         from loa.reports import sections
         from loa.study.selectors import report_section
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 
 from loa.accounts.scoping import Actor, scope_and_above, scope_filter
+from loa.people.selectors import training_figures
+from loa.reports.sections import Section, TableData
 from loa.study.models import Audience, SessionUnit, StudyPlan, StudySession
 from loa.units.models import Unit
 
@@ -123,8 +125,6 @@ def study_figures(*, unit: Unit, first: dt.date, last: dt.date) -> StudyFigures:
 def report_section(scope: ReportScope) -> Section | None:
     """The periodic report's section on study and training in the unit's subtree: sessions held
     in the period with attendance per plan, make-ups, and the courses with people certified."""
-    from loa.people.selectors import training_figures
-    from loa.reports.sections import Section, TableData
 
     first, last = scope.period.start, scope.period.end
     sessions = StudySession.objects.filter(

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from loa.accounts.scoping import SYSTEM
+from loa.alerts.models import RuleKind
+from loa.alerts.services import rule_save
+from loa.analysis.models import Organisation, SavedQuery
 from loa.devtools.demo.units import START
+from loa.incidents.services import StepSpec, playbook_save, spokesperson_save
 from loa.units.models import Unit
+from loa.units.services import unit_set_author_may_review
 
 # (name, when to use it, severity, first statement within hours, steps: (title, owner, hours, guidance))
 PLAYBOOKS: list[tuple[str, str, str, int, list[tuple[str, str, int, str]]]] = [
@@ -113,12 +119,6 @@ PLAYBOOKS: list[tuple[str, str, str, int, list[tuple[str, str, int, str]]]] = [
 
 
 def load(units: dict[str, Unit], *, webhook_url: str) -> None:
-    from loa.accounts.scoping import SYSTEM
-    from loa.alerts.models import RuleKind
-    from loa.alerts.services import rule_save
-    from loa.analysis.models import Organisation, SavedQuery
-    from loa.incidents.services import StepSpec, playbook_save, spokesperson_save
-    from loa.units.services import unit_set_author_may_review
 
     for name, description, severity, hours, steps in PLAYBOOKS:
         playbook_save(

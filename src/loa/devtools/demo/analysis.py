@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loa.analysis.services import organisation_save, saved_query_save
 from loa.units.models import Unit
 
 # (unit code, full name, short name, aliases, acronyms, ambiguous, context, exclusions)
@@ -51,7 +52,6 @@ ORGANISATIONS = [
 
 
 def load(units: dict[str, Unit]) -> None:
-    from loa.analysis.services import organisation_save, saved_query_save
 
     for code, name, short, aliases, acronyms, ambiguous, context, exclusions in ORGANISATIONS:
         organisation_save(

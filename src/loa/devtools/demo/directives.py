@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.directives.services import directive_import, task_assign, units_for_tasks
 from loa.units.models import Unit
 
 
@@ -22,8 +24,6 @@ def seed_path(name: str) -> Path | None:
 
 def load(units: dict[str, Unit]) -> None:
     """Conclusion 60-KL/ĐUK (seed 000) when present, its tasks assigned to the member committees."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.directives.services import directive_import, task_assign, units_for_tasks
 
     path = seed_path("000_ffb0d65ba92b0dfc.txt")
     if path is None:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from loa.accounts.scoping import SYSTEM
+from loa.analysis import runtime
+from loa.analysis.models import Topic
+from loa.analysis.services import topics_sync
+from loa.digests.services import ProfileData, profile_save
+from loa.reports.services import letterhead_ensure, letterhead_save
 from loa.units.models import Unit
 
 DIGEST_TOPICS = ("Chính trị", "Kinh tế", "Pháp luật")
@@ -11,12 +17,6 @@ DIGEST_TOPICS = ("Chính trị", "Kinh tế", "Pháp luật")
 
 def load(units: dict[str, Unit]) -> None:
     """The board's letterhead and the bloc's morning press review, sent to the demo inbox."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.analysis import runtime
-    from loa.analysis.models import Topic
-    from loa.analysis.services import topics_sync
-    from loa.digests.services import ProfileData, profile_save
-    from loa.reports.services import letterhead_ensure, letterhead_save
 
     # The taxonomy is the model's; the morning review follows politics, the economy and the law.
     topics_sync(runtime.classifier().models.topic_labels)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.evaluation.services import DEFAULT_CRITERIA, RoundData, round_open, self_assess
 from loa.units.models import Unit
 
 
 def load(units: dict[str, Unit]) -> None:
     """This year's round opened by the bloc; EVN has assessed itself from the evidence."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.evaluation.services import DEFAULT_CRITERIA, RoundData, round_open, self_assess
 
     year = timezone.localdate().year
     round_ = round_open(

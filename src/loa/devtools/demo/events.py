@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.events.services import EventData, event_save
+
 # (title, kind, calendar, day, month, first year, days)
 CALENDAR = [
     ("Tết Nguyên đán", "holiday", "lunar", 1, 1, None, 3),
@@ -23,8 +26,6 @@ CALENDAR = [
 
 
 def load() -> None:
-    from loa.accounts.scoping import SYSTEM
-    from loa.events.services import EventData, event_save
 
     for title, kind, calendar, day, month, since, days in CALENDAR:
         event_save(

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.opinion.services import Stream, report_save, report_submit, topic_create
 from loa.units.models import Unit
 
 
@@ -13,8 +15,6 @@ def load(units: dict[str, Unit]) -> None:
     """The list of opinion topics; three months of aggregate opinion reports from the bloc's
     committees, one topic rising and a synonym proposed by a unit (for staff to merge); this
     month only EVN has reported so far, a period the synthesis marks as short of reports."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.opinion.services import Stream, report_save, report_submit, topic_create
 
     for name, description in (
         ("Sắp xếp, tinh gọn tổ chức bộ máy", "Sắp xếp, hợp nhất cơ quan, đơn vị; chế độ, chính sách cho người dôi dư."),

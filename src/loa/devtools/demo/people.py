@@ -6,21 +6,21 @@ import datetime as dt
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.people.services import (
+    CourseData,
+    PersonData,
+    attendance_record,
+    certificates_issue,
+    course_save,
+    enrol,
+    person_save,
+)
 from loa.units.models import Unit
 
 
 def load(units: dict[str, Unit]) -> None:
     """Speakers, propagandists and a press contact who consented; a finished course with certificates."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.people.services import (
-        CourseData,
-        PersonData,
-        attendance_record,
-        certificates_issue,
-        course_save,
-        enrol,
-        person_save,
-    )
 
     today = timezone.localdate()
     roster = [

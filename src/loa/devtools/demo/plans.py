@@ -6,16 +6,16 @@ import datetime as dt
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.events.models import Event
+from loa.events.selectors import occurrences
+from loa.plans.services import CampaignData, EntryData, PlanData, campaign_save, entry_save, plan_save
 from loa.units.models import Unit
 
 
 def load(units: dict[str, Unit]) -> None:
     """The board's plan for the year, a campaign for each of the next two anniversaries, and an
     award entry from EVN."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.events.models import Event
-    from loa.events.selectors import occurrences
-    from loa.plans.services import CampaignData, EntryData, PlanData, campaign_save, entry_save, plan_save
 
     today = timezone.localdate()
     plan = plan_save(

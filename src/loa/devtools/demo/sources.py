@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from loa.sources.models import Source
+from loa.sources.services import source_create
+
 # (outlet index on the replay server, path, kind, name, prominence)
 REPLAY_SOURCES: list[tuple[int, str, str, str, int]] = [
     (0, "/rss/tin-moi.rss", "feed", "Tin mới (RSS)", 1),
@@ -19,8 +22,6 @@ REPLAY_SOURCES: list[tuple[int, str, str, str, int]] = [
 def demo_sources(*, host: str, first_port: int, interval_minutes: int = 2) -> int:
     """Register the replay server's outlets as sources (once); returns how many were added."""
     from loa.devtools.replay import OUTLETS
-    from loa.sources.models import Source
-    from loa.sources.services import source_create
 
     added = 0
     for outlet, path, kind, name, tier in REPLAY_SOURCES:

@@ -6,20 +6,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from loa.accounts.scoping import SYSTEM
+from loa.study.services import LEVEL_OF_KIND, StudyPlanData, attendance_record, audiences_save, plan_generate, plan_save
 from loa.units.models import Unit
 
 
 def load(units: dict[str, Unit]) -> None:
     """Audiences of every party organisation, a resolution laid out for study, one session held."""
-    from loa.accounts.scoping import SYSTEM
-    from loa.study.services import (
-        LEVEL_OF_KIND,
-        StudyPlanData,
-        attendance_record,
-        audiences_save,
-        plan_generate,
-        plan_save,
-    )
 
     sizes = {"bloc": (15, 0, 0), "upper": (25, 0, 6), "grassroots": (20, 180, 12), "cell": (3, 14, 1)}
     for unit in units.values():

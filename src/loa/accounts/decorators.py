@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from loa.accounts import roles
 from loa.accounts.scoping import user_can
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -26,3 +27,8 @@ def capability_required(capability: str) -> Callable[[View], View]:
         return login_required(wrapped)  # type: ignore[return-value]
 
     return decorator
+
+
+def may_write(request: HttpRequest) -> bool:
+    """Whether the request's user may add records at all (which unit is checked by the service)."""
+    return user_can(request.user, roles.WRITE)

@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
+from loa.accounts.decorators import may_write
 from loa.accounts.scoping import user_can
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.events import documents, selectors, services
@@ -136,10 +137,6 @@ def _month_url(event: Event) -> str:
     return reverse("events:month") + f"?year={event.year or today.year}&month={event.month}"
 
 
-def _writer(request: HttpRequest) -> bool:
-    return user_can(request.user, roles.WRITE)
-
-
 def _event_editable(request: HttpRequest, pk: int) -> Event:
     event = get_object_or_404(selectors.event_list(user=request.user), pk=pk)
     if not (user_can(request.user, roles.WRITE, event.unit) if event.unit else user_can(request.user, roles.WRITE)):
@@ -147,4 +144,4 @@ def _event_editable(request: HttpRequest, pk: int) -> Event:
     return event
 
 
-event_create_view, event_edit_view = create_and_edit_views(_form, load=_event_editable, may_create=_writer)
+event_create_view, event_edit_view = create_and_edit_views(_form, load=_event_editable, may_create=may_write)

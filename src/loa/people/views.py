@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
+from loa.accounts.decorators import may_write
 from loa.accounts.scoping import user_can
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.web import fail
@@ -71,10 +72,6 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
     )
 
 
-def _writer(request: HttpRequest) -> bool:
-    return user_can(request.user, roles.WRITE)
-
-
 def _person_editable(request: HttpRequest, pk: int) -> Person:
     person = _person(request, pk, write=True)
     if person.erased_at is not None:
@@ -82,7 +79,7 @@ def _person_editable(request: HttpRequest, pk: int) -> Person:
     return person
 
 
-person_create_view, person_edit_view = create_and_edit_views(_person_form, load=_person_editable, may_create=_writer)
+person_create_view, person_edit_view = create_and_edit_views(_person_form, load=_person_editable, may_create=may_write)
 
 
 @login_required
@@ -156,7 +153,7 @@ def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
 
 
 course_create_view, course_edit_view = create_and_edit_views(
-    _course_form, load=lambda request, pk: _course(request, pk, write=True), may_create=_writer
+    _course_form, load=lambda request, pk: _course(request, pk, write=True), may_create=may_write
 )
 
 

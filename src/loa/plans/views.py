@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
+from loa.accounts.decorators import may_write
 from loa.accounts.scoping import user_can, writes_bloc_wide
 from loa.articles.selectors import article_list
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
@@ -66,12 +67,8 @@ def _plan_form(request: HttpRequest, plan: Plan | None) -> HttpResponse:
     )
 
 
-def _writer(request: HttpRequest) -> bool:
-    return user_can(request.user, roles.WRITE)
-
-
 plan_create_view, plan_edit_view = create_and_edit_views(
-    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=_writer
+    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=may_write
 )
 
 
@@ -186,7 +183,7 @@ def _entry_editable(request: HttpRequest, pk: int) -> AwardEntry:
     return entry
 
 
-award_create_view, award_edit_view = create_and_edit_views(_entry_form, load=_entry_editable, may_create=_writer)
+award_create_view, award_edit_view = create_and_edit_views(_entry_form, load=_entry_editable, may_create=may_write)
 
 
 @login_required

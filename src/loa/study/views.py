@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts import roles
+from loa.accounts.decorators import may_write
 from loa.accounts.scoping import user_can
 from loa.core.editing import create_and_edit_views, form_page, set_queryset, working_copy
 from loa.core.forms import day_parse
@@ -67,12 +68,8 @@ def _plan_form(request: HttpRequest, plan: StudyPlan | None) -> HttpResponse:
     )
 
 
-def _writer(request: HttpRequest) -> bool:
-    return user_can(request.user, roles.WRITE)
-
-
 plan_create_view, plan_edit_view = create_and_edit_views(
-    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=_writer
+    _plan_form, load=lambda request, pk: _plan(request, pk, write=True), may_create=may_write
 )
 
 

@@ -84,6 +84,8 @@ def _link(message: Any) -> str:
     return reverse("accounts:unlock", kwargs={"token": found.group(1)})
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_the_owner_of_a_locked_username_gets_in_with_the_emailed_link(users: dict[str, User], settings: Any) -> None:
     owner = users["evn_staff"]
     owner.email = "evn.staff@example.vn"
@@ -117,6 +119,8 @@ def test_the_owner_of_a_locked_username_gets_in_with_the_emailed_link(users: dic
     assert "loa_login_unlock" not in other.session
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_the_pass_of_a_link_is_not_for_guessing(users: dict[str, User], settings: Any) -> None:
     owner = users["evn_staff"]
     owner.email = "evn.staff@example.vn"
@@ -130,6 +134,8 @@ def test_the_pass_of_a_link_is_not_for_guessing(users: dict[str, User], settings
     assert post_login(holder, "evn.staff", PASSWORD).status_code == 429
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_the_link_expires(users: dict[str, User], settings: Any) -> None:
     owner = users["evn_staff"]
     owner.email = "evn.staff@example.vn"
@@ -145,6 +151,8 @@ def test_the_link_expires(users: dict[str, User], settings: Any) -> None:
     assert post_login(client, "evn.staff", PASSWORD).status_code == 429
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_asking_for_a_link_tells_nothing_about_the_account(users: dict[str, User]) -> None:
     owner = users["evn_staff"]
     owner.email = "evn.staff@example.vn"

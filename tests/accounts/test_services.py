@@ -119,6 +119,8 @@ def test_account_changes_are_audited_with_who_made_them(tree: Tree, users: dict[
     assert all("password" not in fields for fields in changed)
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_a_new_account_gets_a_link_to_set_its_password_in_vietnamese(
     tree: Tree, users: dict[str, User], settings: object
 ) -> None:

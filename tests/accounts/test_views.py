@@ -46,6 +46,8 @@ def test_an_administrator_creates_an_account_with_a_first_password(tree: Tree, u
     assert mail.outbox == []
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_a_new_account_by_mail_sets_its_own_password_through_the_link(tree: Tree, users: dict[str, User]) -> None:
     login(users["admin"]).post(
         reverse("accounts:create"),
@@ -176,6 +178,8 @@ def test_everyone_changes_their_own_password(tree: Tree, users: dict[str, User])
     assert not logs_in("evn.viewer", PASSWORD)
 
 
+# Transactional: link mails leave through the outbox after commit, with the link made then.
+@pytest.mark.django_db(transaction=True)
 def test_forgot_password_mails_a_vietnamese_link_that_works_once(tree: Tree, users: dict[str, User]) -> None:
     user = users["evn_staff"]
     user.email = "evn.staff@evn.vn"

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.models import Role, User
 from loa.accounts.scoping import Actor
-from loa.accounts.services import AccountData
+from loa.accounts.services import AccountData, password_forgot_queue
 from loa.units.forms import unit_select_choices
 from loa.units.models import Unit
 
@@ -133,3 +136,24 @@ class AccountCreateForm(AccountForm):
 
 class UnlockRequestForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class PasswordForgotForm(PasswordResetForm):
+    """Django's "forgot password" form, its mail queued in the outbox (the link made when sent)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        password_forgot_queue(
+            user=context["user"],
+            email=to_email,
+            protocol=context["protocol"],
+            domain=context["domain"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )

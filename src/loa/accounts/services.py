@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,9 @@ from loa.accounts import roles
 from loa.accounts.models import LoginUnlock, Role, User
 from loa.accounts.scoping import SYSTEM, Actor, require
 from loa.accounts.selectors import is_last_administrator
+from loa.outbox.kinds import Drawn
+from loa.outbox.models import Channel, Message
+from loa.outbox.services import Outgoing, PermanentFailure, message_queue
 from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -182,34 +184,110 @@ def link_hours() -> int:
     return int(settings.PASSWORD_RESET_TIMEOUT) // 3600
 
 
-def user_password_mail_send(*, actor: Actor, user: User, welcome: bool = False) -> None:
+# --- e-mailed links: through the outbox, the secret made when the mail is sent ------------
+
+# Kinds of outbox message (names, not secrets).
+SET_PASSWORD = "set_password"  # noqa: S105
+LOGIN_UNLOCK = "login_unlock"
+PASSWORD_FORGOT = "password_forgot"  # noqa: S105
+
+
+def _mail_recipient(message: Message) -> User:
+    """The active account a link mail is for, still at the address it was queued to."""
+    user = User.objects.filter(pk=message.context.get("user"), is_active=True).first()
+    if user is None or not user.email or user.email not in message.recipients:
+        # A link for an account deactivated, or moved to another address, since: never sent.
+        raise PermanentFailure("the account is deactivated or its e-mail address changed")
+    return user
+
+
+def _password_link(user: User) -> str:
+    token = default_token_generator.make_token(user)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def _set_password_subject(*, welcome: bool) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string("accounts/email/set_password_subject.txt", {"welcome": welcome})
+    return "".join(text.splitlines())
+
+
+def set_password_draw(message: Message) -> Drawn:
+    """The set-password mail, with a link made now (`outbox.kinds`)."""
+    user = _mail_recipient(message)
+    site = settings.LOA_SITE_URL.rstrip("/")
+    welcome = bool(message.context.get("welcome"))
+    context = {
+        "user": user,
+        "link": site + _password_link(user),
+        "site": site,
+        "welcome": welcome,
+        "hours": link_hours(),
+    }
+    # The recipient's language is not known: Loa's own (Vietnamese), whoever clicked the button.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("accounts/email/set_password.txt", context)
+    return Drawn(_set_password_subject(welcome=welcome), body)
+
+
+def user_password_mail_send(*, actor: Actor, user: User, welcome: bool = False) -> Message:
     """E-mail the person a link to set their own password (Django's reset token, valid for
-    PASSWORD_RESET_TIMEOUT), in Loa's language. Nothing is written, so the mail goes at once
-    and a mail server's refusal reaches the administrator, who can send again."""
+    PASSWORD_RESET_TIMEOUT), in Loa's language, through the outbox: the row keeps no link, the
+    link is made when the mail goes; a mail server's refusal shows on the outbox page, from
+    where it is sent again."""
     require(actor, roles.ADMINISTER)
     if not user.email:
         raise ValidationError(_("The account has no e-mail address to send the link to."))
     if not user.is_active:
         raise ValidationError(_("The account is deactivated."))
-    site = settings.LOA_SITE_URL.rstrip("/")
-    token = default_token_generator.make_token(user)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = site + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    context = {"user": user, "link": link, "site": site, "welcome": welcome, "hours": link_hours()}
-    # The recipient's language is not known: Loa's own (Vietnamese), whoever clicks the button.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = "".join(render_to_string("accounts/email/set_password_subject.txt", context).splitlines())
-        body = render_to_string("accounts/email/set_password.txt", context)
-    # Sent at once, not through the outbox: its row would keep a live set-password link in the
-    # database (and the outbox page) for PASSWORD_RESET_TIMEOUT; the administrator sends again.
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+    # Each request is a mail of its own: the administrator asked again.
+    return message_queue(
+        Outgoing(
+            key=f"{SET_PASSWORD}:{user.pk}:{secrets.token_hex(8)}",
+            channel=Channel.EMAIL,
+            kind=SET_PASSWORD,
+            recipients=[user.email],
+            subject=_set_password_subject(welcome=welcome),
+            unit=user.unit,
+            link=reverse("accounts:detail", args=[user.pk]),
+            context={"user": user.pk, "welcome": welcome},
+        )
     )
-    try:
-        message.send()
-    except Exception as exc:  # smtplib and socket errors alike: the administrator is told
-        logger.warning("sending the set-password e-mail to account %s failed: %s", user.pk, exc)
-        raise ValidationError(_("The mail server did not take the message: %(error)s") % {"error": exc}) from exc
+
+
+def password_forgot_queue(*, user: User, email: str, protocol: str, domain: str, language: str) -> Message:
+    """Queue Django's "forgot password" mail for `user` (asked from the log-in page); the link
+    is made when it is sent, for the site the person asked from."""
+    with translation.override(language):
+        subject = "".join(render_to_string("registration/password_forgot_subject.txt", {}).splitlines())
+    return message_queue(
+        Outgoing(
+            key=f"{PASSWORD_FORGOT}:{user.pk}:{secrets.token_hex(8)}",
+            channel=Channel.EMAIL,
+            kind=PASSWORD_FORGOT,
+            recipients=[email],
+            subject=subject,
+            unit=user.unit,
+            context={"user": user.pk, "protocol": protocol, "domain": domain, "language": language},
+        )
+    )
+
+
+def password_forgot_draw(message: Message) -> Drawn:
+    user = _mail_recipient(message)
+    context = {
+        "user": user,
+        "email": user.email,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": message.context.get("protocol", "https"),
+        "domain": message.context.get("domain", ""),
+        "hours": link_hours(),
+    }
+    with translation.override(message.context.get("language") or settings.LANGUAGE_CODE):
+        body = render_to_string("registration/password_forgot_email.txt", context)
+    return Drawn(message.subject, body)
 
 
 # --- the e-mailed link past a log-in lock ------------------------------------------------
@@ -224,31 +302,44 @@ def _token_hash(token: str) -> str:
 
 def login_unlock_send(*, username: str) -> None:
     """E-mail the account named `username` a one-time link past the lock on its username, to the
-    address on file. Silent in every case (unknown, inactive or address-less account, a mail
-    sent moments ago, a mail server that refuses): the page asking must not tell whether the
-    account exists."""
+    address on file, through the outbox (the link is made when the mail goes; only its hash is
+    stored). Silent in every case (unknown, inactive or address-less account, a mail asked for
+    moments ago): the page asking must not tell whether the account exists."""
     user = User.objects.filter(username=username.strip(), is_active=True).exclude(email="").first()
     now = timezone.now()
     if user is None or LoginUnlock.objects.filter(user=user, created_at__gte=now - UNLOCK_MAIL_INTERVAL).exists():
         return
+    # One mail per account and interval: asking again within it finds the queued one.
+    window = int(now.timestamp() // UNLOCK_MAIL_INTERVAL.total_seconds())
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("accounts/email/unlock_subject.txt", {}).splitlines())
+    message_queue(
+        Outgoing(
+            key=f"{LOGIN_UNLOCK}:{user.pk}:{window}",
+            channel=Channel.EMAIL,
+            kind=LOGIN_UNLOCK,
+            recipients=[user.email],
+            subject=subject,
+            unit=user.unit,
+            context={"user": user.pk},
+        )
+    )
+
+
+def login_unlock_draw(message: Message) -> Drawn:
+    """The unlock mail: its one-time link is made now, and only the link's hash is stored."""
+    user = _mail_recipient(message)
     minutes = int(settings.LOA_LOGIN_UNLOCK_MINUTES)
     token = secrets.token_urlsafe(32)
-    LoginUnlock.objects.create(user=user, token_hash=_token_hash(token), expires_at=now + dt.timedelta(minutes=minutes))
+    LoginUnlock.objects.create(
+        user=user, token_hash=_token_hash(token), expires_at=timezone.now() + dt.timedelta(minutes=minutes)
+    )
     site = settings.LOA_SITE_URL.rstrip("/")
     link = site + reverse("accounts:unlock", kwargs={"token": token})
     context = {"user": user, "link": link, "site": site, "minutes": minutes}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "".join(render_to_string("accounts/email/unlock_subject.txt", context).splitlines())
         body = render_to_string("accounts/email/unlock.txt", context)
-    # Sent at once, not through the outbox: only the token's hash is stored, and an outbox row
-    # would keep the usable link itself; the person asks again if it does not arrive.
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
-    )
-    try:
-        message.send()
-    except Exception as exc:  # smtplib and socket errors alike; the person may ask again later
-        logger.warning("sending the unlock e-mail to account %s failed: %s", user.pk, exc)
+    return Drawn(message.subject, body)
 
 
 def _unlock_usable(token: str) -> LoginUnlock | None:

@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import roles, services, throttle
 from loa.accounts.decorators import capability_required
-from loa.accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, PasswordChoice, UnlockRequestForm
+from loa.accounts.forms import (
+    AccountCreateForm,
+    AccountFilterForm,
+    AccountForm,
+    PasswordChoice,
+    PasswordForgotForm,
+    UnlockRequestForm,
+)
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
 from loa.accounts.selectors import user_list
@@ -113,7 +120,11 @@ def _send_link(request: HttpRequest, account: User, *, welcome: bool) -> None:
     except (ValidationError, PermissionDenied) as error:
         fail(request, error)
     else:
-        messages.success(request, _("A link to set the password was e-mailed to %(email)s.") % {"email": account.email})
+        messages.success(
+            request,
+            _("A link to set the password is on its way to %(email)s; the outbox page shows when it has gone.")
+            % {"email": account.email},
+        )
 
 
 @login_required
@@ -158,6 +169,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_forgot_email.txt"
     subject_template_name = "registration/password_forgot_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = PasswordForgotForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {"hours": services.link_hours()}

@@ -31,6 +31,9 @@ class Message(models.Model):
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # What a kind drawn when sent (`kinds.register_drawn_when_sent`) needs to draw it: ids and
+    # flags, never a secret.
+    context = models.JSONField(default=dict, blank=True)
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

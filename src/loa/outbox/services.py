@@ -27,6 +27,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from loa import __version__
+from loa.outbox import kinds
+from loa.outbox.kinds import Drawn
 from loa.outbox.models import Channel, Message, MessageStatus
 from loa.pipeline.fetch import AddressGuard, deadline_scope, guarded_transport, parse_networks
 from loa.pipeline.outcomes import Outcome, StageError
@@ -54,6 +56,7 @@ class Outgoing:
     kind: str = ""
     unit: Unit | None = None
     link: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def message_queue(outgoing: Outgoing) -> Message:
@@ -70,6 +73,7 @@ def message_queue(outgoing: Outgoing) -> Message:
         "headers": dict(outgoing.headers),
         "unit": outgoing.unit,
         "link": outgoing.link[:500],
+        "context": dict(outgoing.context),
     }
     try:
         with transaction.atomic():
@@ -157,15 +161,17 @@ def _send_webhook(message: Message) -> None:
 def _send_mail(message: Message) -> None:
     # The same Message-ID on a resend lets mail systems drop the copy.
     headers = {"Message-ID": f"<loa-message-{message.pk}@{_mail_domain()}>", **message.headers}
+    draw = kinds.drawer_of(message.kind)
+    drawn = draw(message) if draw else Drawn(message.subject, message.body_text, message.body_html)
     mail = EmailMultiAlternatives(
-        " ".join(message.subject.split()),
-        message.body_text,
+        " ".join(drawn.subject.split()),
+        drawn.text,
         settings.DEFAULT_FROM_EMAIL,
         list(message.recipients),
         headers=headers,
     )
-    if message.body_html:
-        mail.attach_alternative(message.body_html, "text/html")
+    if drawn.html:
+        mail.attach_alternative(drawn.html, "text/html")
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as error:

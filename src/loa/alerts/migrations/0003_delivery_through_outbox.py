@@ -53,7 +53,15 @@ def _content(delivery: Any) -> tuple[str, str, dict[str, str]]:
     return subject, "\n".join(lines), {"Message-ID": f"<loa-alert-{alert.pk}-{delivery.pk}@{domain}>"}
 
 
+def _checks_now(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # PostgreSQL defers foreign-key checks to commit; rows written here would leave them pending,
+    # and the ALTER TABLE that follows in this migration cannot run with checks pending.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _checks_now(schema_editor)
     Delivery = apps.get_model("alerts", "Delivery")
     Message = apps.get_model("outbox", "Message")
     deliveries = Delivery.objects.select_related("alert__rule", "alert__article__outlet", "alert__story")
@@ -83,6 +91,7 @@ def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _checks_now(schema_editor)
     Delivery = apps.get_model("alerts", "Delivery")
     Message = apps.get_model("outbox", "Message")
     back = {value: key for key, value in STATUS.items()}
@@ -121,7 +130,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="delivery",
             name="message",
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="outbox.message"),
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="outbox.message"
+            ),
         ),
         migrations.RemoveIndex(model_name="delivery", name="delivery_due"),
         migrations.RemoveField(model_name="delivery", name="attempts"),

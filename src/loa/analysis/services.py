@@ -463,7 +463,11 @@ def suggestion_submit(
 @transaction.atomic
 def suggestion_decide(*, actor: User, suggestion: Suggestion, accept: bool) -> Suggestion:
     """Accept (the labels become a correction by `actor`) or reject an open suggestion."""
-    locked = Suggestion.objects.select_for_update(of=("self",)).select_related("article", "organisation").get(pk=suggestion.pk)
+    locked = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("article", "organisation")
+        .get(pk=suggestion.pk)
+    )
     _correction_require(actor, locked.article)
     if locked.status != SuggestionStatus.OPEN:
         raise ValidationError(_("This suggestion has already been decided."))

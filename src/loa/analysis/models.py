@@ -45,6 +45,19 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("One per line; a mention in the same sentence as one of them is ignored."),
     )
+    tickers = models.TextField(
+        _("stock tickers"),
+        blank=True,
+        help_text=_("One per line, in capitals (VCB); read as the company only in a stock context."),
+    )
+    blocked_phrases = models.TextField(
+        _("look-alike phrases"),
+        blank=True,
+        help_text=_(
+            "One per line: longer phrases that contain a name but mean something else "
+            "(Cục Hàng không Việt Nam, ngành điện ảnh)."
+        ),
+    )
     enabled = models.BooleanField(_("followed"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,6 +84,44 @@ class Organisation(models.Model):
 
     def exclusion_list(self) -> list[str]:
         return _lines(self.exclusion_terms)
+
+    def ticker_list(self) -> list[str]:
+        return _lines(self.tickers)
+
+    def blocked_list(self) -> list[str]:
+        return _lines(self.blocked_phrases)
+
+
+class MemberCompany(models.Model):
+    """A subsidiary or member company of a monitored organisation: its coverage counts for the
+    organisation (EVNNPC for EVN, PV GAS for PVN)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    aliases = models.TextField(_("names and aliases"), blank=True, help_text=_("One per line."))
+    acronyms = models.TextField(_("acronyms"), blank=True, help_text=_("One per line, exact capitals."))
+    tickers = models.TextField(_("stock tickers"), blank=True, help_text=_("One per line, in capitals."))
+    enabled = models.BooleanField(_("followed"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member company")
+        verbose_name_plural = _("member companies")
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        return _lines(self.aliases)
+
+    def acronym_list(self) -> list[str]:
+        return _lines(self.acronyms)
+
+    def ticker_list(self) -> list[str]:
+        return _lines(self.tickers)
 
 
 class SavedQuery(models.Model):
@@ -112,6 +163,18 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Salience(models.TextChoices):
+    """How much an article is about an organisation (see loa.pipeline.salience)."""
+
+    MAIN = "main", _("Main subject")
+    SECONDARY = "secondary", _("Substantive part")
+    PASSING = "passing", _("In passing")
+
+
+# What alert rules, the press review and report counts take by default.
+RELEVANT_SALIENCES = (Salience.MAIN, Salience.SECONDARY)
 
 
 class Sentiment(models.TextChoices):
@@ -231,6 +294,8 @@ class Mention(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=255)
+    # The member company named ("" when the organisation itself is).
+    member = models.CharField(max_length=255, blank=True)
     prominence = models.FloatField()
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices)
     polarity = models.FloatField(default=0.0)
@@ -244,6 +309,32 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.field} {self.start}–{self.end})"
+
+
+class ArticleEntity(models.Model):
+    """One monitored organisation in one article: how much the article is about it, and its
+    tone toward it (read from the sentences about it), beside the article's own tone."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="entities")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="article_entities"
+    )
+    salience = models.CharField(_("salience"), max_length=10, choices=Salience.choices, db_index=True)
+    tone = models.CharField(_("tone toward it"), max_length=10, choices=Sentiment.choices)
+    # Polarity toward the organisation, in [-1, 1].
+    score = models.FloatField(default=0.0)
+    salience_corrected = models.BooleanField(default=False)
+    tone_corrected = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("organisation in an article")
+        verbose_name_plural = _("organisations in articles")
+        constraints = [models.UniqueConstraint(fields=["article", "organisation"], name="article_entity_once")]
+        indexes = [models.Index(fields=["organisation", "salience", "published_at"], name="entity_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.organisation_id} {self.salience} {self.tone}"
 
 
 class QueryMatch(models.Model):

@@ -47,6 +47,8 @@ class Mention:
     end: int
     text: str
     prominence: float
+    # The member company named ("" when the organisation itself is).
+    member: str = ""
 
 
 @dataclass(frozen=True)

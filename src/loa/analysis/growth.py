@@ -72,8 +72,9 @@ def growth(times: Sequence[dt.datetime]) -> Growth:
     return Growth(buckets[-MAX_BUCKETS:], hourly=hourly)
 
 
-def svg(chart: Growth, *, width: int = 120, height: int = 28, axis: bool = False) -> SafeString:
-    """The bars of `chart` as inline SVG; with `axis`, the first and last times under them."""
+def svg(chart: Growth, *, width: int = 96, height: int = 24, slot_max: float = 8.0, axis: bool = False) -> SafeString:
+    """The bars of `chart` as inline SVG, at most `slot_max` wide each from the left (a lone
+    article is a thin bar, not a full block); with `axis`, the first and last times under them."""
     if not chart.buckets:
         return mark_safe("")
     unit = _("hour") if chart.hourly else _("day")
@@ -84,7 +85,7 @@ def svg(chart: Growth, *, width: int = 120, height: int = 28, axis: bool = False
     ) % {"total": chart.total, "peak": chart.peak, "unit": unit}
     text_height = 14 if axis else 0
     plot = height - text_height
-    slot = width / len(chart.buckets)
+    slot = min(width / len(chart.buckets), slot_max)
     gap = min(2.0, slot * 0.2)
     parts = [
         f'<svg class="growth" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
@@ -103,7 +104,8 @@ def svg(chart: Growth, *, width: int = 120, height: int = 28, axis: bool = False
         form = "%d/%m %H:00" if chart.hourly else "%d/%m"
         first, last = chart.buckets[0].start.strftime(form), chart.buckets[-1].start.strftime(form)
         parts.append(f'<text x="0" y="{height - 2}">{html.escape(first)}</text>')
-        if len(chart.buckets) > 1:
-            parts.append(f'<text x="{width}" y="{height - 2}" text-anchor="end">{html.escape(last)}</text>')
+        end = len(chart.buckets) * slot
+        if len(chart.buckets) > 1 and end >= 140:  # room for both labels side by side
+            parts.append(f'<text x="{end:.1f}" y="{height - 2}" text-anchor="end">{html.escape(last)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -264,7 +264,7 @@ def story_view(*, story: Story) -> StoryView:
         story=story,
         tone=story_tone(story),
         outlets=joined,
-        chart=growth_svg(growth(times), width=480, height=110, axis=True),
+        chart=growth_svg(growth(times), width=480, height=110, slot_max=24, axis=True),
     )
 
 

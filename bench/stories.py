@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import random
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -85,6 +86,35 @@ def score(articles: list[dict[str, Any]], weights: tuple[dict[str, float], float
     return p, r, f
 
 
+# A stretch of the sample (about four days of baomoi ids around 1/6/2017), all in one window
+# and unlabelled: how many stories it makes and how big the largest grows, to catch runaway
+# merging that a small labelled set cannot show.
+LOAD_IDS = (22420000, 22450000)
+
+
+def _load(weights: tuple[dict[str, float], float]) -> list[Row]:
+    from loa.pipeline import stories
+
+    path = shared_dir() / "data" / "news" / "baomoi-articles.jsonl.gz"
+    chosen = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            article = json.loads(line)
+            if LOAD_IDS[0] <= int(article["id"]) < LOAD_IDS[1]:
+                chosen.append(article)
+    chosen.sort(key=lambda a: int(a["id"]))
+    started = time.perf_counter()
+    assigned = stories.group([stories.vector(a["title"], a["lead"], a["text"], *weights) for a in chosen])
+    elapsed = time.perf_counter() - started
+    sizes = Counter(assigned)
+    detail = f"{len(chosen)} unlabelled articles (ids {LOAD_IDS[0]}–{LOAD_IDS[1]}) in id order, one window"
+    return [
+        Row("stories", "stories formed (load)", len(sizes), "stories", detail),
+        Row("stories", "largest story (load)", max(sizes.values(), default=0), "articles", detail),
+        Row("stories", "grouping throughput (load)", len(chosen) / elapsed, "articles/s", detail),
+    ]
+
+
 def run(*, quick: bool) -> list[Row]:
     from bench.django_env import setup
 
@@ -100,4 +130,4 @@ def run(*, quick: bool) -> list[Row]:
         rows.append(Row("stories", f"B-cubed precision ({split})", precision, "share", detail))
         rows.append(Row("stories", f"B-cubed recall ({split})", recall, "share", detail))
         rows.append(Row("stories", f"B-cubed F1 ({split})", f1, "F1", detail))
-    return rows
+    return rows if quick else [*rows, *_load(weights)]

@@ -25,6 +25,7 @@ SCENARIOS = [
     "bench.alerts",
     "bench.documents",
     "bench.study",
+    "bench.stories",
 ]
 
 

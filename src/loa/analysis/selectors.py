@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from loa.accounts import roles
 from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can, writes_bloc_wide
+from loa.analysis.growth import growth
+from loa.analysis.growth import svg as growth_svg
 from loa.analysis.models import (
     ArticleAnalysis,
     ArticleTopic,
@@ -150,37 +153,119 @@ def organisation_coverage(*, organisation: Organisation, days: int = 30, recent:
     )
 
 
-@dataclass
+# A story is marked as rising when at least this many of its articles arrived in the last
+# RISING_HOURS, more than in the same span before: one new article is no news.
+RISING_HOURS = 6
+RISING_MIN = 2
+# Mean polarity of a story's articles beyond which its tone is negative or positive.
+STORY_TONE_MARGIN = 0.2
+
+
+def story_tone(story: Story) -> str:
+    """The tone of a story as one of `Sentiment` (shown with `tone_label`), from the mean
+    polarity of its articles."""
+    if story.tone < -STORY_TONE_MARGIN:
+        return str(Sentiment.NEGATIVE)
+    if story.tone > STORY_TONE_MARGIN:
+        return str(Sentiment.POSITIVE)
+    return str(Sentiment.NEUTRAL)
+
+
+@dataclass(frozen=True)
 class StoryRow:
     story: Story
-    recent: int  # articles in the last 6 hours
-    before: int  # in the 6 hours before that
+    recent: int  # articles in the last RISING_HOURS
+    before: int  # in the RISING_HOURS before that
+    chart: SafeString = field(default_factory=SafeString)  # the growth chart, inline SVG
 
     @property
-    def growth(self) -> float:
-        return (self.recent - self.before) / max(self.before, 1)
+    def rising(self) -> bool:
+        return self.recent >= RISING_MIN and self.recent > self.before
+
+    @property
+    def rising_title(self) -> str:
+        # Shown only when rising, so there are always two articles or more.
+        return gettext(
+            "Rising: %(recent)d articles in the last %(hours)d hours, %(before)d in the %(hours)d hours before"
+        ) % {"recent": self.recent, "before": self.before, "hours": RISING_HOURS}
+
+    @property
+    def tone(self) -> str:
+        return story_tone(self.story)
+
+
+def _article_times(story_ids: Sequence[int]) -> dict[int, list[dt.datetime]]:
+    """When each article of these stories was published (or seen, when the outlet gave no date)."""
+    found: dict[int, list[dt.datetime]] = {pk: [] for pk in story_ids}
+    rows = ArticleAnalysis.objects.filter(story_id__in=story_ids).values_list(
+        "story_id", "article__published_at", "article__created_at"
+    )
+    for story_id, published, created in rows:
+        found[story_id].append(published or created)
+    return found
 
 
 def story_list(*, user: Actor, days: int = 7, limit: int = 50) -> list[StoryRow]:
     if not _may_read(user):
         return []
     now = timezone.now()
-    stories = (
+    recent_since = now - dt.timedelta(hours=RISING_HOURS)
+    before_since = now - dt.timedelta(hours=2 * RISING_HOURS)
+    stories = list(
         Story.objects.filter(last_seen_at__gte=now - dt.timedelta(days=days), article_count__gte=1)
         .select_related("first_outlet")
         .annotate(
-            recent=Count("analyses", filter=Q(analyses__article__created_at__gte=now - dt.timedelta(hours=6))),
+            recent=Count("analyses", filter=Q(analyses__article__created_at__gte=recent_since)),
             before=Count(
                 "analyses",
                 filter=Q(
-                    analyses__article__created_at__gte=now - dt.timedelta(hours=12),
-                    analyses__article__created_at__lt=now - dt.timedelta(hours=6),
+                    analyses__article__created_at__gte=before_since,
+                    analyses__article__created_at__lt=recent_since,
                 ),
             ),
         )
         .order_by("-outlet_count", "-article_count", "-last_seen_at")[:limit]
     )
-    return [StoryRow(story=s, recent=s.recent, before=s.before) for s in stories]
+    times = _article_times([s.pk for s in stories])
+    return [StoryRow(story=s, recent=s.recent, before=s.before, chart=growth_svg(growth(times[s.pk]))) for s in stories]
+
+
+@dataclass(frozen=True)
+class OutletInStory:
+    name: str
+    articles: int
+    first_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoryView:
+    story: Story
+    tone: str  # a `Sentiment` value
+    outlets: list[OutletInStory]  # in the order they joined the story
+    chart: SafeString
+
+
+def story_view(*, story: Story) -> StoryView:
+    names: dict[int | None, str] = {}
+    seen: dict[int | None, list[dt.datetime]] = {}
+    times = []
+    rows = ArticleAnalysis.objects.filter(story=story).values_list(
+        "article__outlet_id", "article__outlet__name", "article__published_at", "article__created_at"
+    )
+    for outlet_id, name, published, created in rows:
+        when = published or created
+        times.append(when)
+        names[outlet_id] = name or "—"
+        seen.setdefault(outlet_id, []).append(when)
+    joined = sorted(
+        (OutletInStory(names[pk], len(at), min(at)) for pk, at in seen.items()), key=lambda o: (o.first_at, o.name)
+    )
+    return StoryView(
+        story=story,
+        tone=story_tone(story),
+        outlets=joined,
+        chart=growth_svg(growth(times), width=480, height=110, slot_max=24, axis=True),
+    )
 
 
 def story_get(*, user: Actor, pk: int) -> Story | None:

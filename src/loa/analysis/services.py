@@ -48,9 +48,9 @@ from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
+# An article joins a story seen within this window; how it is compared with the story
+# (index terms, shortlist, similarity) lives in loa.pipeline.stories, shared with the bench.
 STORY_WINDOW = dt.timedelta(hours=48)
-STORY_SIMILARITY = 0.3
-STORY_INDEX_TERMS = 20
 
 
 # --- organisations, queries, topics -----------------------------------------------------
@@ -200,25 +200,23 @@ def _story_for(plan: _Plan) -> Story | None:
         )
         if original:
             return Story.objects.filter(pk=original).first()
-    top = sorted(plan.vector, key=lambda t: -plan.vector[t])[:STORY_INDEX_TERMS]
+    top = stories.index_terms(plan.vector)
     if not top:
         return None
     when = _when(article)
     candidates = (
         StoryTerm.objects.filter(
-            term__in=top, story__last_seen_at__gte=when - STORY_WINDOW, story__first_seen_at__lte=when + STORY_WINDOW
+            term__in=[t[:80] for t in top],
+            story__last_seen_at__gte=when - STORY_WINDOW,
+            story__first_seen_at__lte=when + STORY_WINDOW,
         )
         .values("story_id")
         .annotate(shared=Count("id"))
-        .filter(shared__gte=2)
-        .order_by("-shared")[:30]
+        .filter(shared__gte=stories.MIN_SHARED)
+        .order_by("-shared", "story_id")[: stories.SHORTLIST]
     )
-    best: tuple[float, Story | None] = (STORY_SIMILARITY, None)
-    for story in Story.objects.filter(pk__in=[row["story_id"] for row in candidates]):
-        score = stories.cosine(plan.vector, story.centroid)
-        if score >= best[0]:
-            best = (score, story)
-    return best[1]
+    shortlist = Story.objects.filter(pk__in=[row["story_id"] for row in candidates]).order_by("pk")
+    return stories.best_story(plan.vector, ((story, story.centroid) for story in shortlist))
 
 
 def _join_story(plan: _Plan, previous: Story | None) -> Story:
@@ -254,7 +252,7 @@ def _refresh_story(story: Story) -> None:
     story.outlet_count = members.values("article__outlet_id").distinct().count()
     story.save(update_fields=["negative_count", "polarity_sum", "article_count", "outlet_count"])
     StoryTerm.objects.filter(story=story).delete()
-    top = sorted(story.centroid, key=lambda t: -story.centroid[t])[:STORY_INDEX_TERMS]
+    top = stories.index_terms(story.centroid)
     StoryTerm.objects.bulk_create([StoryTerm(story=story, term=term[:80]) for term in top])
 
 

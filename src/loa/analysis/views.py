@@ -207,7 +207,11 @@ def story_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if story is None:
         raise Http404
     page = Paginator(selectors.story_articles(story=story), 50).get_page(request.GET.get("page"))
-    return render(request, "analysis/story_detail.html", {"story": story, "page": page})
+    return render(
+        request,
+        "analysis/story_detail.html",
+        {"story": story, "view": selectors.story_view(story=story), "page": page},
+    )
 
 
 def _labels_form(request: HttpRequest, form_class: type[CorrectionForm]) -> CorrectionForm:

@@ -27,7 +27,7 @@ import yaml
 
 from loa.text.folding import fold_chars
 from loa.text.normalization import normalize
-from loa.text.query import Document, Node, QueryError, matches, parse
+from loa.text.query import Document, Node, QueryError, matches, parse, positive_phrases
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "analysis" / "seed" / "themes.yaml"
 # Staff must have confirmed at least this many articles of a theme (and as many without it)
@@ -36,13 +36,14 @@ MIN_POSITIVES = 8
 MIN_NEGATIVES = 8
 # What rules and the classifier read: the title, the lead and the start of the body. The
 # whole body of a long article names every theme in passing; its head says what it is about.
-BODY_CHARS = 1500
+BODY_CHARS = 800
 # Regularisation of the per-theme classifiers: small data, so strong enough to lean on the rule.
 C = 1.0
 THRESHOLD = 0.5
 # Weights smaller than this are dropped from the artefact; scores move in the third digit.
 WEIGHT_FLOOR = 1e-3
 ARTEFACT_FORMAT = 1
+RULE_FEATURES = 3  # len(RuleEvidence.features())
 _WORD = re.compile(r"\w+")
 
 
@@ -104,6 +105,30 @@ def compile_rule(rule: str) -> Node | None:
         return None
 
 
+@dataclass(frozen=True)
+class RuleEvidence:
+    """What a rule says about a text, as the classifier weighs it: whether it matches, whether it
+    matches the title alone, and how often its phrases occur (one passing word or many)."""
+
+    hit: bool
+    in_title: bool
+    occurrences: int
+
+    def features(self) -> list[float]:
+        return [float(self.hit), float(self.in_title), math.log1p(self.occurrences) if self.hit else 0.0]
+
+
+def rule_evidence(node: Node | None, text: str) -> RuleEvidence:
+    """The rule's evidence in a text made by `theme_text` (its first line is the title)."""
+    document = Document(text)
+    hit = matches(node, document)
+    if not hit:
+        return RuleEvidence(False, False, 0)
+    title = text.split("\n", 1)[0]
+    occurrences = sum(len(document.phrase_starts(phrase)) for phrase in set(positive_phrases(node)))
+    return RuleEvidence(True, matches(node, Document(title)), occurrences)
+
+
 def terms(text: str) -> list[str]:
     """Words and word pairs of the lower-cased text: Vietnamese words are often two syllables."""
     words = _WORD.findall(text.lower())
@@ -120,7 +145,7 @@ def _sigmoid(value: float) -> float:
 @dataclass
 class LearnedTheme:
     intercept: float
-    rule_weight: float
+    rule_weights: list[float]  # of RuleEvidence.features()
     weights: dict[int, float]
     positives: int
     negatives: int
@@ -142,9 +167,9 @@ class Learned:
         norm = math.sqrt(sum(v * v for v in values.values()))
         return {i: v / norm for i, v in values.items()} if norm else {}
 
-    def probability(self, key: str, vector: dict[int, float], rule_hit: bool) -> float:
+    def probability(self, key: str, vector: dict[int, float], evidence: RuleEvidence) -> float:
         theme = self.themes[key]
-        score = theme.intercept + (theme.rule_weight if rule_hit else 0.0)
+        score = theme.intercept + sum(w * f for w, f in zip(theme.rule_weights, evidence.features(), strict=True))
         score += sum(theme.weights.get(i, 0.0) * v for i, v in vector.items())
         return _sigmoid(score)
 
@@ -158,7 +183,7 @@ class Learned:
             "themes": {
                 key: {
                     "intercept": round(t.intercept, 5),
-                    "rule_weight": round(t.rule_weight, 5),
+                    "rule_weights": [round(w, 5) for w in t.rule_weights],
                     "positives": t.positives,
                     "negatives": t.negatives,
                     "weights": {str(i): round(w, 4) for i, w in sorted(t.weights.items())},
@@ -181,7 +206,7 @@ class Learned:
             themes={
                 key: LearnedTheme(
                     intercept=float(t["intercept"]),
-                    rule_weight=float(t["rule_weight"]),
+                    rule_weights=[float(w) for w in t["rule_weights"]],
                     weights={int(i): float(w) for i, w in t["weights"].items()},
                     positives=int(t["positives"]),
                     negatives=int(t["negatives"]),
@@ -214,22 +239,21 @@ def train(themes: Sequence[ThemeSpec], examples: Sequence[Example], *, min_posit
         if matrix is not None:
             learned.vocabulary = {str(t): int(i) for t, i in vectorizer.vocabulary_.items()}
             learned.idf = [float(v) for v in vectorizer.idf_]
-            documents = [Document(text) for text in texts]
             for theme in themes:
                 truth = np.asarray([theme.key in e.keys for e in examples], dtype=int)
                 positives, negatives = int(truth.sum()), int(len(truth) - truth.sum())
                 if positives < min_positives or negatives < MIN_NEGATIVES:
                     continue
                 node = compile_rule(theme.rule)
-                hits = np.asarray([[1.0 if matches(node, d) else 0.0] for d in documents])
-                features = sparse.hstack([matrix, sparse.csr_matrix(hits)]).tocsr()
+                evidence = np.asarray([rule_evidence(node, text).features() for text in texts])
+                features = sparse.hstack([matrix, sparse.csr_matrix(evidence)]).tocsr()
                 model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
                 model.fit(features, truth)
                 coef = model.coef_[0]
                 learned.themes[theme.key] = LearnedTheme(
                     intercept=float(model.intercept_[0]),
-                    rule_weight=float(coef[-1]),
-                    weights={i: float(w) for i, w in enumerate(coef[:-1]) if abs(w) >= WEIGHT_FLOOR},
+                    rule_weights=[float(w) for w in coef[-RULE_FEATURES:]],
+                    weights={i: float(w) for i, w in enumerate(coef[:-RULE_FEATURES]) if abs(w) >= WEIGHT_FLOOR},
                     positives=positives,
                     negatives=negatives,
                 )
@@ -266,14 +290,14 @@ class Tagger:
         vector: dict[int, float] | None = None
         chosen = []
         for theme in self.themes:
-            hit = matches(self.rules[theme.key], document)
+            node = self.rules[theme.key]
             if self.learned is not None and theme.key in self.learned.themes:
                 if vector is None:
                     vector = self.learned.vector(text)
-                probability = self.learned.probability(theme.key, vector, hit)
+                probability = self.learned.probability(theme.key, vector, rule_evidence(node, text))
                 if probability >= THRESHOLD:
                     chosen.append((theme.key, round(probability, 4)))
-            elif hit:
+            elif matches(node, document):
                 chosen.append((theme.key, 1.0))
         return sorted(chosen, key=lambda item: -item[1])
 

@@ -90,6 +90,8 @@ SHARED_VIEWS.update(
         "directives:graph": lambda o: {},
         # The list of opinion topics holds no unit's data; only bloc staff change it (tests/opinion).
         "opinion:topics": lambda o: {},
+        # The bloc's themes are one taxonomy for every unit; only bloc staff change it (tests/analysis).
+        "analysis:topics": lambda o: {},
     }
 )
 
@@ -114,6 +116,9 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     # A bloc-wide organisation (no unit) is for bloc staff to edit.
     "analysis:organisation_edit": (_writes_bloc_wide, lambda o: {"pk": o["organisation"].pk}),
     "analysis:query_create": (_writes, lambda o: {}),
+    # The themes are the bloc's one taxonomy: its staff edit them.
+    "analysis:topic_create": (_writes_bloc_wide, lambda o: {}),
+    "analysis:topic_edit": (_writes_bloc_wide, lambda o: {"pk": _named("analysis.Topic", "prices", "key")}),
     "alerts:rule_create": (_writes, lambda o: {}),
     "incidents:create": (_writes, lambda o: {}),
     "incidents:spokesperson_create": (_writes, lambda o: {}),

@@ -31,6 +31,7 @@ from loa.analysis.models import Organisation, SavedQuery, Suggestion, Topic
 from loa.articles import search
 from loa.articles.selectors import article_get, article_search
 from loa.core.editing import create_and_edit_views, form_page
+from loa.pipeline.themes import MIN_POSITIVES
 from loa.units.selectors import unit_list
 
 
@@ -200,8 +201,6 @@ saved_query_create_view, saved_query_edit_view = create_and_edit_views(
 
 @login_required
 def topic_list_view(request: HttpRequest) -> HttpResponse:
-    from loa.pipeline.themes import MIN_POSITIVES
-
     return render(
         request,
         "analysis/topic_list.html",

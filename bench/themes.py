@@ -143,7 +143,5 @@ def run(*, quick: bool) -> list[Row]:
     ]
     for key, (f1, n) in rules_test.per_theme.items():
         with_learned = learned.per_theme[key][0]
-        rows.append(
-            Row("themes", f"F1 {key}", f1, "F1", f"rules; {with_learned:.3f} with learned; {n} test articles")
-        )
+        rows.append(Row("themes", f"F1 {key}", f1, "F1", f"rules; {with_learned:.3f} with learned; {n} test articles"))
     return rows

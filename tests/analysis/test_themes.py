@@ -194,7 +194,9 @@ def test_the_bloc_staff_edit_the_taxonomy_on_its_page(users: dict[str, User]) ->
 
 
 @pytest.mark.django_db
-def test_the_taxonomy_page_counts_confirmed_articles(users: dict[str, User], django_assert_max_num_queries: Any) -> None:
+def test_the_taxonomy_page_counts_confirmed_articles(
+    users: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
     prices = Topic.objects.get(key="prices")
     article = make_article("Giá điện tăng", body="Giá điện tăng 3%.")
     articles_analyse(articles=[article])

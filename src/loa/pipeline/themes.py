@@ -257,9 +257,7 @@ def train(themes: Sequence[ThemeSpec], examples: Sequence[Example], *, min_posit
                     positives=positives,
                     negatives=negatives,
                 )
-    digest = hashlib.sha256(
-        "\n".join(f"{e.text}\t{'|'.join(sorted(e.keys))}" for e in examples).encode()
-    ).hexdigest()
+    digest = hashlib.sha256("\n".join(f"{e.text}\t{'|'.join(sorted(e.keys))}" for e in examples).encode()).hexdigest()
     learned.card = {
         "version": f"{dt.datetime.now(dt.UTC):%Y%m%d}-{digest[:8]}",
         "examples": len(examples),

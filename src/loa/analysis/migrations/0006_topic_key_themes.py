@@ -4,8 +4,10 @@ brings them back into use)."""
 
 import re
 import unicodedata
+from typing import Any
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from loa.pipeline.themes import DANES_LABELS, DANES_PREFIX, load_seed
 
@@ -28,13 +30,13 @@ def _unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
-def forwards(apps, schema_editor):
+def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Topic = apps.get_model("analysis", "Topic")
     danes = {unicodedata.normalize("NFC", label) for label in DANES_LABELS}
     seed = load_seed()
     seed_keys = {theme.key for theme in seed}
     taken: set[str] = set(seed_keys)
-    by_name = {}
+    by_name: dict[str, Any] = {}
     for topic in Topic.objects.order_by("pk"):
         name = unicodedata.normalize("NFC", topic.name)
         by_name[name] = topic
@@ -56,7 +58,7 @@ def forwards(apps, schema_editor):
             Topic.objects.create(key=theme.key, name=theme.name, rule=theme.rule, enabled=True, sort_order=order)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Topic = apps.get_model("analysis", "Topic")
     Topic.objects.filter(key__startswith=DANES_PREFIX).update(enabled=True)
     seeded = [theme.key for theme in load_seed()]

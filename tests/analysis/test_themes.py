@@ -206,3 +206,27 @@ def test_the_taxonomy_page_counts_confirmed_articles(
         page = staff.get(reverse("analysis:topics")).content.decode()
     row = page.split(prices.name)[1].split("</tr>")[0]
     assert "<td>1</td>" in row
+
+
+@pytest.mark.django_db
+def test_topics_confirmed_on_the_article_page_are_what_the_themes_learn(users: dict[str, User]) -> None:
+    article = make_article("Giá điện tăng 3% từ hôm nay", body="EVN điều chỉnh giá điện bình quân.")
+    articles_analyse(articles=[article])
+    assert _keys(article) == {"prices"}
+    assert theme_examples() == []  # the model's topics teach nothing until staff confirm them
+    prices, results = Topic.objects.get(key="prices"), Topic.objects.get(key="results")
+    staff = login(users["bloc_staff"])
+    page = staff.get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert 'data-testid="correction-form"' in page
+    response = staff.post(
+        reverse("analysis:correct", args=[article.pk]),
+        {"topics": [str(prices.pk), str(results.pk)], "set_topics": "True", "sentiment": ""},
+    )
+    assert response.status_code == 302
+    (example,) = theme_examples()
+    assert example.keys == {"prices", "results"}
+    assert example.text.startswith("Giá điện tăng 3% từ hôm nay")
+    # Removing a topic is a confirmed "no": the example says the article is not about it.
+    staff.post(reverse("analysis:correct", args=[article.pk]), {"topics": [str(results.pk)], "set_topics": "True"})
+    (example,) = theme_examples()
+    assert example.keys == {"results"}

@@ -658,8 +658,15 @@ SHARED_GROWTH: dict[str, Callable[[More], object]] = {
     "directives:list": _directive,
     "directives:graph": _directive,
     "opinion:topics": lambda m: make_opinion_report(m.unit, m.label),
+    "analysis:topics": lambda m: _topic(m.label),
 }
 GROWTH_QUERY["articles:search"] = "?q=EVN"
+
+
+def _topic(label: str) -> object:
+    from loa.analysis.services import TopicInput, topic_save
+
+    return topic_save(actor=None, data=TopicInput(name=f"Chủ đề {label}", rule=label))
 
 
 def test_every_shared_list_grows_in_a_query_test() -> None:

@@ -118,9 +118,10 @@ class RuleEvidence:
         return [float(self.hit), float(self.in_title), math.log1p(self.occurrences) if self.hit else 0.0]
 
 
-def rule_evidence(node: Node | None, text: str) -> RuleEvidence:
-    """The rule's evidence in a text made by `theme_text` (its first line is the title)."""
-    document = Document(text)
+def rule_evidence(node: Node | None, text: str, document: Document | None = None) -> RuleEvidence:
+    """The rule's evidence in a text made by `theme_text` (its first line is the title);
+    `document` is that text's, when the caller has it already."""
+    document = document or Document(text)
     hit = matches(node, document)
     if not hit:
         return RuleEvidence(False, False, 0)
@@ -292,7 +293,7 @@ class Tagger:
             if self.learned is not None and theme.key in self.learned.themes:
                 if vector is None:
                     vector = self.learned.vector(text)
-                probability = self.learned.probability(theme.key, vector, rule_evidence(node, text))
+                probability = self.learned.probability(theme.key, vector, rule_evidence(node, text, document))
                 if probability >= THRESHOLD:
                     chosen.append((theme.key, round(probability, 4)))
             elif matches(node, document):

@@ -166,7 +166,7 @@ def test_corrections_stick_and_feed_training(organisations: dict[str, Any], user
             "title": article.title,
             "description": article.lead or article.body[:400],
             "sentiment": "positive",
-            "topics": [economy.name],
+            # The bloc's themes learn apart (theme_examples), not in the DANeS model.
         }
     ]
     with pytest.raises(ValidationError):

@@ -22,6 +22,7 @@ from loa.analysis.services import (
     TopicInput,
     articles_analyse,
     correction_record,
+    corrections_as_examples,
     theme_examples,
     topic_save,
     topics_sync,
@@ -84,6 +85,12 @@ def test_danes_labels_become_topics_only_with_the_option() -> None:
         keys = _keys(other)
     assert "prices" in keys  # the themes stay
     assert any(key.startswith("danes-") for key in keys)  # and the DANeS model's labels are added
+    # Staff corrections teach the DANeS model its own labels only; themes learn apart.
+    game, prices = Topic.objects.get(name="Game"), Topic.objects.get(key="prices")
+    correction_record(article=other, user=None, topic_ids=[game.pk, prices.pk])
+    (record,) = corrections_as_examples()
+    assert record["topics"] == ["Game"]
+    assert {e.keys for e in theme_examples()} == {frozenset({"danes-game", "prices"})}
 
 
 @pytest.mark.django_db

@@ -564,7 +564,9 @@ def suggestion_decide(*, actor: User, suggestion: Suggestion, accept: bool) -> S
 def corrections_as_examples() -> list[dict[str, object]]:
     """Staff corrections in the training format (title, description, sentiment, topics).
 
-    Only corrections: a suggestion teaches nothing until someone who may correct accepts it."""
+    Only corrections: a suggestion teaches nothing until someone who may correct accepts it.
+    Topics are only the DANeS model's labels: the bloc's themes learn apart (`theme_examples`)."""
+    danes = set(Topic.objects.filter(key__startswith=DANES_PREFIX).values_list("name", flat=True))
     latest: dict[int, dict[str, object]] = {}
     # A correction of one organisation's tone says nothing about the article's tone.
     article_corrections = Correction.objects.filter(organisation__isnull=True)
@@ -578,8 +580,9 @@ def corrections_as_examples() -> list[dict[str, object]]:
         )
         if correction.sentiment:
             record["sentiment"] = correction.sentiment
-        if correction.topics:
-            record["topics"] = correction.topics
+        labels = [name for name in correction.topics if name in danes]
+        if labels:
+            record["topics"] = labels
     return [r for r in latest.values() if "sentiment" in r or "topics" in r]
 
 

@@ -46,7 +46,10 @@ def test_the_migration_seeds_the_themes_and_disables_the_danes_labels() -> None:
     old = executor.loader.project_state(BEFORE).apps.get_model("analysis", "Topic")
     old.objects.all().delete()
     old.objects.create(name="Hóng biến", sort_order=3)
-    old.objects.create(name="Kinh tế", sort_order=4)
+    economy = old.objects.create(name="Kinh tế", sort_order=4)
+    article = make_article("Bài đã được gắn chủ đề DANeS")  # the articles app stays at its latest state
+    old_link = executor.loader.project_state(BEFORE).apps.get_model("analysis", "ArticleTopic")
+    old_link.objects.create(article_id=article.pk, topic_id=economy.pk, score=0.9)
     old.objects.create(name="Năng lượng tái tạo", rule='"điện gió" OR "điện mặt trời"', sort_order=5)
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -56,6 +59,7 @@ def test_the_migration_seeds_the_themes_and_disables_the_danes_labels() -> None:
     # The DANeS labels are kept (their article links with them) but out of use.
     assert rows["Hóng biến"] == ("danes-hong-bien", False)
     assert rows["Kinh tế"] == ("danes-kinh-te", False)
+    assert _keys(article) == {"danes-kinh-te"}
     # A topic staff defined by a rule stays in use, with a key of its own.
     assert rows["Năng lượng tái tạo"] == ("nang-luong-tai-tao", True)
     seed = load_seed()

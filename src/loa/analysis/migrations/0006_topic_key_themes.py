@@ -30,6 +30,13 @@ def _unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
+def _checks_now(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # PostgreSQL defers foreign-key checks to commit; the topics written here (article links
+    # point at them) would leave them pending, and the ALTER TABLE that follows cannot run so.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Topic = apps.get_model("analysis", "Topic")
     danes = {unicodedata.normalize("NFC", label) for label in DANES_LABELS}
@@ -56,6 +63,7 @@ def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
             existing.save(update_fields=["key", "rule", "enabled"])
         else:
             Topic.objects.create(key=theme.key, name=theme.name, rule=theme.rule, enabled=True, sort_order=order)
+    _checks_now(schema_editor)
 
 
 def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -63,6 +71,7 @@ def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Topic.objects.filter(key__startswith=DANES_PREFIX).update(enabled=True)
     seeded = [theme.key for theme in load_seed()]
     Topic.objects.filter(key__in=seeded, article_links__isnull=True).delete()
+    _checks_now(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -74,7 +83,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="topic",
             name="key",
-            field=models.SlugField(max_length=60, null=True, verbose_name="key"),
+            # Without its index until filled: on PostgreSQL, turning an indexed slug unique
+            # would create its "_like" index a second time.
+            field=models.SlugField(max_length=60, null=True, db_index=False, verbose_name="key"),
         ),
         migrations.RunPython(forwards, backwards),
         migrations.AlterField(

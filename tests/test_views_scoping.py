@@ -90,6 +90,8 @@ SHARED_VIEWS.update(
         "directives:graph": lambda o: {},
         # The list of opinion topics holds no unit's data; only bloc staff change it (tests/opinion).
         "opinion:topics": lambda o: {},
+        # The bloc's themes are one taxonomy for every unit; only bloc staff change it (tests/analysis).
+        "analysis:topics": lambda o: {},
     }
 )
 
@@ -114,6 +116,9 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     # A bloc-wide organisation (no unit) is for bloc staff to edit.
     "analysis:organisation_edit": (_writes_bloc_wide, lambda o: {"pk": o["organisation"].pk}),
     "analysis:query_create": (_writes, lambda o: {}),
+    # The themes are the bloc's one taxonomy: its staff edit them.
+    "analysis:topic_create": (_writes_bloc_wide, lambda o: {}),
+    "analysis:topic_edit": (_writes_bloc_wide, lambda o: {"pk": _named("analysis.Topic", "prices", "key")}),
     "alerts:rule_create": (_writes, lambda o: {}),
     "incidents:create": (_writes, lambda o: {}),
     "incidents:spokesperson_create": (_writes, lambda o: {}),
@@ -653,8 +658,15 @@ SHARED_GROWTH: dict[str, Callable[[More], object]] = {
     "directives:list": _directive,
     "directives:graph": _directive,
     "opinion:topics": lambda m: make_opinion_report(m.unit, m.label),
+    "analysis:topics": lambda m: _topic(m.label),
 }
 GROWTH_QUERY["articles:search"] = "?q=EVN"
+
+
+def _topic(label: str) -> object:
+    from loa.analysis.services import TopicInput, topic_save
+
+    return topic_save(actor=None, data=TopicInput(name=f"Chủ đề {label}", rule=label))
 
 
 def test_every_shared_list_grows_in_a_query_test() -> None:

@@ -1,4 +1,4 @@
-"""`loa model train`, `loa classify`, `loa mentions`, `loa reanalyze`."""
+"""`loa model train`, `loa model themes`, `loa classify`, `loa mentions`, `loa reanalyze`."""
 
 from __future__ import annotations
 
@@ -78,6 +78,25 @@ def cmd_train(args: argparse.Namespace) -> int:
         added = topics_sync(models.topic_labels)
         if added:
             print(f"Đã thêm {added} chủ đề vào danh mục (taxonomy).")
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    setup_django()
+    check_database()
+    require_migrated()
+    from loa.analysis.services import themes_learn
+
+    learned, size = themes_learn(output=Path(args.output) if args.output else None)
+    card = learned.card
+    print(f"Học chủ đề từ {card['examples']} bài cán bộ đã xác nhận chủ đề (confirmed articles).")
+    for key, theme in sorted(learned.themes.items()):
+        print(f"  {key}: bộ phân loại học từ {theme.positives} bài có, {theme.negatives} bài không")
+    if card["rule_only"]:
+        print(f"  Chỉ dùng quy tắc (rule only, < {card['min_positives']} bài xác nhận): {', '.join(card['rule_only'])}")
+    from django.conf import settings
+
+    print(f"Đã lưu {args.output or settings.LOA_THEMES_PATH} ({size / 1e3:.0f} kB); bài mới dùng ngay.")
     return 0
 
 
@@ -255,6 +274,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for the reported scores")
     train.add_argument("--no-corrections", action="store_true", help="ignore corrections stored in the database")
     train.set_defaults(handler=cmd_train)
+
+    themes = model_commands.add_parser(
+        "themes", help="train the bloc's themes from the articles whose topics staff confirmed"
+    )
+    themes.add_argument("--output", help="where to write the artefact (default: LOA_THEMES_PATH)")
+    themes.set_defaults(handler=cmd_themes)
 
     classify = subparsers.add_parser("classify", help="label a JSON-lines file: sentiment or topics")
     classify.add_argument("what", choices=["sentiment", "topics"], help="which model to apply")

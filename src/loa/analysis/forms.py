@@ -51,6 +51,21 @@ class SavedQueryForm(forms.Form):
     enabled = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
+class TopicForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    rule = forms.CharField(
+        label=_("Rule"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            'A query in the search syntax: AND/OR/NOT, "phrases", NEAR(a b, 5); diacritics optional. '
+            "Articles matching it get this topic until staff have confirmed enough examples to learn from."
+        ),
+    )
+    enabled = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+
+
 class CorrectionForm(forms.Form):
     sentiment = forms.ChoiceField(label=_("Tone"), choices=[("", "—"), *Sentiment.choices], required=False)
     topics = forms.TypedMultipleChoiceField(label=_("Topics"), coerce=int, required=False)

@@ -147,11 +147,21 @@ class SavedQuery(models.Model):
 
 
 class Topic(models.Model):
-    """One topic of the taxonomy: learned by the model, or defined by a query rule."""
+    """One topic of the taxonomy: one of the bloc's themes, which starts from its query rule and
+    learns from the articles staff confirm (loa.pipeline.themes), or, with LOA_TOPICS=danes,
+    a label of the DANeS model (key "danes-…")."""
 
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stable identifier, used by the learned models and the evaluation sets."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     rule = models.TextField(
-        _("rule"), blank=True, help_text=_("Optional query; articles matching it get this topic too.")
+        _("rule"),
+        blank=True,
+        help_text=_('Query in the search syntax (AND/OR/NOT, "phrases", NEAR); articles matching it get this topic.'),
     )
     enabled = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)

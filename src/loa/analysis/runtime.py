@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from loa.analysis.models import Organisation, SavedQuery, Topic
 from loa.pipeline.classify import Classifier
 from loa.pipeline.mentions import EntitySpec, Matcher
+from loa.pipeline.themes import Learned, Tagger, ThemeSpec
 from loa.text.query import Node, parse
 
 
@@ -41,6 +42,7 @@ class _Cached:
 _matcher = _Cached()
 _queries = _Cached()
 _topics = _Cached()
+_themes = _Cached()
 
 
 def _version(model: type[Organisation] | type[SavedQuery]) -> tuple[object, ...]:
@@ -99,3 +101,27 @@ def topic_rules() -> tuple[dict[str, int], list[tuple[int, Node]]]:
                     rules.append((pk, node))
             _topics.value, _topics.version = (names, rules), version
         return _topics.value  # type: ignore[return-value]
+
+
+def _learned_themes(path: Path) -> Learned | None:
+    try:
+        return Learned.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        # A damaged or foreign file: the rules alone, as before `loa model themes` ran.
+        return None
+
+
+def themes() -> tuple[dict[str, int], Tagger]:
+    """Topic ids by key, and the tagger of the enabled topics: each by its rule alone, or by
+    the classifier `loa model themes` learned for it from confirmed articles. (A DANeS label
+    has no rule and is assigned by the DANeS model, LOA_TOPICS=danes.)"""
+    rows = list(Topic.objects.filter(enabled=True).order_by("sort_order", "pk").values_list("id", "key", "rule"))
+    path = Path(settings.LOA_THEMES_PATH)
+    stamp = path.stat().st_mtime_ns if path.is_file() else None
+    version = (tuple(rows), str(path), stamp)
+    with _lock:
+        if _themes.version != version:
+            learned = _learned_themes(path) if stamp is not None else None
+            specs = [ThemeSpec(key=key, rule=rule) for _pk, key, rule in rows]
+            _themes.value, _themes.version = ({key: pk for pk, key, _rule in rows}, Tagger(specs, learned)), version
+        return _themes.value  # type: ignore[return-value]

@@ -98,6 +98,20 @@ def topic_list(*, user: Actor) -> QuerySet[Topic]:
     return topics if _may_read(user) else topics.none()
 
 
+def topic_taxonomy(*, user: Actor) -> QuerySet[Topic]:
+    """Every topic, in use or not, with how many articles staff confirmed it on (what the
+    theme learns from; `loa model themes` trains a theme from MIN_POSITIVES of them)."""
+    topics = Topic.objects.annotate(
+        confirmed=Count("article_links", filter=Q(article_links__article__analysis__topics_corrected=True))
+    ).order_by("-enabled", "sort_order", "name")
+    return topics if _may_read(user) else topics.none()
+
+
+def topic_editable(*, user: Actor) -> bool:
+    """The taxonomy is shared by every unit: the bloc's staff edit it."""
+    return writes_bloc_wide(user)
+
+
 def saved_query_list(*, user: Actor) -> QuerySet[SavedQuery]:
     return scope_filter(SavedQuery.objects.select_related("unit"), user, unit_field="unit")
 

@@ -7,7 +7,9 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.models import User
-from loa.accounts.scoping import require
+from loa.accounts.scoping import require, writes_bloc_wide
 from loa.analysis import hooks, runtime
 from loa.analysis.apps import STEP_ANALYSE
 from loa.analysis.models import (
@@ -41,6 +43,9 @@ from loa.articles.search import query_error_message
 from loa.pipeline import stories
 from loa.pipeline.classify import model_text
 from loa.pipeline.mentions import Mention as FoundMention
+from loa.pipeline.themes import DANES_PREFIX, Learned, ThemeSpec, key_of, theme_text
+from loa.pipeline.themes import Example as ThemeExample
+from loa.pipeline.themes import train as train_themes
 from loa.text.normalization import normalize
 from loa.text.query import Document, QueryError, has_positive, matches, parse
 from loa.text.tokens import sentences
@@ -115,14 +120,79 @@ def saved_query_save(
     return target
 
 
+def danes_topics() -> bool:
+    """Whether the DANeS model's consumer-news labels are topics too (LOA_TOPICS=danes)."""
+    return str(getattr(settings, "LOA_TOPICS", "bloc")) == "danes"
+
+
 def topics_sync(labels: Sequence[str]) -> int:
-    """Make a topic of every label the model knows; returns how many were added."""
+    """With LOA_TOPICS=danes, make a topic of every label the DANeS model knows; returns how
+    many were added. Otherwise the taxonomy is the bloc's themes, and nothing is added."""
+    if not danes_topics():
+        return 0
     existing = set(Topic.objects.values_list("name", flat=True))
     new = [
-        Topic(name=normalize(label), sort_order=i) for i, label in enumerate(labels) if normalize(label) not in existing
+        Topic(key=key_of(normalize(label), prefix=DANES_PREFIX), name=normalize(label), sort_order=100 + i)
+        for i, label in enumerate(labels)
+        if normalize(label) not in existing
     ]
     Topic.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+@dataclass(frozen=True)
+class TopicInput:
+    """What staff set on a topic of the taxonomy."""
+
+    name: str
+    rule: str = ""
+    enabled: bool = True
+    sort_order: int = 0
+
+
+def topic_save(*, actor: User | None, topic: Topic | None = None, data: TopicInput) -> Topic:
+    """Create or edit a topic of the taxonomy (the bloc's staff: it is shared by every unit).
+    A rule, when given, must be a valid query with a word that is not excluded; a new topic's
+    key is made from its name and never changes after, so what was learned stays attached."""
+    # None is Loa itself (the shell, imports).
+    if actor is not None and not writes_bloc_wide(actor):
+        raise PermissionDenied(_("Only the bloc's staff edit the topics."))
+    target = topic or Topic()
+    target.name = normalize(data.name).strip()
+    target.rule = _checked_query(data.rule) if data.rule.strip() else ""
+    target.enabled, target.sort_order = data.enabled, data.sort_order
+    if not target.key:
+        taken = set(Topic.objects.values_list("key", flat=True))
+        base = key_of(target.name)
+        target.key, n = base, 2
+        while target.key in taken:
+            target.key, n = f"{base[:45]}-{n}", n + 1
+    target.full_clean()
+    target.save()
+    return target
+
+
+def theme_examples() -> list[ThemeExample]:
+    """What the themes learn from: every article whose topics staff corrected or confirmed
+    (its analysis is `topics_corrected`), with the keys of the topics it has now. A topic
+    absent from such an article is a confirmed counter-example."""
+    corrected = Article.objects.filter(analysis__topics_corrected=True).order_by("pk")
+    keys: dict[int, set[str]] = {}
+    for article_id, key in ArticleTopic.objects.filter(article__in=corrected).values_list("article_id", "topic__key"):
+        keys.setdefault(article_id, set()).add(key)
+    return [
+        ThemeExample(text=theme_text(a.title, a.lead, a.body), keys=frozenset(keys.get(a.pk, ())))
+        for a in corrected.only("pk", "title", "lead", "body")
+    ]
+
+
+def themes_learn(*, output: Path | None = None) -> tuple[Learned, int]:
+    """Train the themes' learned part from confirmed articles (`theme_examples`) and store it
+    where analysis reads it (LOA_THEMES_PATH); returns it and the file's size in bytes."""
+    specs = [ThemeSpec(key=t.key, rule=t.rule, name=t.name) for t in Topic.objects.filter(enabled=True)]
+    learned = train_themes(specs, theme_examples())
+    size = learned.save(output or Path(settings.LOA_THEMES_PATH))
+    return learned, size
 
 
 # --- analysing articles ---------------------------------------------------------------
@@ -153,25 +223,31 @@ class _Plan:
 
 def _plan(batch: Sequence[Article]) -> list[_Plan]:
     classifier = runtime.classifier()
-    # The taxonomy holds at least every topic the model has learned (one query per batch).
-    topics_sync(classifier.models.topic_labels)
+    danes = danes_topics()
+    if danes:
+        # The taxonomy holds at least every topic the DANeS model has learned (one query per batch).
+        topics_sync(classifier.models.topic_labels)
     found = runtime.matcher()
     queries = runtime.saved_queries()
-    topic_ids, topic_rules = runtime.topic_rules()
+    topic_ids, _rules = runtime.topic_rules()
+    theme_ids, tagger = runtime.themes()
     texts = [model_text(a.title, a.lead, a.body) for a in batch]
     tones = classifier.sentiment(texts)
-    topic_predictions = classifier.topics(texts)
+    topic_predictions = classifier.topics(texts) if danes else [[] for _ in batch]
+    themes = tagger.assign_many(theme_text(a.title, a.lead, a.body) for a in batch)
     per_article = [found.find(title=a.title, lead=a.lead, body=a.body) for a in batch]
     windows = [_mention_window(a, m) for a, ms in zip(batch, per_article, strict=True) for m in ms]
     window_tones = iter(classifier.sentiment(windows))
     models = classifier.models
     plans = []
-    for article, tone, predicted, mentions in zip(batch, tones, topic_predictions, per_article, strict=True):
+    for article, tone, predicted, mentions, found_themes in zip(
+        batch, tones, topic_predictions, per_article, themes, strict=True
+    ):
         document = Document(f"{article.title}\n{article.lead}\n{article.body}")
         chosen = {topic_ids[label]: score for label, score in predicted if label in topic_ids}
-        for topic_id, node in topic_rules:
-            if matches(node, document):
-                chosen.setdefault(topic_id, 1.0)
+        # The bloc's themes: each by its rule, or by what it learned from confirmed articles.
+        for key, score in found_themes:
+            chosen.setdefault(theme_ids[key], score)
         plans.append(
             _Plan(
                 article=article,
@@ -486,7 +562,9 @@ def suggestion_decide(*, actor: User, suggestion: Suggestion, accept: bool) -> S
 def corrections_as_examples() -> list[dict[str, object]]:
     """Staff corrections in the training format (title, description, sentiment, topics).
 
-    Only corrections: a suggestion teaches nothing until someone who may correct accepts it."""
+    Only corrections: a suggestion teaches nothing until someone who may correct accepts it.
+    Topics are only the DANeS model's labels: the bloc's themes learn apart (`theme_examples`)."""
+    danes = set(Topic.objects.filter(key__startswith=DANES_PREFIX).values_list("name", flat=True))
     latest: dict[int, dict[str, object]] = {}
     # A correction of one organisation's tone says nothing about the article's tone.
     article_corrections = Correction.objects.filter(organisation__isnull=True)
@@ -500,8 +578,9 @@ def corrections_as_examples() -> list[dict[str, object]]:
         )
         if correction.sentiment:
             record["sentiment"] = correction.sentiment
-        if correction.topics:
-            record["topics"] = correction.topics
+        labels = [name for name in correction.topics if name in danes]
+        if labels:
+            record["topics"] = labels
     return [r for r in latest.values() if "sentiment" in r or "topics" in r]
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,11 +25,13 @@ from loa.analysis.forms import (
     SavedQueryForm,
     SuggestionDecisionForm,
     SuggestionForm,
+    TopicForm,
 )
-from loa.analysis.models import Organisation, SavedQuery, Suggestion
+from loa.analysis.models import Organisation, SavedQuery, Suggestion, Topic
 from loa.articles import search
 from loa.articles.selectors import article_get, article_search
 from loa.core.editing import create_and_edit_views, form_page
+from loa.pipeline.themes import MIN_POSITIVES
 from loa.units.selectors import unit_list
 
 
@@ -193,6 +196,57 @@ def _query_form(request: HttpRequest, saved: SavedQuery | None) -> HttpResponse:
 
 saved_query_create_view, saved_query_edit_view = create_and_edit_views(
     _query_form, load=lambda request, pk: get_object_or_404(selectors.saved_query_list(user=request.user), pk=pk)
+)
+
+
+@login_required
+def topic_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "analysis/topic_list.html",
+        {
+            "topics": selectors.topic_taxonomy(user=request.user),
+            "can_edit": selectors.topic_editable(user=request.user),
+            "min_positives": MIN_POSITIVES,
+        },
+    )
+
+
+def _topic_form(request: HttpRequest, topic: Topic | None) -> HttpResponse:
+    if not selectors.topic_editable(user=request.user):
+        raise PermissionDenied
+    initial: dict[str, object] = {}
+    if topic is not None:
+        initial = {"name": topic.name, "rule": topic.rule, "enabled": topic.enabled, "sort_order": topic.sort_order}
+    form = TopicForm(request.POST or None, initial=initial)
+
+    def save() -> Topic:
+        data = form.cleaned_data
+        user = request.user if isinstance(request.user, User) else None
+        return services.topic_save(
+            actor=user,
+            topic=topic,
+            data=services.TopicInput(
+                name=data["name"], rule=data["rule"], enabled=data["enabled"], sort_order=data["sort_order"]
+            ),
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda _saved: redirect("analysis:topics"),
+        message=_("Saved. New articles get the topic at once; run `loa reanalyze` for older ones."),
+        title=_("Topic"),
+        error_field="rule",
+        context={"testid": "topic-form", "cancel": reverse("analysis:topics")},
+    )
+
+
+topic_create_view, topic_edit_view = create_and_edit_views(
+    _topic_form,
+    load=lambda request, pk: get_object_or_404(selectors.topic_taxonomy(user=request.user), pk=pk),
+    may_create=lambda request: selectors.topic_editable(user=request.user),
 )
 
 

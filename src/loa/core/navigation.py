@@ -38,6 +38,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Stories"), "analysis:stories"),
             NavItem(_("Monitored organisations"), "analysis:organisations"),
             NavItem(_("Saved queries"), "analysis:queries"),
+            NavItem(_("Topics"), "analysis:topics"),
             NavItem(_("Sources"), "sources:list"),
         ],
     ),

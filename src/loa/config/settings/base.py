@@ -324,6 +324,16 @@ LOA_SOURCE_MAX_NEW_LINKS_PER_POLL = env.env_int("LOA_SOURCE_MAX_NEW_LINKS_PER_PO
 LOA_MODEL_PATH = PACKAGE_DIR / "analysis" / "models_store" / "loa-models.joblib"
 if env.env_list("LOA_MODEL_PATH", []):
     LOA_MODEL_PATH = Path(env.env_list("LOA_MODEL_PATH", [])[0])
+# Topics: "bloc" (default), the bloc's themes (rules plus what staff confirmed, see
+# `loa model themes`); "danes" adds the DANeS model's consumer-news labels as topics as well.
+LOA_TOPICS = os.environ.get("LOA_TOPICS", "bloc").strip().lower() or "bloc"
+if LOA_TOPICS not in ("bloc", "danes"):
+    raise env.ConfigError(f"LOA_TOPICS={LOA_TOPICS!r}: dùng 'bloc' hoặc 'danes'")
+# The themes' learned part, trained from this install's confirmed articles by `loa model themes`;
+# without the file every theme is assigned by its rule alone.
+LOA_THEMES_PATH = VAR_DIR / "models" / "loa-themes.json"
+if env.env_list("LOA_THEMES_PATH", []):
+    LOA_THEMES_PATH = Path(env.env_list("LOA_THEMES_PATH", [])[0])
 
 # --- alerts -------------------------------------------------------------------------
 # Where links in alert messages point, and the key that signs webhook bodies (HMAC-SHA256).

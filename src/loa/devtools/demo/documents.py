@@ -5,21 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from loa.accounts.scoping import SYSTEM
-from loa.analysis import runtime
 from loa.analysis.models import Topic
-from loa.analysis.services import topics_sync
 from loa.digests.services import ProfileData, profile_save
 from loa.reports.services import letterhead_ensure, letterhead_save
 from loa.units.models import Unit
 
-DIGEST_TOPICS = ("Chính trị", "Kinh tế", "Pháp luật")
+# Keys of the bloc's themes (seed/themes.yaml) the morning review follows.
+DIGEST_THEMES = ("violations", "prices", "results", "party")
 
 
 def load(units: dict[str, Unit]) -> None:
     """The board's letterhead and the bloc's morning press review, sent to the demo inbox."""
 
-    # The taxonomy is the model's; the morning review follows politics, the economy and the law.
-    topics_sync(runtime.classifier().models.topic_labels)
     board = letterhead_ensure(unit=units["duk-btg"])
     letterhead_save(
         user=SYSTEM,
@@ -44,6 +41,6 @@ def load(units: dict[str, Unit]) -> None:
             max_items=10,
             recipients="lanh-dao@duk.example.vn\nban-tuyen-giao@duk.example.vn",
             enabled=True,
-            topics=list(Topic.objects.filter(name__in=DIGEST_TOPICS)),
+            topics=list(Topic.objects.filter(key__in=DIGEST_THEMES)),
         ),
     )

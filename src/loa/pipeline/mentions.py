@@ -5,10 +5,30 @@ cost does not grow with the number of organisations. Folded text has the length 
 normalised text, so a match's span is also its span in the article. Rules on top:
 
 - a match must start and end at word boundaries;
+- the organisation's `name` and `aliases` match in any case and with or without diacritics;
 - acronyms (EVN, PVN) match only with the exact capitals written in the article;
-- an ambiguous alias ("Điện lực") counts only when a context term of its organisation
+- tickers (VCB, GAS) match with the exact capitals and only in a stock context (`_stock_context`):
+  after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"), next to another ticker in a list
+  ("VCB, BID, CTG"), or in a sentence about the market ("chứng khoán", "sàn", "HNX", "VN-Index");
+  an organisation that is also called by its ticker in plain prose lists it under acronyms;
+- an ambiguous alias ("ngành điện") counts only when a context term of its organisation
   appears in the article;
-- an exclusion term near a match (same sentence) cancels it ("Điện lực Hàn Quốc");
+- a blocked phrase ("ngành điện ảnh", "Cục Hàng không Việt Nam") names something else: any
+  match inside one is dropped;
+- a look-alike name: a short alias that begins a longer one ("Tập đoàn Dầu khí" of "Tập đoàn
+  Dầu khí Quốc gia Việt Nam"), followed by the longer one's next words and then a different
+  capitalised name ("Tập đoàn dầu khí quốc gia Malaysia") is another organisation;
+- an exclusion term in the same sentence cancels a match of the organisation's own names
+  (aliases, ambiguous names) — not of its acronyms, tickers or member companies, which are
+  specific enough, nor of a name that says "Việt Nam" itself (a foreign look-alike never
+  does: "Tập đoàn Dầu khí Việt Nam ký với Petronas" is PVN). Exclusion terms keep their diacritics ("Nga" is not "ngã") and, when written
+  with a capital, their case ("Mỹ" the country, not "thẩm mỹ");
+- the article's context: when exclusion terms fill the article (`CONTEXT_SHARE` of its
+  sentences, at least `CONTEXT_SENTENCES`), the organisation's own names are read as the
+  look-alike throughout (a football report names "Viettel" the club in sentences without a
+  sports word too); acronyms, tickers and members still count;
+- member companies (`members`) match by their name, aliases, acronyms and tickers; their
+  mentions carry the organisation's key and the member's name;
 - where matches overlap, the longest wins ("Tập đoàn Điện lực Việt Nam" over "Điện lực").
 """
 
@@ -22,10 +42,21 @@ import ahocorasick
 
 from loa.text.folding import fold_chars
 from loa.text.normalization import normalize
+from loa.text.tokens import Span, sentences
 
 FIELDS = ("title", "lead", "body")
 # How much a mention counts, by where it appears.
 FIELD_WEIGHT = {"title": 1.0, "lead": 0.7, "body": 0.4}
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A member company (subsidiary) of a monitored organisation: its coverage counts for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    tickers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +68,9 @@ class EntitySpec:
     ambiguous: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    tickers: tuple[str, ...] = ()
+    blocked: tuple[str, ...] = ()
+    members: tuple[MemberSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,13 +83,26 @@ class Mention:
     prominence: float
     # The member company named ("" when the organisation itself is).
     member: str = ""
+    # How it was named: "alias", "acronym", "ticker" or "ambiguous" (salience reads tickers as
+    # market-list mentions).
+    kind: str = "alias"
 
 
 @dataclass(frozen=True)
 class _Pattern:
     key: str
-    kind: str  # "alias", "acronym" or "ambiguous"
+    kind: str  # "alias", "acronym", "ticker", "ambiguous" or "blocked"
     written: str
+    member: str = ""
+
+
+# Preference among patterns of the same span and organisation: the most specific kind first.
+_KIND_ORDER = {"alias": 0, "acronym": 1, "ambiguous": 2, "ticker": 3}
+
+# When exclusion terms appear in this share of an article's sentences (and at least this many),
+# the organisation's own names are the look-alike throughout the article.
+CONTEXT_SHARE = 0.25
+CONTEXT_SENTENCES = 2
 
 
 def _key(text: str) -> str:
@@ -65,7 +112,18 @@ def _key(text: str) -> str:
 
 # Whitespace becomes a plain space one for one, so offsets stay those of the article.
 _SPACES = re.compile(r"\s")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_TICKER_SHAPE = re.compile(r"[A-Z][A-Z0-9]{2}")
+# Just before a ticker (folded text): "mã", "cổ phiếu", "CP", "mã chứng khoán", "HOSE:", "(HNX:".
+_STOCK_BEFORE = re.compile(
+    r"(?:\b(?:ma|co phieu|cp|ma co phieu|ma chung khoan|ma ck|ck)|\b(?:hose|hnx|upcom|hsx)\s*:)\s*[:(]?\s*$"
+)
+# In the same sentence (normalised text, lower case, diacritics kept: "sàn" is not "sản").
+_STOCK_WORDS = re.compile(
+    r"(?<!\w)(?:chứng khoán|cổ phiếu|sàn|hose|hsx|hnx|upcom|vn-index|vnindex|vn30|hnx-index|niêm yết|"
+    r"khối ngoại|thanh khoản|vốn hóa|vốn hoá|mã ck|tự doanh)(?!\w)"
+)
+_LIST_GAP = re.compile(r"\s*(?:,|;|/|và|\(|\))\s*$")
+_LIST_GAP_AFTER = re.compile(r"\s*(?:,|;|/|và|\)|\()\s*")
 
 
 @dataclass
@@ -73,23 +131,43 @@ class Matcher:
     specs: list[EntitySpec]
     _automaton: ahocorasick.Automaton = field(init=False, repr=False)
     _context: dict[str, list[str]] = field(init=False, repr=False)
-    _exclude: dict[str, list[str]] = field(init=False, repr=False)
+    _exclude: dict[str, list[re.Pattern[str]]] = field(init=False, repr=False)
+    _longer: dict[tuple[str, str], list[list[str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         table: dict[str, list[_Pattern]] = {}
+
+        def add(key: str, kind: str, names: Iterable[str], member: str = "") -> None:
+            for name in names:
+                folded = _key(name)
+                if folded:
+                    table.setdefault(folded, []).append(_Pattern(key, kind, normalize(name).strip(), member))
+
         for spec in self.specs:
-            for kind, names in (("alias", spec.aliases), ("acronym", spec.acronyms), ("ambiguous", spec.ambiguous)):
-                for name in names:
-                    key = _key(name)
-                    if key:
-                        table.setdefault(key, []).append(_Pattern(spec.key, kind, normalize(name).strip()))
+            add(spec.key, "alias", (spec.name, *spec.aliases))
+            add(spec.key, "acronym", spec.acronyms)
+            add(spec.key, "ambiguous", spec.ambiguous)
+            add(spec.key, "ticker", spec.tickers)
+            add(spec.key, "blocked", spec.blocked)
+            for member in spec.members:
+                add(spec.key, "alias", (member.name, *member.aliases), member.name)
+                add(spec.key, "acronym", member.acronyms, member.name)
+                add(spec.key, "ticker", member.tickers, member.name)
         for key, patterns in table.items():
             self._automaton.add_word(key, (key, patterns))
         if table:
             self._automaton.make_automaton()
         self._context = {s.key: [k for k in map(_key, s.context) if k] for s in self.specs}
-        self._exclude = {s.key: [k for k in map(_key, s.exclude) if k] for s in self.specs}
+        self._exclude = {s.key: [_term(t) for t in s.exclude if t.strip()] for s in self.specs}
+        # For the look-alike rule: the longer own names each own alias begins.
+        self._longer = {}
+        for spec in self.specs:
+            own = [_key(n) for n in (spec.name, *spec.aliases) if _key(n)]
+            for short in own:
+                rests = [long[len(short) :].split() for long in own if long.startswith(short + " ")]
+                if rests:
+                    self._longer[(spec.key, short)] = rests
 
     def find(self, *, title: str = "", lead: str = "", body: str = "") -> list[Mention]:
         """Mentions in the three (normalised) fields, in reading order."""
@@ -98,30 +176,41 @@ class Matcher:
         fields = {"title": title, "lead": lead, "body": body}
         folded = {name: _SPACES.sub(" ", fold_chars(text)) for name, text in fields.items()}
         whole = " ".join(folded.values())
+        spans = {name: sentences(text) for name, text in fields.items()}
         found: list[Mention] = []
         for name, text in fields.items():
-            found += self._find_in(name, text, folded[name], whole)
-        return found
+            found += self._find_in(name, text, folded[name], whole, spans[name])
+        return self._article_context(found, fields, spans)
 
-    def _find_in(self, field_name: str, text: str, folded: str, whole: str) -> list[Mention]:
+    def _find_in(self, field_name: str, text: str, folded: str, whole: str, spans: list[Span]) -> list[Mention]:
         raw: list[tuple[int, int, _Pattern]] = []
+        blocked: list[tuple[int, int]] = []
         for end_index, (key, patterns) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
             end = end_index + 1
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 continue
             for pattern in patterns:
-                if pattern.kind == "acronym" and text[start:end] != pattern.written:
+                if pattern.kind == "blocked":
+                    blocked.append((start, end))
+                    continue
+                if pattern.kind in ("acronym", "ticker") and text[start:end] != pattern.written:
+                    continue
+                if pattern.kind == "ticker" and not _stock_context(text, folded, start, end, spans):
                     continue
                 if pattern.kind == "ambiguous" and not any(
                     _contains(whole, term) for term in self._context[pattern.key]
                 ):
                     continue
-                if self._excluded(pattern.key, folded, start, end):
-                    continue
+                if not pattern.member and pattern.kind in ("alias", "ambiguous"):
+                    if " viet nam" not in f" {key}" and self._excluded(pattern.key, text, start, end, spans):
+                        continue
+                    if self._lookalike(pattern.key, key, text, folded, end):
+                        continue
                 raw.append((start, end, pattern))
+        raw = [m for m in raw if not any(s <= m[0] and m[1] <= e for s, e in blocked)]
         # Longest first; a match inside a longer one is dropped.
-        raw.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        raw.sort(key=lambda m: (-(m[1] - m[0]), m[0], _KIND_ORDER.get(m[2].kind, 9)))
         kept: list[tuple[int, int, _Pattern]] = []
         for start, end, pattern in raw:
             if any(start < e and s < end and not (s == start and e == end) for s, e, _p in kept):
@@ -137,18 +226,102 @@ class Matcher:
             if field_name == "body":
                 # Earlier in the body reads as more central to the article.
                 weight *= 1.0 - 0.5 * min(start / length, 1.0)
-            mentions.append(Mention(pattern.key, field_name, start, end, text[start:end], round(weight, 3)))
+            mentions.append(
+                Mention(
+                    pattern.key,
+                    field_name,
+                    start,
+                    end,
+                    text[start:end],
+                    round(weight, 3),
+                    member=pattern.member,
+                    kind=pattern.kind,
+                )
+            )
         return mentions
 
-    def _excluded(self, key: str, folded: str, start: int, end: int) -> bool:
+    def _excluded(self, key: str, text: str, start: int, end: int, spans: list[Span]) -> bool:
         terms = self._exclude.get(key)
         if not terms:
             return False
-        left = max((m.end() for m in _SENTENCE_END.finditer(folded, 0, start)), default=0)
-        right_match = _SENTENCE_END.search(folded, end)
-        right = right_match.start() if right_match else len(folded)
-        sentence = folded[left:right]
-        return any(_contains(sentence, term) for term in terms)
+        sentence = _sentence_of(text, start, end, spans)
+        return any(term.search(sentence) for term in terms)
+
+    def _lookalike(self, key: str, matched: str, text: str, folded: str, end: int) -> bool:
+        """A short own name continued like a longer own name, then by another capitalised name:
+        "Tập đoàn dầu khí quốc gia Malaysia" is not "Tập đoàn Dầu khí Quốc gia Việt Nam"."""
+        rests = self._longer.get((key, matched))
+        if not rests:
+            return False
+        after_words = [(m.group(0), m.start()) for m in re.finditer(r"\w+", folded[end : end + 80])]
+        for rest in rests:
+            shared = 0
+            while shared < len(rest) and shared < len(after_words) and after_words[shared][0] == rest[shared]:
+                shared += 1
+            if shared == 0 or shared >= len(rest) or shared >= len(after_words):
+                continue
+            # `text` and `folded` have the same offsets: read the diverging word's capital.
+            position = end + after_words[shared][1]
+            if text[position].isupper():
+                return True
+        return False
+
+    def _article_context(
+        self, found: list[Mention], fields: dict[str, str], spans: dict[str, list[Span]]
+    ) -> list[Mention]:
+        """Drop an organisation's own names when its exclusion terms fill the article."""
+        named = {m.key for m in found if not m.member and m.kind in ("alias", "ambiguous")}
+        lookalike = set()
+        for key in named:
+            terms = self._exclude.get(key)
+            if not terms:
+                continue
+            total = hits = 0
+            for name, text in fields.items():
+                for span in spans[name]:
+                    total += 1
+                    hits += any(term.search(span.text) for term in terms)
+            if hits >= CONTEXT_SENTENCES and hits >= CONTEXT_SHARE * total:
+                lookalike.add(key)
+        if not lookalike:
+            return found
+        return [m for m in found if not (m.key in lookalike and not m.member and m.kind in ("alias", "ambiguous"))]
+
+
+def _term(term: str) -> re.Pattern[str]:
+    """An exclusion term as a pattern over normalised text: diacritics kept; case kept when the
+    term is written with a capital (a country, "CLB"), ignored otherwise ("cầu thủ")."""
+    written = " ".join(normalize(term).split())
+    flags = 0 if any(c.isupper() for c in written) else re.IGNORECASE
+    body = r"\s+".join(re.escape(word) for word in written.split())
+    return re.compile(rf"(?<!\w){body}(?!\w)", flags)
+
+
+def _sentence_of(text: str, start: int, end: int, spans: list[Span]) -> str:
+    for span in spans:
+        if span.start <= start < span.end or span.start < end <= span.end:
+            return text[span.start : max(span.end, end)]
+    return text[max(0, start - 200) : end + 200]
+
+
+def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Span]) -> bool:
+    """Whether a ticker-shaped word is read as a stock code here (see the module docstring)."""
+    if _STOCK_BEFORE.search(folded[max(0, start - 24) : start]):
+        return True
+    offset = max(0, start - 12)
+    gap = _LIST_GAP.search(text, offset, start)
+    if gap and gap.start() >= 3:
+        previous = text[gap.start() - 3 : gap.start()]
+        edge = gap.start() - 4
+        if _TICKER_SHAPE.fullmatch(previous) and (edge < 0 or not text[edge].isalnum()):
+            return True
+    after = _LIST_GAP_AFTER.match(text, end)
+    if after and after.end() > end and _TICKER_SHAPE.match(text, after.end()):
+        following = after.end() + 3
+        if following >= len(text) or not text[following].isalnum():
+            return True
+    sentence = _sentence_of(text, start, end, spans)
+    return _STOCK_WORDS.search(sentence.lower()) is not None
 
 
 def _contains(folded_text: str, term: str) -> bool:

@@ -7,7 +7,13 @@ many). Alert rules, the press review and report counts take main and secondary b
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from loa.pipeline.mentions import Mention
+from loa.text.tokens import sentences
 
 SALIENCES = ("main", "secondary", "passing")
 RELEVANT = ("main", "secondary")
@@ -19,3 +25,196 @@ class Judgement:
     salience: str  # one of SALIENCES
     tone: str  # one of loa.pipeline.tones.TONE_NAMES, toward the organisation
     score: float  # polarity toward the organisation, in [-1, 1]
+
+
+# What `judge` asks of the sentiment classifier: for each text, (label, polarity in [-1, 1]).
+Tones = Callable[[Sequence[str]], Sequence[tuple[str, float]]]
+
+# Salience rules (`salience_of`), in reading order; thresholds are shares of the article's
+# sentences (title, lead and body together).
+MAIN_SHARE = 0.35  # named in this share of sentences: the article is about it
+MAIN_LEAD_SHARE = 0.15  # named in the lead and in this share of sentences
+SECONDARY_SHARE = 0.08  # named in this share of sentences (and at least SECONDARY_MIN_SENTENCES)
+SECONDARY_MIN_SENTENCES = 2
+SECONDARY_SENTENCES = 3  # or in this many sentences, whatever the article's length
+CROWDED = 5  # with this many organisations named, the title alone does not make each main
+LIST_NAMES = 4  # a sentence naming this many tickers or organisations is a list (a roundup)
+# Tone: a polarity beyond these reads as negative / positive toward the organisation.
+NEGATIVE_BELOW = -0.2
+POSITIVE_ABOVE = 0.2
+TITLE_WEIGHT = 0.5  # share of the title's polarity in the tone toward a main organisation
+CONTEXT_SENTENCES = 4  # how many of its sentences (each with the next one) the tone reads
+
+_TICKER_WORD = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2}(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the salience rules read, per organisation in one article (kept for explanations
+    and for the bench)."""
+
+    in_title: bool
+    in_lead: bool
+    sentences: int  # sentences naming it (title, lead and body)
+    share: float  # sentences / all sentences of the article
+    paragraphs: int  # body paragraphs naming it
+    first: float  # position of its first body mention, 0 (start) – 1 (end); 1 when none
+    mentions: int
+    listed_only: bool  # every mention is a ticker or sits in a list of many names
+    members_only: bool  # named only through member companies
+    organisations: int  # organisations the article names, this one included
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+def _sentences(fields: dict[str, str]) -> list[_Sentence]:
+    found = []
+    for name, text in fields.items():
+        found += [_Sentence(name, s.start, s.end, s.text) for s in sentences(text) if s.text.strip()]
+    return found
+
+
+def features(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -> dict[str, Features]:
+    """The salience features of each organisation named by `mentions` (spans of the three
+    normalised fields, as `Matcher.find` returns them)."""
+    fields = {"title": title, "lead": lead, "body": body}
+    all_sentences = _sentences(fields)
+    names_in: dict[int, set[tuple[str, int]]] = {}
+    where: dict[str, set[int]] = {}
+    for mention in mentions:
+        for index, sentence in enumerate(all_sentences):
+            if sentence.field == mention.field and sentence.start <= mention.start < sentence.end:
+                names_in.setdefault(index, set()).add((mention.key, mention.start))
+                where.setdefault(mention.key, set()).add(index)
+                break
+    listed = {
+        index
+        for index, sentence in enumerate(all_sentences)
+        if len(_TICKER_WORD.findall(sentence.text)) >= LIST_NAMES
+        or len({key for key, _s in names_in.get(index, ())}) >= LIST_NAMES
+    }
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", body)]
+    keys = list(dict.fromkeys(m.key for m in mentions))
+    total = max(len(all_sentences), 1)
+    result = {}
+    for key in keys:
+        own = [m for m in mentions if m.key == key]
+        body_starts = [m.start for m in own if m.field == "body"]
+        indexes = where.get(key, set())
+        in_list = {
+            m.start
+            for m in own
+            if m.kind == "ticker" or any(i in listed and (key, m.start) in names_in.get(i, ()) for i in indexes)
+        }
+        result[key] = Features(
+            in_title=any(m.field == "title" for m in own),
+            in_lead=any(m.field == "lead" for m in own),
+            sentences=len(indexes),
+            share=round(len(indexes) / total, 3),
+            paragraphs=len({bisect.bisect_right(paragraph_starts, s) for s in body_starts}),
+            first=round(min(body_starts) / max(len(body), 1), 3) if body_starts else 1.0,
+            mentions=len(own),
+            listed_only=len(in_list) == len({m.start for m in own}),
+            members_only=all(m.member for m in own),
+            organisations=len(keys),
+        )
+    return result
+
+
+def salience_of(f: Features) -> str:
+    """The documented rules, first that applies wins:
+
+    1. named only in lists of many tickers or names (a market roundup) → passing, unless in
+       the title of an article naming few organisations;
+    2. in the title of an article naming fewer than CROWDED organisations → main;
+    3. named in MAIN_SHARE of the sentences, or in the lead and MAIN_LEAD_SHARE → main;
+    4. in the title (of a crowded article) or the lead, or in SECONDARY_SHARE of the sentences
+       (at least SECONDARY_MIN_SENTENCES), or in SECONDARY_SENTENCES sentences → secondary;
+    5. otherwise → passing.
+    A member company counts as its organisation (EVNNPC's article is about EVN's coverage).
+    """
+    crowded = f.organisations >= CROWDED
+    if f.listed_only and not (f.in_title and not crowded):
+        return "passing"
+    if f.in_title and not crowded:
+        return "main"
+    if f.share >= MAIN_SHARE or (f.in_lead and f.share >= MAIN_LEAD_SHARE):
+        return "main"
+    if (
+        f.in_title
+        or f.in_lead
+        or (f.share >= SECONDARY_SHARE and f.sentences >= SECONDARY_MIN_SENTENCES)
+        or f.sentences >= SECONDARY_SENTENCES
+    ):
+        return "secondary"
+    return "passing"
+
+
+def tone_contexts(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -> dict[str, str]:
+    """What the tone toward each organisation is read from: the sentences naming it, each
+    with the sentence after it (Vietnamese news often goes on about the subject without
+    naming it again), the first CONTEXT_SENTENCES of them, in reading order."""
+    fields = {"title": title, "lead": lead, "body": body}
+    all_sentences = [s for s in _sentences(fields) if s.field != "title"]
+    naming: dict[str, list[int]] = {}
+    for mention in mentions:
+        for index, sentence in enumerate(all_sentences):
+            if sentence.field == mention.field and sentence.start <= mention.start < sentence.end:
+                indexes = naming.setdefault(mention.key, [])
+                if index not in indexes:
+                    indexes.append(index)
+                break
+    contexts = {}
+    for key in dict.fromkeys(m.key for m in mentions):
+        picked: set[int] = set()
+        for index in sorted(naming.get(key, []))[:CONTEXT_SENTENCES]:
+            picked.add(index)
+            following = index + 1
+            if following < len(all_sentences) and all_sentences[following].field == all_sentences[index].field:
+                picked.add(following)
+        contexts[key] = " ".join(all_sentences[i].text.strip() for i in sorted(picked))
+    return contexts
+
+
+def tone_label(polarity: float) -> str:
+    if polarity <= NEGATIVE_BELOW:
+        return "negative"
+    if polarity >= POSITIVE_ABOVE:
+        return "positive"
+    return "neutral"
+
+
+def judge(mentions: Sequence[Mention], *, title: str, lead: str, body: str, tones: Tones) -> dict[str, Judgement]:
+    """Salience and tone toward each organisation named by `mentions` (from `Matcher.find` on
+    the same normalised title, lead and body). `tones` is the sentiment classifier, called
+    once with the title and one text per organisation.
+
+    Tone: the polarity of the organisation's sentences (`tone_contexts`); for a main
+    organisation, mixed with the title's (TITLE_WEIGHT), as the headline is about it; an
+    organisation named only in the title takes the title's. Labelled by NEGATIVE_BELOW and
+    POSITIVE_ABOVE.
+    """
+    if not mentions:
+        return {}
+    found = features(mentions, title=title, lead=lead, body=body)
+    contexts = tone_contexts(mentions, title=title, lead=lead, body=body)
+    keys = list(found)
+    texts = [title, *(contexts[k] for k in keys)]
+    polarities = [float(p) for _label, p in tones(texts)]
+    title_polarity = polarities[0] if title.strip() else 0.0
+    result = {}
+    for key, context, polarity in zip(keys, (contexts[k] for k in keys), polarities[1:], strict=True):
+        salience = salience_of(found[key])
+        if not context.strip():
+            polarity = title_polarity
+        elif salience == "main" and title.strip():
+            polarity = TITLE_WEIGHT * title_polarity + (1 - TITLE_WEIGHT) * polarity
+        polarity = max(-1.0, min(1.0, polarity))
+        result[key] = Judgement(key, salience, tone_label(polarity), round(polarity, 3))
+    return result

@@ -106,6 +106,8 @@ BASE = Features(
     mentions=1,
     listed_only=False,
     members_only=False,
+    tickers_only=False,
+    quoted=False,
     organisations=2,
 )
 
@@ -122,8 +124,11 @@ BASE = Features(
         ({"in_lead": True, "share": 0.2, "sentences": 3}, "main"),
         ({"sentences": 3, "share": 0.06}, "secondary"),
         ({"listed_only": True, "sentences": 3, "share": 0.1}, "passing"),
+        ({"tickers_only": True, "sentences": 3, "share": 0.1}, "passing"),
+        ({"tickers_only": True, "in_lead": True}, "secondary"),
+        ({"quoted": True}, "secondary"),
     ],
 )
 def test_salience_rules(changes: dict[str, object], expected: str) -> None:
     fields = {**BASE.__dict__, **changes}
-    assert salience_of(Features(**fields)) == expected  # type: ignore[arg-type]
+    assert salience_of(Features(**fields)) == expected

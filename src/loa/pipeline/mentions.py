@@ -9,7 +9,9 @@ normalised text, so a match's span is also its span in the article. Rules on top
 - acronyms (EVN, PVN) match only with the exact capitals written in the article;
 - tickers (VCB, GAS) match with the exact capitals and only in a stock context (`_stock_context`):
   after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"), next to another ticker in a list
-  ("VCB, BID, CTG"), or in a sentence about the market ("chứng khoán", "sàn", "HNX", "VN-Index");
+  ("VCB, BID, CTG"), before a price or a price move ("HVN nhích 0,38%"), in a sentence about
+  the market ("chứng khoán", "sàn", "mã", "HNX", "VN-Index"), or anywhere in an article about
+  the market (stock words in STOCK_ARTICLE_SENTENCES of its sentences);
   an organisation that is also called by its ticker in plain prose lists it under acronyms;
 - an ambiguous alias ("ngành điện") counts only when a context term of its organisation
   appears in the article;
@@ -21,8 +23,9 @@ normalised text, so a match's span is also its span in the article. Rules on top
 - an exclusion term in the same sentence cancels a match of the organisation's own names
   (aliases, ambiguous names) — not of its acronyms, tickers or member companies, which are
   specific enough, nor of a name that says "Việt Nam" itself (a foreign look-alike never
-  does: "Tập đoàn Dầu khí Việt Nam ký với Petronas" is PVN). Exclusion terms keep their diacritics ("Nga" is not "ngã") and, when written
-  with a capital, their case ("Mỹ" the country, not "thẩm mỹ");
+  does: "Tập đoàn Dầu khí Việt Nam ký với Petronas" is PVN). Exclusion terms keep their
+  diacritics ("Nga" is not "ngã") and, when written with a capital, their case ("Mỹ" the
+  country, not "thẩm mỹ");
 - the article's context: when exclusion terms fill the article (`CONTEXT_SHARE` of its
   sentences, at least `CONTEXT_SENTENCES`), the organisation's own names are read as the
   look-alike throughout (a football report names "Viettel" the club in sentences without a
@@ -120,8 +123,13 @@ _STOCK_BEFORE = re.compile(
 # In the same sentence (normalised text, lower case, diacritics kept: "sàn" is not "sản").
 _STOCK_WORDS = re.compile(
     r"(?<!\w)(?:chứng khoán|cổ phiếu|sàn|hose|hsx|hnx|upcom|vn-index|vnindex|vn30|hnx-index|niêm yết|"
-    r"khối ngoại|thanh khoản|vốn hóa|vốn hoá|mã ck|tự doanh)(?!\w)"
+    r"khối ngoại|thanh khoản|vốn hóa|vốn hoá|mã ck|tự doanh|mã|phiên giao dịch|chốt phiên|upcom-index)(?!\w)"
 )
+# Just after a ticker: a price move or a price ("tăng 6,98%", "nhích nhẹ 0,38%", "19,400").
+_STOCK_AFTER = re.compile(r"\s*(?:[^\d.!?\n]{0,30}?[+-]?\d+(?:[.,]\d+)?\s*%|[+-]?\d+[.,]\d+)")
+# An article about the market (stock words in this many of its sentences): a ticker anywhere
+# in it is the stock.
+STOCK_ARTICLE_SENTENCES = 3
 _LIST_GAP = re.compile(r"\s*(?:,|;|/|và|\(|\))\s*$")
 _LIST_GAP_AFTER = re.compile(r"\s*(?:,|;|/|và|\)|\()\s*")
 
@@ -177,12 +185,18 @@ class Matcher:
         folded = {name: _SPACES.sub(" ", fold_chars(text)) for name, text in fields.items()}
         whole = " ".join(folded.values())
         spans = {name: sentences(text) for name, text in fields.items()}
+        market = (
+            sum(1 for name, text in fields.items() for span in spans[name] if _STOCK_WORDS.search(span.text.lower()))
+            >= STOCK_ARTICLE_SENTENCES
+        )
         found: list[Mention] = []
         for name, text in fields.items():
-            found += self._find_in(name, text, folded[name], whole, spans[name])
+            found += self._find_in(name, text, folded[name], whole, spans[name], market)
         return self._article_context(found, fields, spans)
 
-    def _find_in(self, field_name: str, text: str, folded: str, whole: str, spans: list[Span]) -> list[Mention]:
+    def _find_in(
+        self, field_name: str, text: str, folded: str, whole: str, spans: list[Span], market: bool
+    ) -> list[Mention]:
         raw: list[tuple[int, int, _Pattern]] = []
         blocked: list[tuple[int, int]] = []
         for end_index, (key, patterns) in self._automaton.iter(folded):
@@ -196,7 +210,7 @@ class Matcher:
                     continue
                 if pattern.kind in ("acronym", "ticker") and text[start:end] != pattern.written:
                     continue
-                if pattern.kind == "ticker" and not _stock_context(text, folded, start, end, spans):
+                if pattern.kind == "ticker" and not (market or _stock_context(text, folded, start, end, spans)):
                     continue
                 if pattern.kind == "ambiguous" and not any(
                     _contains(whole, term) for term in self._context[pattern.key]
@@ -277,7 +291,7 @@ class Matcher:
             if not terms:
                 continue
             total = hits = 0
-            for name, text in fields.items():
+            for name in fields:
                 for span in spans[name]:
                     total += 1
                     hits += any(term.search(span.text) for term in terms)
@@ -320,6 +334,8 @@ def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Spa
         following = after.end() + 3
         if following >= len(text) or not text[following].isalnum():
             return True
+    if _STOCK_AFTER.match(text, end):
+        return True
     sentence = _sentence_of(text, start, end, spans)
     return _STOCK_WORDS.search(sentence.lower()) is not None
 

@@ -45,6 +45,15 @@ POSITIVE_ABOVE = 0.2
 TITLE_WEIGHT = 0.5  # share of the title's polarity in the tone toward a main organisation
 CONTEXT_SENTENCES = 4  # how many of its sentences (each with the next one) the tone reads
 
+# A quoted role in the event: someone speaking for the organisation.
+_ROLE = re.compile(
+    r"(?<!\w)(?:[Gg]iám đốc|[Cc]hủ tịch|[Tt]ổng giám đốc|[Đđ]ại diện|[Ll]ãnh đạo|[Pp]hát ngôn|"
+    r"[Tt]rưởng ban|[Bb]í thư)(?!\w)"
+)
+_SPEECH = re.compile(
+    r"(?<!\w)(?:cho biết|thông tin|khẳng định|chia sẻ|nói|phát biểu|trả lời|nhấn mạnh|thông báo|"
+    r"đề nghị|kiến nghị)(?!\w)"
+)
 _TICKER_WORD = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2}(?![\w-])")
 
 
@@ -60,8 +69,10 @@ class Features:
     paragraphs: int  # body paragraphs naming it
     first: float  # position of its first body mention, 0 (start) – 1 (end); 1 when none
     mentions: int
-    listed_only: bool  # every mention is a ticker or sits in a list of many names
+    listed_only: bool  # every mention sits in a list of many names or tickers
     members_only: bool  # named only through member companies
+    tickers_only: bool  # named only by stock tickers
+    quoted: bool  # a sentence naming it gives a role speaking for it ("Phó Tổng Giám đốc Viettel … cho biết")
     organisations: int  # organisations the article names, this one included
 
 
@@ -93,54 +104,93 @@ def features(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -
                 names_in.setdefault(index, set()).add((mention.key, mention.start))
                 where.setdefault(mention.key, set()).add(index)
                 break
-    listed = {
-        index
-        for index, sentence in enumerate(all_sentences)
-        if len(_TICKER_WORD.findall(sentence.text)) >= LIST_NAMES
-        or len({key for key, _s in names_in.get(index, ())}) >= LIST_NAMES
-    }
+    listed: set[tuple[str, int]] = set()  # (field, start) of mentions inside a list
+    for index, sentence in enumerate(all_sentences):
+        crowded = (
+            len(_TICKER_WORD.findall(sentence.text)) >= LIST_NAMES
+            or len({key for key, _s in names_in.get(index, ())}) >= LIST_NAMES
+        )
+        runs = _enumerations(sentence)
+        for _key, start in names_in.get(index, ()):
+            if crowded or any(a <= start < b for a, b in runs):
+                listed.add((sentence.field, start))
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", body)]
     keys = list(dict.fromkeys(m.key for m in mentions))
     total = max(len(all_sentences), 1)
     result = {}
     for key in keys:
         own = [m for m in mentions if m.key == key]
-        body_starts = [m.start for m in own if m.field == "body"]
-        indexes = where.get(key, set())
-        in_list = {
-            m.start
-            for m in own
-            if m.kind == "ticker" or any(i in listed and (key, m.start) in names_in.get(i, ()) for i in indexes)
-        }
+        # Counted as writing about it: mentions outside lists (tickers outside lists too).
+        free = [m for m in own if (m.field, m.start) not in listed]
+        body_starts = [m.start for m in free if m.field == "body"]
+        indexes = {index for index in where.get(key, set()) if any(_inside(all_sentences[index], m) for m in free)}
         result[key] = Features(
-            in_title=any(m.field == "title" for m in own),
-            in_lead=any(m.field == "lead" for m in own),
+            in_title=any(m.field == "title" for m in free),
+            in_lead=any(m.field == "lead" for m in free),
             sentences=len(indexes),
             share=round(len(indexes) / total, 3),
             paragraphs=len({bisect.bisect_right(paragraph_starts, s) for s in body_starts}),
             first=round(min(body_starts) / max(len(body), 1), 3) if body_starts else 1.0,
             mentions=len(own),
-            listed_only=len(in_list) == len({m.start for m in own}),
+            listed_only=not free,
             members_only=all(m.member for m in own),
+            tickers_only=all(m.kind == "ticker" for m in own),
+            quoted=any(_ROLE.search(all_sentences[i].text) and _SPEECH.search(all_sentences[i].text) for i in indexes),
             organisations=len(keys),
         )
     return result
 
 
+def _inside(sentence: _Sentence, mention: Mention) -> bool:
+    return sentence.field == mention.field and sentence.start <= mention.start < sentence.end
+
+
+_ITEM_SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bhoặc\b)\s*")
+
+
+def _enumerations(sentence: _Sentence) -> list[tuple[int, int]]:
+    """Spans (in the field's offsets) of runs of at least LIST_NAMES capitalised items
+    separated by commas or "và": "5 nhà mạng là Viettel, VinaPhone, MobiFone, Vietnamobile và
+    GTel". An item ends or begins with a capitalised word (the first and the last item carry
+    the sentence around the list)."""
+    text = sentence.text
+    items: list[tuple[int, int, bool]] = []
+    position = 0
+    for separator in [*_ITEM_SEPARATOR.finditer(text), None]:
+        end = separator.start() if separator else len(text)
+        words = text[position:end].split()
+        named = bool(words) and (words[0][:1].isupper() or words[-1][:1].isupper())
+        items.append((position, end, named))
+        position = separator.end() if separator else len(text)
+    runs = []
+    run: list[tuple[int, int, bool]] = []
+    for item in [*items, (0, 0, False)]:
+        if item[2]:
+            run.append(item)
+            continue
+        if len(run) >= LIST_NAMES:
+            runs.append((sentence.start + run[0][0], sentence.start + run[-1][1]))
+        run = []
+    return runs
+
+
 def salience_of(f: Features) -> str:
     """The documented rules, first that applies wins:
 
-    1. named only in lists of many tickers or names (a market roundup) → passing, unless in
-       the title of an article naming few organisations;
+    1. named only in lists (of LIST_NAMES tickers or names: a market roundup, "5 nhà mạng là
+       Viettel, VinaPhone, MobiFone, …") → passing; the other features count only mentions
+       outside lists; named only by its ticker, outside the title and lead → passing (a market
+       report's line about a stock);
     2. in the title of an article naming fewer than CROWDED organisations → main;
     3. named in MAIN_SHARE of the sentences, or in the lead and MAIN_LEAD_SHARE → main;
     4. in the title (of a crowded article) or the lead, or in SECONDARY_SHARE of the sentences
-       (at least SECONDARY_MIN_SENTENCES), or in SECONDARY_SENTENCES sentences → secondary;
+       (at least SECONDARY_MIN_SENTENCES), or in SECONDARY_SENTENCES sentences, or a role
+       speaking for it is quoted ("Phó Tổng Giám đốc Viettel … cho biết") → secondary;
     5. otherwise → passing.
     A member company counts as its organisation (EVNNPC's article is about EVN's coverage).
     """
     crowded = f.organisations >= CROWDED
-    if f.listed_only and not (f.in_title and not crowded):
+    if f.listed_only or (f.tickers_only and not f.in_title and not f.in_lead):
         return "passing"
     if f.in_title and not crowded:
         return "main"
@@ -151,6 +201,7 @@ def salience_of(f: Features) -> str:
         or f.in_lead
         or (f.share >= SECONDARY_SHARE and f.sentences >= SECONDARY_MIN_SENTENCES)
         or f.sentences >= SECONDARY_SENTENCES
+        or f.quoted
     ):
         return "secondary"
     return "passing"

@@ -1,0 +1,217 @@
+"""Monitoring judgement on the hand-labelled articles of issue 17 (`bench/labels/entities_*.yaml`):
+which monitored organisations an article refers to, how salient each is, and the tone toward
+each, as the pipeline judges them (`Matcher` + `judge` with the shipped sentiment model).
+
+Rows for the test split, and the dev split apart (dev: `int(id) % 4 == 0`, the only split
+rules and thresholds were tuned on). Measures:
+
+- reference precision / recall: the set of organisations per article (members counted for
+  their organisation), micro-averaged over articles;
+- salience accuracy: on organisations both labelled and found;
+- relevance F1: per article × organisation (labelled or found), relevant = main or secondary,
+  absent counts as not relevant; target ≥ 0.85;
+- tone-toward-organisation macro-F1: over negative/neutral/positive, on organisations
+  labelled relevant and found; target ≥ 0.60.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.data import REPO, shared_dir
+from bench.table import Row
+
+LABELS = REPO / "bench" / "labels"
+SEED = REPO / "src" / "loa" / "analysis" / "seed" / "organisations.yaml"
+MODEL = REPO / "src" / "loa" / "analysis" / "models_store" / "loa-models.joblib"
+TONES = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    kind: str
+    entities: dict[str, tuple[str, str]]  # key → (salience, tone)
+    title: str
+    lead: str
+    body: str
+
+    @property
+    def split(self) -> str:
+        return "dev" if int(self.id) % 4 == 0 else "test"
+
+
+@dataclass
+class Scores:
+    articles: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    salience_right: int = 0
+    relevant: list[tuple[bool, bool]] = field(default_factory=list)  # (labelled, found)
+    tones: list[tuple[str, str]] = field(default_factory=list)  # (labelled, found)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def salience_accuracy(self) -> float:
+        return self.salience_right / self.tp if self.tp else 0.0
+
+    @property
+    def relevance_f1(self) -> float:
+        tp = sum(1 for gold, got in self.relevant if gold and got)
+        fp = sum(1 for gold, got in self.relevant if got and not gold)
+        fn = sum(1 for gold, got in self.relevant if gold and not got)
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    @property
+    def tone_macro_f1(self) -> float:
+        scores = []
+        for label in TONES:
+            tp = sum(1 for gold, got in self.tones if gold == label and got == label)
+            fp = sum(1 for gold, got in self.tones if got == label and gold != label)
+            fn = sum(1 for gold, got in self.tones if gold == label and got != label)
+            if tp + fp + fn:
+                scores.append(2 * tp / (2 * tp + fp + fn))
+        return sum(scores) / len(scores) if scores else 0.0
+
+
+def title_sha1(title: str) -> str:
+    from loa.text import normalize
+
+    return hashlib.sha1(normalize(title).encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def load_labelled(paths: Iterable[Path] | None = None) -> tuple[list[Labelled], int]:
+    """The labelled articles whose title still matches its checksum, and how many were
+    skipped (a changed article, or an id missing from the sample)."""
+    from loa.text import normalize
+
+    entries: dict[str, dict[str, Any]] = {}
+    for path in sorted(paths if paths is not None else LABELS.glob("entities_*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            entries[str(entry["id"])] = entry
+    texts: dict[str, dict[str, Any]] = {}
+    with gzip.open(shared_dir() / "data" / "news" / "baomoi-articles.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if str(record["id"]) in entries:
+                texts[str(record["id"])] = record
+    labelled, skipped = [], 0
+    for article_id, entry in entries.items():
+        record = texts.get(article_id)
+        if record is None or title_sha1(record.get("title") or "") != str(entry.get("title_sha1")):
+            skipped += 1
+            continue
+        labelled.append(
+            Labelled(
+                id=article_id,
+                kind=str(entry.get("kind", "")),
+                entities={
+                    str(k): (str(v["salience"]), str(v["tone"])) for k, v in (entry.get("entities") or {}).items()
+                },
+                title=normalize(record.get("title") or ""),
+                lead=normalize(record.get("lead") or ""),
+                body=normalize(record.get("text") or ""),
+            )
+        )
+    return labelled, skipped
+
+
+def predict(articles: Sequence[Labelled]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per article id: key → (salience, tone), as the pipeline judges."""
+    from loa.pipeline.classify import Classifier
+    from loa.pipeline.entities import specs_from_yaml
+    from loa.pipeline.mentions import Matcher
+    from loa.pipeline.salience import judge
+
+    matcher = Matcher(specs_from_yaml(yaml.safe_load(SEED.read_text(encoding="utf-8"))))
+    classifier = Classifier.load(Path(os.environ.get("LOA_MODEL_PATH") or MODEL))
+
+    def tones(texts: Sequence[str]) -> list[tuple[str, float]]:
+        return [(r.label, r.polarity) for r in classifier.sentiment(texts)]
+
+    out = {}
+    for article in articles:
+        found = matcher.find(title=article.title, lead=article.lead, body=article.body)
+        judged = judge(found, title=article.title, lead=article.lead, body=article.body, tones=tones)
+        out[article.id] = {k: (j.salience, j.tone) for k, j in judged.items()}
+    return out
+
+
+def score(articles: Sequence[Labelled], predicted: dict[str, dict[str, tuple[str, str]]]) -> Scores:
+    from loa.pipeline.salience import RELEVANT
+
+    scores = Scores()
+    for article in articles:
+        gold, got = article.entities, predicted[article.id]
+        scores.articles += 1
+        scores.tp += len(gold.keys() & got.keys())
+        scores.fp += len(got.keys() - gold.keys())
+        scores.fn += len(gold.keys() - got.keys())
+        for key in gold.keys() | got.keys():
+            gold_relevant = key in gold and gold[key][0] in RELEVANT
+            got_relevant = key in got and got[key][0] in RELEVANT
+            scores.relevant.append((gold_relevant, got_relevant))
+            if key in gold and key in got:
+                scores.salience_right += gold[key][0] == got[key][0]
+                if gold_relevant:
+                    scores.tones.append((gold[key][1], got[key][1]))
+    return scores
+
+
+def run(*, quick: bool) -> list[Row]:
+    labelled, skipped = load_labelled()
+    if not labelled:
+        return [
+            Row("entities", "labelled articles", 0, "articles", f"no bench/labels/entities_*.yaml ({skipped} skipped)")
+        ]
+    predicted = predict(labelled)
+    rows = []
+    for split in ("test", "dev"):
+        articles = [a for a in labelled if a.split == split]
+        s = score(articles, predicted)
+        pairs = s.tp + s.fn
+        base = f"{split} split, {s.articles} articles ({skipped} skipped: title changed or missing)"
+        tag = f" ({split})"
+        rows += [
+            Row("entities", "reference precision" + tag, s.precision, "share", f"{base}, {s.tp + s.fp} found"),
+            Row("entities", "reference recall" + tag, s.recall, "share", f"{base}, {pairs} labelled"),
+            Row(
+                "entities",
+                "salience accuracy" + tag,
+                s.salience_accuracy,
+                "share",
+                f"{base}, {s.tp} found and labelled",
+            ),
+            Row(
+                "entities",
+                "relevance F1" + tag,
+                s.relevance_f1,
+                "F1",
+                f"{base}, main+secondary vs passing/absent over {len(s.relevant)} article×organisation; target ≥ 0,85",
+            ),
+            Row(
+                "entities",
+                "tone toward organisation macro-F1" + tag,
+                s.tone_macro_f1,
+                "F1",
+                f"{base}, {len(s.tones)} relevant organisations found; target ≥ 0,60",
+            ),
+        ]
+    return rows

@@ -143,15 +143,23 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
         "PV GAS (HOSE: GAS) báo lãi.",
         "Nhóm ngân hàng VCB, BID, CTG kéo thị trường.",
         "Khối ngoại bán ròng VCB trong phiên.",
+        "Trong khi HVN nhích nhẹ 0,38% thì GEX giảm.",
     ],
 )
 def test_tickers_count_in_a_stock_context(seeded: Matcher, text: str) -> None:
     keys = {key for key, _t, _m in found(seeded, text)}
-    assert keys & {"vcb", "pvn"}
+    assert keys & {"vcb", "pvn", "vna"}
 
 
 @pytest.mark.parametrize(
-    "text", ["Ông nói GAS là khí đốt.", "Anh ấy nhắn VCB rồi đi.", "Giá OIL thế giới.", "cổ phiếu vcb tăng."]
+    "text",
+    [
+        "Ông nói GAS là khí đốt.",
+        "Anh ấy nhắn VCB rồi đi.",
+        "Giá OIL thế giới.",
+        "cổ phiếu vcb tăng.",
+        "Máy ảnh có cảm biến BSI, OIS và đèn kép.",
+    ],
 )
 def test_tickers_need_capitals_and_a_stock_context(seeded: Matcher, text: str) -> None:
     assert found(seeded, text) == []

@@ -8,11 +8,11 @@ normalised text, so a match's span is also its span in the article. Rules on top
 - the organisation's `name` and `aliases` match in any case and with or without diacritics;
 - acronyms (EVN, PVN) match only with the exact capitals written in the article;
 - tickers (VCB, GAS) match with the exact capitals and only in a stock context (`_stock_context`):
-  after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"), next to another ticker in a list
-  ("VCB, BID, CTG"), before a price or a price move ("HVN nhích 0,38%"), in a sentence about
-  the market ("chứng khoán", "sàn", "mã", "HNX", "VN-Index"), or anywhere in an article about
-  the market (stock words in STOCK_ARTICLE_SENTENCES of its sentences);
-  an organisation that is also called by its ticker in plain prose lists it under acronyms;
+  after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"); in a list of at least TICKER_LIST
+  ticker-shaped words ("VCB, BID, CTG"); before a price or a price move ("HVN nhích 0,38%"); in
+  a sentence about the market ("chứng khoán", "sàn", "mã", "HNX", "VN-Index"); or anywhere in
+  an article about the market (stock words in STOCK_ARTICLE_SENTENCES of its sentences). An
+  organisation also called by its ticker in plain prose lists it under acronyms too;
 - an ambiguous alias ("ngành điện") counts only when a context term of its organisation
   appears in the article;
 - a blocked phrase ("ngành điện ảnh", "Cục Hàng không Việt Nam") names something else: any
@@ -130,8 +130,8 @@ _STOCK_AFTER = re.compile(r"\s*(?:[^\d.!?\n]{0,30}?[+-]?\d+(?:[.,]\d+)?\s*%|[+-]
 # An article about the market (stock words in this many of its sentences): a ticker anywhere
 # in it is the stock.
 STOCK_ARTICLE_SENTENCES = 3
-_LIST_GAP = re.compile(r"\s*(?:,|;|/|và|\(|\))\s*$")
-_LIST_GAP_AFTER = re.compile(r"\s*(?:,|;|/|và|\)|\()\s*")
+_TICKER_RUN = re.compile(r"(?<!\w)[A-Z][A-Z0-9]{2}(?:\s*(?:,|;|/|và)\s*[A-Z][A-Z0-9]{2}(?!\w))+")
+TICKER_LIST = 3
 
 
 @dataclass
@@ -322,18 +322,14 @@ def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Spa
     """Whether a ticker-shaped word is read as a stock code here (see the module docstring)."""
     if _STOCK_BEFORE.search(folded[max(0, start - 24) : start]):
         return True
-    offset = max(0, start - 12)
-    gap = _LIST_GAP.search(text, offset, start)
-    if gap and gap.start() >= 3:
-        previous = text[gap.start() - 3 : gap.start()]
-        edge = gap.start() - 4
-        if _TICKER_SHAPE.fullmatch(previous) and (edge < 0 or not text[edge].isalnum()):
-            return True
-    after = _LIST_GAP_AFTER.match(text, end)
-    if after and after.end() > end and _TICKER_SHAPE.match(text, after.end()):
-        following = after.end() + 3
-        if following >= len(text) or not text[following].isalnum():
-            return True
+    # In a list of at least TICKER_LIST ticker-shaped words ("VCB, BID, CTG"); two are not
+    # enough ("cảm biến BSI, OIS": a camera's specification).
+    window = text[max(0, start - 60) : end + 60]
+    for run in _TICKER_RUN.finditer(window):
+        run_start = max(0, start - 60) + run.start()
+        if run_start <= start and end <= run_start + len(run.group(0)):
+            if len(_TICKER_SHAPE.findall(run.group(0))) >= TICKER_LIST:
+                return True
     if _STOCK_AFTER.match(text, end):
         return True
     sentence = _sentence_of(text, start, end, spans)

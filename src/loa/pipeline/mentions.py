@@ -327,9 +327,9 @@ def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Spa
     window = text[max(0, start - 60) : end + 60]
     for run in _TICKER_RUN.finditer(window):
         run_start = max(0, start - 60) + run.start()
-        if run_start <= start and end <= run_start + len(run.group(0)):
-            if len(_TICKER_SHAPE.findall(run.group(0))) >= TICKER_LIST:
-                return True
+        inside = run_start <= start and end <= run_start + len(run.group(0))
+        if inside and len(_TICKER_SHAPE.findall(run.group(0))) >= TICKER_LIST:
+            return True
     if _STOCK_AFTER.match(text, end):
         return True
     sentence = _sentence_of(text, start, end, spans)

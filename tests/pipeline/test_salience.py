@@ -60,7 +60,7 @@ def test_the_organisation_in_the_title_is_main_and_a_ticker_in_a_market_list_is_
 def test_a_member_company_counts_for_its_organisation() -> None:
     judged = run(
         "EVNNPC được vinh danh doanh nghiệp tiêu biểu",
-        "Tổng công ty Điện lực miền Bắc nhận bằng khen.",
+        "Tổng công ty Điện lực miền Bắc được vinh danh và nhận bằng khen.",
         "Lễ vinh danh diễn ra tại Hà Nội.",
     )
     assert set(judged) == {"evn"}
@@ -73,7 +73,7 @@ def test_secondary_when_a_substantive_part_and_tone_read_from_its_own_sentences(
     judged = run(
         "Vietcombank báo lãi lớn trong quý 3",
         "Ngân hàng vượt kế hoạch lợi nhuận.",
-        "Vietcombank tăng trưởng tín dụng tốt. Nợ xấu giảm. BIDV cũng ghi nhận thua lỗ ở một công ty con. "
+        "Vietcombank tăng trưởng tín dụng tốt. Ngân hàng có lãi lớn. BIDV cũng ghi nhận thua lỗ ở một công ty con. "
         "Công ty này đang tái cơ cấu. BIDV cho biết sẽ xử lý dứt điểm. Thị trường chờ đợi.",
     )
     assert judged["vcb"].salience == "main"

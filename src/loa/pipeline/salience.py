@@ -41,9 +41,9 @@ CROWDED = 5  # with this many organisations named, the title alone does not make
 LIST_NAMES = 4  # a sentence naming this many tickers or organisations is a list (a roundup)
 # Tone: a polarity beyond these reads as negative / positive toward the organisation.
 NEGATIVE_BELOW = -0.2
-POSITIVE_ABOVE = 0.2
-TITLE_WEIGHT = 0.5  # share of the title's polarity in the tone toward a main organisation
-CONTEXT_SENTENCES = 4  # how many of its sentences (each with the next one) the tone reads
+POSITIVE_ABOVE = 0.4
+TITLE_WEIGHT = 0.25  # share of the title's polarity in the tone toward a main organisation
+CONTEXT_SENTENCES = 8  # how many of its sentences (each with the next one) the tone reads
 
 # A quoted role in the event: someone speaking for the organisation.
 _ROLE = re.compile(

@@ -22,10 +22,13 @@ Changes made after looking at dev results (everything else was written before an
    only mentions outside lists; tickers outside lists count like names;
 3. salience: named only by tickers outside title and lead → passing; a quoted role speaking
    for the organisation → secondary;
-4. tickers: a list needs TICKER_LIST = 3 ticker-shaped words (a phone's "BSI, OIS" matched BIC's
+4. tickers: a list needs TICKER_LIST = 3 ticker-shaped words (a phone's "BSI, OIS" matched BIDV's
    member BSI);
 5. tone: POSITIVE_ABOVE 0,2 → 0,4, TITLE_WEIGHT 0,5 → 0,25, CONTEXT_SENTENCES 4 → 8, from a
-   grid on dev (`python -m bench.entities` prints the threshold grid on dev).
+   grid on dev (`python -m bench.entities` prints the threshold grid on dev);
+6. look-alikes: the article-level context applies only when one of the organisation's names was
+   cancelled by an exclusion term in its own sentence (a dev article on ExxonMobil said "đô la
+   Mỹ" throughout and lost its one genuine PVN mention).
 """
 
 from __future__ import annotations

@@ -199,8 +199,14 @@ def test_a_name_saying_viet_nam_survives_a_foreign_exclusion_in_its_sentence(see
 def test_a_football_report_names_the_club_even_without_a_sports_word_in_the_sentence(seeded: Matcher) -> None:
     report = normalize(
         "Viettel đón Hà Nội FC trên sân Hàng Đẫy. Trận đấu diễn ra sôi nổi. HLV hai đội hài lòng. "
-        "Cầu thủ ghi bàn cuối hiệp. Viettel vươn lên thứ ba."
+        "Cầu thủ Viettel ghi bàn cuối hiệp. Viettel vươn lên thứ ba."
     )
     assert seeded.find(body=report) == []
     business = normalize("Viettel báo lãi. Viettel mở rộng 5G. Đội tuyển bóng đá được Viettel tài trợ.")
     assert len(seeded.find(body=business)) == 2  # the sponsorship sentence names sports words
+    # Exclusion terms throughout, none next to the organisation's name: it stays.
+    foreign = normalize(
+        "ExxonMobil tài trợ 50.000 đô la Mỹ. Số tiền mua thiết bị từ Mỹ. Hãng thảo luận với Tập đoàn "
+        "Dầu khí Quốc gia về mỏ khí. Đại sứ Mỹ dự lễ."
+    )
+    assert [m.key for m in seeded.find(body=foreign)] == ["pvn"]

@@ -27,7 +27,8 @@ normalised text, so a match's span is also its span in the article. Rules on top
   diacritics ("Nga" is not "ngã") and, when written with a capital, their case ("Mỹ" the
   country, not "thẩm mỹ");
 - the article's context: when exclusion terms fill the article (`CONTEXT_SHARE` of its
-  sentences, at least `CONTEXT_SENTENCES`), the organisation's own names are read as the
+  sentences, at least `CONTEXT_SENTENCES`) and cancelled one of the organisation's names in
+  its sentence, the organisation's other own names are read as the
   look-alike throughout (a football report names "Viettel" the club in sentences without a
   sports word too); acronyms, tickers and members still count;
 - member companies (`members`) match by their name, aliases, acronyms and tickers; their
@@ -190,12 +191,20 @@ class Matcher:
             >= STOCK_ARTICLE_SENTENCES
         )
         found: list[Mention] = []
+        excluded: set[str] = set()  # organisations with a name cancelled by an exclusion term
         for name, text in fields.items():
-            found += self._find_in(name, text, folded[name], whole, spans[name], market)
-        return self._article_context(found, fields, spans)
+            found += self._find_in(name, text, folded[name], whole, spans[name], market, excluded)
+        return self._article_context(found, fields, spans, excluded)
 
     def _find_in(
-        self, field_name: str, text: str, folded: str, whole: str, spans: list[Span], market: bool
+        self,
+        field_name: str,
+        text: str,
+        folded: str,
+        whole: str,
+        spans: list[Span],
+        market: bool,
+        excluded: set[str],
     ) -> list[Mention]:
         raw: list[tuple[int, int, _Pattern]] = []
         blocked: list[tuple[int, int]] = []
@@ -218,6 +227,7 @@ class Matcher:
                     continue
                 if not pattern.member and pattern.kind in ("alias", "ambiguous"):
                     if " viet nam" not in f" {key}" and self._excluded(pattern.key, text, start, end, spans):
+                        excluded.add(pattern.key)
                         continue
                     if self._lookalike(pattern.key, key, text, folded, end):
                         continue
@@ -281,10 +291,12 @@ class Matcher:
         return False
 
     def _article_context(
-        self, found: list[Mention], fields: dict[str, str], spans: dict[str, list[Span]]
+        self, found: list[Mention], fields: dict[str, str], spans: dict[str, list[Span]], excluded: set[str]
     ) -> list[Mention]:
-        """Drop an organisation's own names when its exclusion terms fill the article."""
-        named = {m.key for m in found if not m.member and m.kind in ("alias", "ambiguous")}
+        """Drop an organisation's own names when its exclusion terms fill the article and one of
+        its names was already cancelled in its sentence (a football report; not an article
+        about a foreign company that says "đô la Mỹ" throughout)."""
+        named = {m.key for m in found if not m.member and m.kind in ("alias", "ambiguous")} & excluded
         lookalike = set()
         for key in named:
             terms = self._exclude.get(key)

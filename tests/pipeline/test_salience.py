@@ -127,6 +127,8 @@ BASE = Features(
         ({"tickers_only": True, "sentences": 3, "share": 0.1}, "passing"),
         ({"tickers_only": True, "in_lead": True}, "secondary"),
         ({"quoted": True}, "secondary"),
+        ({"organisations": 1, "sentences": 3, "share": 0.2}, "main"),
+        ({"organisations": 2, "sentences": 3, "share": 0.2}, "secondary"),
     ],
 )
 def test_salience_rules(changes: dict[str, object], expected: str) -> None:

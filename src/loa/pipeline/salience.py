@@ -34,6 +34,7 @@ Tones = Callable[[Sequence[str]], Sequence[tuple[str, float]]]
 # sentences (title, lead and body together).
 MAIN_SHARE = 0.35  # named in this share of sentences: the article is about it
 MAIN_LEAD_SHARE = 0.15  # named in the lead and in this share of sentences
+MAIN_ALONE_SHARE = 0.15  # the only organisation named, in this share (and SECONDARY_MIN_SENTENCES)
 SECONDARY_SHARE = 0.08  # named in this share of sentences (and at least SECONDARY_MIN_SENTENCES)
 SECONDARY_MIN_SENTENCES = 2
 SECONDARY_SENTENCES = 3  # or in this many sentences, whatever the article's length
@@ -182,7 +183,8 @@ def salience_of(f: Features) -> str:
        outside lists; named only by its ticker, outside the title and lead → passing (a market
        report's line about a stock);
     2. in the title of an article naming fewer than CROWDED organisations → main;
-    3. named in MAIN_SHARE of the sentences, or in the lead and MAIN_LEAD_SHARE → main;
+    3. named in MAIN_SHARE of the sentences, or in the lead and MAIN_LEAD_SHARE, or, the only
+       organisation named, in MAIN_ALONE_SHARE (at least SECONDARY_MIN_SENTENCES) → main;
     4. in the title (of a crowded article) or the lead, or in SECONDARY_SHARE of the sentences
        (at least SECONDARY_MIN_SENTENCES), or in SECONDARY_SENTENCES sentences, or a role
        speaking for it is quoted ("Phó Tổng Giám đốc Viettel … cho biết") → secondary;
@@ -195,6 +197,8 @@ def salience_of(f: Features) -> str:
     if f.in_title and not crowded:
         return "main"
     if f.share >= MAIN_SHARE or (f.in_lead and f.share >= MAIN_LEAD_SHARE):
+        return "main"
+    if f.organisations == 1 and f.share >= MAIN_ALONE_SHARE and f.sentences >= SECONDARY_MIN_SENTENCES:
         return "main"
     if (
         f.in_title

@@ -141,7 +141,7 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
         "Cổ phiếu VCB tăng 2%.",
         "Mã VCB giảm nhẹ.",
         "PV GAS (HOSE: GAS) báo lãi.",
-        "Nhóm ngân hàng VCB, BID, CTG kéo thị trường.",
+        "Nhóm ngân hàng VCB, BID, CTG kéo thị trường. Cổ phiếu ngân hàng hút tiền.",
         "Khối ngoại bán ròng VCB trong phiên.",
         "Trong khi HVN nhích nhẹ 0,38% thì GEX giảm.",
     ],
@@ -159,6 +159,7 @@ def test_tickers_count_in_a_stock_context(seeded: Matcher, text: str) -> None:
         "Giá OIL thế giới.",
         "cổ phiếu vcb tăng.",
         "Máy ảnh có cảm biến BSI, OIS và đèn kép.",
+        "Các đài CNN, ABC, NBC đưa tin về cuộc bầu cử.",
     ],
 )
 def test_tickers_need_capitals_and_a_stock_context(seeded: Matcher, text: str) -> None:

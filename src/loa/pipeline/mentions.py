@@ -9,10 +9,11 @@ normalised text, so a match's span is also its span in the article. Rules on top
 - acronyms (EVN, PVN) match only with the exact capitals written in the article;
 - tickers (VCB, GAS) match with the exact capitals and only in a stock context (`_stock_context`):
   after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"); in a list of at least TICKER_LIST
-  ticker-shaped words ("VCB, BID, CTG"); before a price or a price move ("HVN nhích 0,38%"); in
-  a sentence about the market ("chứng khoán", "sàn", "mã", "HNX", "VN-Index"); or anywhere in
-  an article about the market (stock words in STOCK_ARTICLE_SENTENCES of its sentences). An
-  organisation also called by its ticker in plain prose lists it under acronyms too;
+  ticker-shaped words ("VCB, BID, CTG") in an article that names stocks somewhere; before a
+  price or a price move ("HVN nhích 0,38%"); in a sentence about the market ("chứng khoán",
+  "sàn", "mã", "HNX", "VN-Index"); or anywhere in an article about the market (stock words in
+  STOCK_ARTICLE_SENTENCES of its sentences). An organisation also called by its ticker in plain
+  prose lists it under acronyms too;
 - an ambiguous alias ("ngành điện") counts only when a context term of its organisation
   appears in the article;
 - a blocked phrase ("ngành điện ảnh", "Cục Hàng không Việt Nam") names something else: any
@@ -186,10 +187,9 @@ class Matcher:
         folded = {name: _SPACES.sub(" ", fold_chars(text)) for name, text in fields.items()}
         whole = " ".join(folded.values())
         spans = {name: sentences(text) for name, text in fields.items()}
-        market = (
-            sum(1 for name, text in fields.items() for span in spans[name] if _STOCK_WORDS.search(span.text.lower()))
-            >= STOCK_ARTICLE_SENTENCES
-        )
+        stock_sentences = sum(1 for name in fields for span in spans[name] if _STOCK_WORDS.search(span.text.lower()))
+        # 0: no ticker; 1: tickers in a list too; 2: a market article, tickers anywhere.
+        market = 2 if stock_sentences >= STOCK_ARTICLE_SENTENCES else 1 if stock_sentences else 0
         found: list[Mention] = []
         excluded: set[str] = set()  # organisations with a name cancelled by an exclusion term
         for name, text in fields.items():
@@ -203,7 +203,7 @@ class Matcher:
         folded: str,
         whole: str,
         spans: list[Span],
-        market: bool,
+        market: int,
         excluded: set[str],
     ) -> list[Mention]:
         raw: list[tuple[int, int, _Pattern]] = []
@@ -219,7 +219,9 @@ class Matcher:
                     continue
                 if pattern.kind in ("acronym", "ticker") and text[start:end] != pattern.written:
                     continue
-                if pattern.kind == "ticker" and not (market or _stock_context(text, folded, start, end, spans)):
+                if pattern.kind == "ticker" and not (
+                    market == 2 or _stock_context(text, folded, start, end, spans, lists=market == 1)
+                ):
                     continue
                 if pattern.kind == "ambiguous" and not any(
                     _contains(whole, term) for term in self._context[pattern.key]
@@ -330,13 +332,14 @@ def _sentence_of(text: str, start: int, end: int, spans: list[Span]) -> str:
     return text[max(0, start - 200) : end + 200]
 
 
-def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Span]) -> bool:
+def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Span], *, lists: bool) -> bool:
     """Whether a ticker-shaped word is read as a stock code here (see the module docstring)."""
     if _STOCK_BEFORE.search(folded[max(0, start - 24) : start]):
         return True
-    # In a list of at least TICKER_LIST ticker-shaped words ("VCB, BID, CTG"); two are not
-    # enough ("cảm biến BSI, OIS": a camera's specification).
-    window = text[max(0, start - 60) : end + 60]
+    # In a list of at least TICKER_LIST ticker-shaped words ("VCB, BID, CTG") in an article that
+    # speaks of stocks somewhere; two are not enough ("cảm biến BSI, OIS": a camera's
+    # specification), nor a list in an article without stocks ("CNN, ABC, NBC").
+    window = text[max(0, start - 60) : end + 60] if lists else ""
     for run in _TICKER_RUN.finditer(window):
         run_start = max(0, start - 60) + run.start()
         inside = run_start <= start and end <= run_start + len(run.group(0))

@@ -3,6 +3,11 @@
 `main`: the article is about the organisation (or a member company); `secondary`: a
 substantive part of it; `passing`: named in passing (a ticker in a market list, one line among
 many). Alert rules, the press review and report counts take main and secondary by default.
+
+`judge` is the entry point: salience from documented rules over a few features (`Features`,
+`salience_of`), tone toward each organisation from the sentences naming it, read by the
+sentiment classifier the caller passes. Thresholds were set on the dev split of the labelled
+articles (bench/labels, `int(id) % 4 == 0`); bench/entities.py lists each change.
 """
 
 from __future__ import annotations
@@ -60,8 +65,9 @@ _TICKER_WORD = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2}(?![\w-])")
 
 @dataclass(frozen=True)
 class Features:
-    """What the salience rules read, per organisation in one article (kept for explanations
-    and for the bench)."""
+    """What the salience rules read, per organisation in one article. `paragraphs`, `first`,
+    `mentions` and `members_only` are not used by the rules (they did not separate the dev
+    labels); they are kept to explain a judgement."""
 
     in_title: bool
     in_lead: bool

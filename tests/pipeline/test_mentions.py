@@ -211,3 +211,20 @@ def test_a_football_report_names_the_club_even_without_a_sports_word_in_the_sent
         "Dầu khí Quốc gia về mỏ khí. Đại sứ Mỹ dự lễ."
     )
     assert [m.key for m in seeded.find(body=foreign)] == ["pvn"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tập đoàn Than - Khoáng sản Việt Nam họp.",
+        "Tập đoàn Công nghiệp Than-Khoáng sản Việt Nam họp.",
+        "Tập đoàn Công nghiệp Than — Khoáng sản Việt Nam họp.",
+    ],
+)
+def test_dashes_of_any_kind_and_spacing(seeded: Matcher, text: str) -> None:
+    normalised = normalize(text)
+    (mention,) = seeded.find(body=normalised)
+    assert mention.key == "tkv"
+    assert normalised[mention.start : mention.end] == mention.text
+    assert mention.text.startswith("Tập đoàn")
+    assert mention.text.endswith("Việt Nam")

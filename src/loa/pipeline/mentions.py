@@ -5,7 +5,8 @@ cost does not grow with the number of organisations. Folded text has the length 
 normalised text, so a match's span is also its span in the article. Rules on top:
 
 - a match must start and end at word boundaries;
-- the organisation's `name` and `aliases` match in any case and with or without diacritics;
+- the organisation's `name` and `aliases` match in any case and with or without diacritics,
+  with any dash spaced any way ("Than – Khoáng sản", "Than-Khoáng sản");
 - acronyms (EVN, PVN) match only with the exact capitals written in the article;
 - tickers (VCB, GAS) match with the exact capitals and only in a stock context (`_stock_context`):
   after "mã", "cổ phiếu", "CP" or an exchange ("HOSE: GAS"); in a list of at least TICKER_LIST
@@ -110,9 +111,25 @@ CONTEXT_SHARE = 0.25
 CONTEXT_SENTENCES = 2
 
 
+# Dashes of every kind read as one ("Than – Khoáng sản", "Than - Khoáng sản"); one for one, so
+# offsets stay those of the article.
+_DASHES = str.maketrans(dict.fromkeys("–—‐‑−", "-"))
+
+
+def _fold(text: str) -> str:
+    return fold_chars(text).translate(_DASHES)
+
+
 def _key(text: str) -> str:
     """The folded, single-spaced form a name is matched by."""
-    return " ".join(fold_chars(normalize(text)).split())
+    return " ".join(_fold(normalize(text)).split())
+
+
+def _variants(key: str) -> set[str]:
+    """A name with a dash, spaced every way it is written ("Than-Khoáng", "Than - Khoáng")."""
+    if "-" not in key:
+        return {key}
+    return {re.sub(r"\s*-\s*", joint, key) for joint in ("-", " - ", " -", "- ")}
 
 
 # Whitespace becomes a plain space one for one, so offsets stay those of the article.
@@ -151,8 +168,8 @@ class Matcher:
         def add(key: str, kind: str, names: Iterable[str], member: str = "") -> None:
             for name in names:
                 folded = _key(name)
-                if folded:
-                    table.setdefault(folded, []).append(_Pattern(key, kind, normalize(name).strip(), member))
+                for variant in _variants(folded) if folded else ():
+                    table.setdefault(variant, []).append(_Pattern(key, kind, normalize(name).strip(), member))
 
         for spec in self.specs:
             add(spec.key, "alias", (spec.name, *spec.aliases))
@@ -184,7 +201,7 @@ class Matcher:
         if not self.specs or not len(self._automaton):
             return []
         fields = {"title": title, "lead": lead, "body": body}
-        folded = {name: _SPACES.sub(" ", fold_chars(text)) for name, text in fields.items()}
+        folded = {name: _SPACES.sub(" ", _fold(text)) for name, text in fields.items()}
         whole = " ".join(folded.values())
         spans = {name: sentences(text) for name, text in fields.items()}
         stock_sentences = sum(1 for name in fields for span in spans[name] if _STOCK_WORDS.search(span.text.lower()))

@@ -34,7 +34,10 @@ Changes made after looking at dev results (everything else was written before an
 8. tickers: the list rule needs a stock word somewhere in the article ("CNN, ABC, NBC" in an
    unlabelled dev-id article matched NBC, a TKV coal company's ticker);
 9. names: dashes of any kind and spacing match ("Tập đoàn Than - Khoáng sản Việt Nam",
-   "Than-Khoáng sản"; dev articles missed TKV written with a hyphen).
+   "Than-Khoáng sản"; dev articles missed TKV written with a hyphen);
+10. tickers: generic words ("sàn", "mã", "thanh khoản") speak of stocks only in the ticker's own
+   sentence, not for the whole article (an article on "mã vùng", area codes, would have read
+   every ticker-shaped word as a stock); no dev figure changed.
 Tried on dev and not kept: the news polarity lexicon added to the model's polarity (+0,01),
 reading each sentence apart (mean, min/max), the title and lead as the main organisation's
 headline text.

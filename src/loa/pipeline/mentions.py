@@ -141,9 +141,12 @@ _STOCK_BEFORE = re.compile(
 )
 # In the same sentence (normalised text, lower case, diacritics kept: "sàn" is not "sản").
 _STOCK_WORDS = re.compile(
-    r"(?<!\w)(?:chứng khoán|cổ phiếu|sàn|hose|hsx|hnx|upcom|vn-index|vnindex|vn30|hnx-index|niêm yết|"
-    r"khối ngoại|thanh khoản|vốn hóa|vốn hoá|mã ck|tự doanh|mã|phiên giao dịch|chốt phiên|upcom-index)(?!\w)"
+    r"(?<!\w)(?:chứng khoán|cổ phiếu|hose|hsx|hnx|upcom|vn-index|vnindex|vn30|hnx-index|upcom-index|"
+    r"niêm yết|khối ngoại|vốn hóa|vốn hoá|phiên giao dịch|chốt phiên)(?!\w)"
 )
+# Words that speak of the market only beside a ticker-shaped word: the same sentence ("sàn" is
+# also a floor, "mã" a postcode), never the whole article.
+_STOCK_NEAR = re.compile(r"(?<!\w)(?:sàn|mã|mã ck|thanh khoản|tự doanh)(?!\w)")
 # Just after a ticker: a price move or a price ("tăng 6,98%", "nhích nhẹ 0,38%", "19,400").
 _STOCK_AFTER = re.compile(r"\s*(?:[^\d.!?\n]{0,30}?[+-]?\d+(?:[.,]\d+)?\s*%|[+-]?\d+[.,]\d+)")
 # An article about the market (stock words in this many of its sentences): a ticker anywhere
@@ -365,7 +368,8 @@ def _stock_context(text: str, folded: str, start: int, end: int, spans: list[Spa
     if _STOCK_AFTER.match(text, end):
         return True
     sentence = _sentence_of(text, start, end, spans)
-    return _STOCK_WORDS.search(sentence.lower()) is not None
+    lowered = sentence.lower()
+    return _STOCK_WORDS.search(lowered) is not None or _STOCK_NEAR.search(lowered) is not None
 
 
 def _contains(folded_text: str, term: str) -> bool:

@@ -21,6 +21,7 @@ SCENARIOS = [
     "bench.scoping",
     "bench.ingest",
     "bench.analysis",
+    "bench.entities",
     "bench.themes",
     "bench.search",
     "bench.alerts",

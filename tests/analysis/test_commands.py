@@ -68,6 +68,37 @@ def test_mentions_with_an_entities_file(tmp_path: Path) -> None:
     assert rows[2]["prominence"]["evn"] == 1.0
     text_mention = next(m for m in rows[2]["mentions"] if m["entity"] == "vnpt")
     assert ROWS[2]["text"][text_mention["start"] : text_mention["end"]] == "VNPT"  # type: ignore[index]
+    assert rows[0]["entities"] == {}
+    entities = rows[2]["entities"]
+    assert set(entities) == {"evn", "pvn", "vnpt"}
+    assert entities["evn"]["salience"] == "main"  # in the title
+    assert entities["vnpt"]["salience"] == "passing"  # one body sentence among several names
+    for judged in entities.values():
+        assert judged["tone"] in {"negative", "neutral", "positive"}
+        assert -1 <= judged["score"] <= 1
+
+
+def test_mentions_of_member_companies_and_tickers(tmp_path: Path) -> None:
+    seed = Path(__file__).resolve().parents[2] / "src" / "loa" / "analysis" / "seed" / "organisations.yaml"
+    rows = [
+        {
+            "id": 1,
+            "title": "EVNNPC bảo đảm cấp điện mùa nắng nóng",
+            "lead": "Tổng công ty Điện lực miền Bắc huy động lực lượng.",
+            "text": "EVNNPC cho biết đã sẵn sàng. Trên sàn, cổ phiếu VCB, BID, CTG đều tăng.",
+        },
+        {"id": 2, "title": "Cục Hàng không Việt Nam họp báo", "text": "Cục Hàng không Việt Nam công bố số liệu."},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    result = run("mentions", "--entities", str(seed), "--input", str(source))
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["entities"]["evn"]["salience"] == "main"
+    assert {m["member"] for m in first["mentions"] if m["entity"] == "evn"} == {"Tổng công ty Điện lực miền Bắc"}
+    assert first["entities"]["vcb"]["salience"] == "passing"
+    assert first["entities"]["bidv"]["salience"] == "passing"
+    assert second["mentions"] == []
+    assert second["entities"] == {}
 
 
 @pytest.mark.parametrize(
@@ -86,12 +117,20 @@ def test_bad_input_files_are_reported_by_line(tmp_path: Path, content: str, mess
     assert "Không có tệp" in missing.stderr
 
 
-def test_bad_entities_file_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "e.yaml").write_text("- aliases: [x]\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("- aliases: [x]\n", "mục 1"),
+        ("- key: a\n  name: A\n  nicknames: [x]\n", "nicknames"),
+        ("- key: a\n  name: A\n- key: a\n  name: B\n", "duplicate key"),
+    ],
+)
+def test_bad_entities_file_is_reported(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "e.yaml").write_text(content, encoding="utf-8")
     source = write_jsonl(tmp_path / "in.jsonl", ROWS)
     result = run("mentions", "--entities", str(tmp_path / "e.yaml"), "--input", str(source))
     assert result.returncode != 0
-    assert "mục 1" in result.stderr
+    assert message in result.stderr
 
 
 def test_model_train_writes_an_artefact_and_scores(tmp_path: Path) -> None:

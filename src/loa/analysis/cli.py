@@ -169,50 +169,38 @@ def _entity_specs(path: Path) -> list[Any]:
     # Lazy: `loa` imports every app CLI at start-up; the text cores load only for this command.
     import yaml
 
-    from loa.pipeline.mentions import EntitySpec
+    from loa.pipeline.entities import EntitiesError, specs_from_yaml
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CommandError(f"Không đọc được {path}: {exc}") from exc
-    entries = raw.get("entities", raw) if isinstance(raw, dict) else raw
-    if not isinstance(entries, list):
-        raise CommandError(f"{path}: cần một danh sách tổ chức (a list of entities)")
-    specs = []
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not (entry.get("key") or entry.get("name")):
-            raise CommandError(f"{path}: mục {index} cần 'key' hoặc 'name'")
-
-        def listed(name: str, entry: dict[str, Any] = entry) -> tuple[str, ...]:
-            value = entry.get(name) or []
-            return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
-
-        name = str(entry.get("name") or entry["key"])
-        specs.append(
-            EntitySpec(
-                key=str(entry.get("key") or name),
-                name=name,
-                aliases=(name, *listed("aliases")),
-                acronyms=listed("acronyms"),
-                ambiguous=listed("ambiguous"),
-                context=listed("context"),
-                exclude=listed("exclude"),
-            )
-        )
-    return specs
+    try:
+        return specs_from_yaml(raw)
+    except EntitiesError as exc:
+        raise CommandError(f"{path}: {exc}") from exc
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
     # Lazy: `loa` imports every app CLI at start-up; the text cores load only for this command.
+    from collections.abc import Sequence
+
     from loa.pipeline.mentions import Matcher, article_prominence
+    from loa.pipeline.salience import judge
     from loa.text.normalization import normalize
 
     matcher = Matcher(_entity_specs(Path(args.entities)))
+    classifier = _classifier()
+
+    def tones(texts: Sequence[str]) -> list[tuple[str, float]]:
+        return [(result.label, result.polarity) for result in classifier.sentiment(texts)]
+
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115 - stdout or a file
     try:
         for _n, record in _records(Path(args.input)):
             fields = {name: normalize(str(record.get(name) or "")) for name in ("title", "lead", "text")}
             found = matcher.find(title=fields["title"], lead=fields["lead"], body=fields["text"])
+            judged = judge(found, title=fields["title"], lead=fields["lead"], body=fields["text"], tones=tones)
             out.write(
                 json.dumps(
                     {
@@ -225,10 +213,14 @@ def cmd_mentions(args: argparse.Namespace) -> int:
                                 "end": m.end,
                                 "text": m.text,
                                 "prominence": m.prominence,
+                                **({"member": m.member} if m.member else {}),
                             }
                             for m in found
                         ],
                         "prominence": article_prominence(found),
+                        "entities": {
+                            key: {"salience": j.salience, "tone": j.tone, "score": j.score} for key, j in judged.items()
+                        },
                     },
                     ensure_ascii=False,
                 )
@@ -287,9 +279,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     classify.add_argument("--output", help="JSON lines out (default: standard output)")
     classify.set_defaults(handler=cmd_classify)
 
-    mentions = subparsers.add_parser("mentions", help="find organisations of a YAML file in a JSON-lines file")
+    mentions = subparsers.add_parser(
+        "mentions",
+        help="find organisations of a YAML file in a JSON-lines file, with salience and tone toward each",
+    )
     mentions.add_argument(
-        "--entities", required=True, help="YAML list: key, name, aliases, acronyms, ambiguous, context, exclude"
+        "--entities",
+        required=True,
+        help="YAML list: key, name, aliases, acronyms, tickers, ambiguous, context, exclude, blocked, members "
+        "(as src/loa/analysis/seed/organisations.yaml)",
     )
     mentions.add_argument("--input", required=True, help="JSON lines with id, title, lead, text")
     mentions.add_argument("--output", help="JSON lines out (default: standard output)")

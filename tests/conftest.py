@@ -47,6 +47,23 @@ def service_missing(what: str) -> None:
     pytest.skip(f"{what} unavailable")
 
 
+@pytest.fixture(autouse=True)
+def _member_aware_pipeline() -> Iterator[None]:
+    """Until the pipeline's member-aware matcher specs and salience judge are merged, the
+    stand-ins of tests/pipeline_fakes.py (same API); a no-op once they exist. Its own patcher,
+    so a test's `monkeypatch.undo()` leaves it in place."""
+    from loa.pipeline import mentions, salience
+    from tests import pipeline_fakes
+
+    with pytest.MonkeyPatch.context() as patch:
+        if not hasattr(mentions, "MemberSpec"):
+            patch.setattr(mentions, "MemberSpec", pipeline_fakes.MemberSpec, raising=False)
+            patch.setattr(mentions, "EntitySpec", pipeline_fakes.MemberAwareSpec)
+        if not hasattr(salience, "judge"):
+            patch.setattr(salience, "judge", pipeline_fakes.judge, raising=False)
+        yield
+
+
 @pytest.fixture
 def tree(db: None) -> Tree:
     return make_tree()

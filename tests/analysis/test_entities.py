@@ -269,9 +269,9 @@ def test_the_article_page_shows_salience_and_tone_toward_each(
     chips = page.split('data-testid="organisations"')[1].split("</ul>")[0]
     evn_chip = chips.split(f'data-testid="organisation-{evn.pk}"')[1].split("</li>")[0]
     pvn_chip = chips.split(f'data-testid="organisation-{pvn.pk}"')[1].split("</li>")[0]
-    assert "Chủ đề chính" in evn_chip
+    assert "Chủ thể chính" in evn_chip
     assert "Tiêu cực" in evn_chip
-    assert "Nêu tên lướt qua" in pvn_chip
+    assert "Nhắc qua" in pvn_chip
     assert "Tích cực" in pvn_chip
     assert chips.index(f"organisation-{evn.pk}") < chips.index(f"organisation-{pvn.pk}")  # main first
     # Staff correct the salience from the same page.
@@ -304,4 +304,4 @@ def test_organisation_pages_count_main_and_secondary_with_passing_apart(
     assert 'data-testid="relevant">1<' in row
     assert 'data-testid="passing">1<' in row
     detail = client.get(reverse("analysis:organisation", args=[pvn.pk])).content.decode()
-    assert "1 bài chỉ nêu tên lướt qua" in detail.split('data-testid="coverage-passing">')[1]
+    assert "1 bài chỉ nhắc qua" in detail.split('data-testid="coverage-passing">')[1]

@@ -46,7 +46,7 @@ def coverage_section(scope: ReportScope) -> Section:
     if not articles:
         section.paragraphs.append(
             f"Trong {label}, hệ thống không ghi nhận bài báo nào viết về {len(organisations)} tổ chức được theo dõi "
-            "(bài chỉ nêu tên lướt qua không được tính)."
+            "(bài chỉ nhắc qua không được tính)."
         )
         return section
     analyses: dict[int, dict[str, Any]] = {
@@ -59,8 +59,8 @@ def coverage_section(scope: ReportScope) -> Section:
     total = len(articles)
     section.paragraphs.append(
         f"Trong {label}, báo chí đăng {number(total)} bài viết về {len(per_org)} trong số "
-        f"{len(organisations)} tổ chức được theo dõi (là chủ đề chính hoặc một phần đáng kể của bài; "
-        f"bài chỉ nêu tên lướt qua không được tính); {number(tones['negative'])} bài "
+        f"{len(organisations)} tổ chức được theo dõi (tổ chức là chủ thể chính hoặc một phần đáng kể của bài; "
+        f"bài chỉ nhắc qua không được tính); {number(tones['negative'])} bài "
         f"({percent(tones['negative'], total)}) mang sắc thái tiêu cực, {number(tones['positive'])} bài "
         f"({percent(tones['positive'], total)}) tích cực."
     )

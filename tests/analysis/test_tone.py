@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
-from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Sentiment, tone_label
+from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Salience, Sentiment, tone_label
 from loa.analysis.selectors import article_view, organisation_coverage, search_conditions, story_articles
 from loa.analysis.services import articles_analyse, correction_record, corrections_as_examples
 from loa.articles import search
@@ -56,6 +56,8 @@ def article(organisations: dict[str, Any]) -> Article:
         "PVN",
     }
     _model_says(article, Sentiment.POSITIVE)
+    # Both organisations count on their pages (how much the article is about each is not under test here).
+    ArticleEntity.objects.filter(article=article, salience=Salience.PASSING).update(salience=Salience.SECONDARY)
     return article
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from loa.pipeline.mentions import EntitySpec, Mention
 from loa.pipeline.salience import Judgement
@@ -25,7 +26,8 @@ class MemberSpec:
 class MemberAwareSpec(EntitySpec):
     tickers: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
-    members: tuple[MemberSpec, ...] = ()
+    # Any: once the real EntitySpec has `members`, its own MemberSpec type stands.
+    members: tuple[Any, ...] = ()
 
 
 def judge(

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
-from loa.analysis.models import ArticleAnalysis, Mention, Sentiment, tone_label
+from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Salience, Sentiment, tone_label
 from loa.analysis.selectors import article_view, organisation_coverage, search_conditions, story_articles
 from loa.analysis.services import articles_analyse, correction_record, corrections_as_examples
 from loa.articles import search
@@ -42,6 +42,7 @@ def _model_says(article: Article, tone: str) -> None:
     """What the model read (the model is not under test here): the article and every mention in `tone`."""
     ArticleAnalysis.objects.filter(article=article).update(sentiment=tone, corrected=False)
     Mention.objects.filter(article=article).update(sentiment=tone)
+    ArticleEntity.objects.filter(article=article).update(tone=tone)
 
 
 @pytest.fixture
@@ -55,6 +56,8 @@ def article(organisations: dict[str, Any]) -> Article:
         "PVN",
     }
     _model_says(article, Sentiment.POSITIVE)
+    # Both organisations count on their pages (how much the article is about each is not under test here).
+    ArticleEntity.objects.filter(article=article, salience=Salience.PASSING).update(salience=Salience.SECONDARY)
     return article
 
 
@@ -131,9 +134,16 @@ def test_a_mention_correction_wins_for_its_organisation_only(
     assert _organisation_tones(article) == {"EVN": "negative", "PVN": "neutral"}
     page = login(users["evn_staff"]).get(reverse("analysis:organisation", args=[evn.pk])).content.decode()
     assert "Tiêu cực" in page.split('data-testid="coverage-list">')[1].split("</ul>")[0]
-    # A correction of one organisation's tone is not a training example for the article's tone.
+    # A correction of one organisation's tone is not a training example for the article's tone,
+    # but one for the tone toward an organisation, read from the sentences naming it.
     assert corrections_as_examples() == [
-        {"title": article.title, "description": article.lead or article.body[:400], "sentiment": "neutral"}
+        {"title": article.title, "description": article.lead or article.body[:400], "sentiment": "neutral"},
+        {
+            "title": "EVN khánh thành trạm biến áp 500 kV. Tập đoàn Điện lực Việt Nam (EVN) khánh thành trạm "
+            "biến áp 500 kV, bảo đảm cấp điện an toàn.",
+            "description": "",
+            "sentiment": "negative",
+        },
     ]
 
 

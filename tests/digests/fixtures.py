@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from loa.accounts.scoping import SYSTEM
-from loa.analysis.models import ArticleAnalysis, Mention, Organisation
+from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Organisation
 from loa.articles.models import Article
 from loa.digests.models import DigestProfile
 from tests.factories import Tree, make_article
@@ -29,6 +29,7 @@ def covered(title: str, *, when: dt.datetime, domain: str, tone: str = "neutral"
     articles_analyse(articles=[article])
     ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
     Mention.objects.filter(article=article).update(sentiment=tone)
+    ArticleEntity.objects.filter(article=article).update(tone=tone)
     return article
 
 

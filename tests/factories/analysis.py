@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from loa.alerts.models import AlertRule
-from loa.analysis.models import ArticleAnalysis, Mention, Organisation, SavedQuery
+from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Organisation, SavedQuery
 from loa.articles.models import Article
 from loa.sources.models import Outlet
 from loa.units.models import Unit
@@ -38,6 +38,7 @@ def coverage(
         articles_analyse(articles=[article])
         ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
         Mention.objects.filter(article=article).update(sentiment=tone)
+        ArticleEntity.objects.filter(article=article).update(tone=tone)
     return article
 
 

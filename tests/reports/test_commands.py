@@ -38,13 +38,22 @@ def demo_env(tmp_path: Path, fresh_database_url: str) -> dict[str, str]:
         {
             "url": f"https://vnexpress.net/evn-{n}.html",
             "title": title,
-            "text": f"Tập đoàn Điện lực Việt Nam (EVN) {text} " * 3,
+            # One sentence naming EVN and one of its own: two events, not one story.
+            "text": f"Tập đoàn Điện lực Việt Nam (EVN) {text}",
             "published": (anchor - dt.timedelta(hours=hours)).isoformat(),
         }
         for n, (title, text, hours) in enumerate(
             [
-                ("EVN bị phản ánh hóa đơn tiền điện tăng vọt", "bị người dân phản ánh hóa đơn tăng bất thường.", 1),
-                ("EVN khánh thành trạm biến áp 500 kV", "khánh thành trạm biến áp, bảo đảm cấp điện.", 10),
+                (
+                    "EVN bị phản ánh hóa đơn tiền điện tăng vọt",
+                    "bị người dân phản ánh hóa đơn tăng bất thường. Nhiều hộ dân cho biết số tiền tăng gấp đôi.",
+                    1,
+                ),
+                (
+                    "EVN khánh thành trạm biến áp 500 kV",
+                    "khánh thành trạm biến áp, bảo đảm cấp điện. Công trình hoàn thành sớm hai tháng.",
+                    10,
+                ),
             ]
         )
     ]

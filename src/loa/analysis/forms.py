@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loa.analysis.models import Sentiment
+from loa.analysis.models import MemberCompany, Salience, Sentiment
+from loa.analysis.services import MemberData
 
 
 class OrganisationForm(forms.Form):
@@ -37,7 +40,69 @@ class OrganisationForm(forms.Form):
         required=False,
         help_text=_("One per line; a mention in the same sentence as one of them is ignored."),
     )
+    tickers = forms.CharField(
+        label=_("Stock tickers"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("One per line, in capitals (VCB); read as the company only in a stock context."),
+    )
+    blocked_phrases = forms.CharField(
+        label=_("Look-alike phrases"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "One per line: longer phrases that contain a name but mean something else "
+            "(Cục Hàng không Việt Nam, ngành điện ảnh)."
+        ),
+    )
+    members = forms.CharField(
+        label=_("Member companies"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_(
+            "One company per line: name | aliases | acronyms | tickers, several in a column separated "
+            "by commas, empty columns allowed. For example: Tổng công ty Khí Việt Nam | PV GAS, PVGas | | GAS. "
+            "Their coverage counts for this organisation; delete a line to stop following a company."
+        ),
+    )
     enabled = forms.BooleanField(label=_("Followed"), required=False, initial=True)
+
+    def clean_members(self) -> list[MemberData]:
+        members, errors = [], []
+        for number, line in enumerate(str(self.cleaned_data.get("members", "")).splitlines(), start=1):
+            if not line.strip():
+                continue
+            columns = [column.strip() for column in line.split("|")]
+            if len(columns) > len(MEMBER_COLUMNS):
+                errors.append(
+                    _("Line %(number)s has more than four columns (name | aliases | acronyms | tickers).")
+                    % {"number": number}
+                )
+                continue
+            columns += [""] * (len(MEMBER_COLUMNS) - len(columns))
+            if not columns[0]:
+                errors.append(_("Line %(number)s has no company name before the first “|”.") % {"number": number})
+                continue
+            aliases, acronyms, tickers = (
+                tuple(part.strip() for part in column.split(",") if part.strip()) for column in columns[1:]
+            )
+            members.append(MemberData(name=columns[0], aliases=aliases, acronyms=acronyms, tickers=tickers))
+        if errors:
+            raise forms.ValidationError(errors)
+        return members
+
+
+MEMBER_COLUMNS = ("name", "aliases", "acronyms", "tickers")
+
+
+def members_text(members: Iterable[MemberCompany]) -> str:
+    """The member companies as the form's lines (what `OrganisationForm.clean_members` reads)."""
+    lines = []
+    for member in members:
+        columns = [member.name, ", ".join(member.alias_list()), ", ".join(member.acronym_list())]
+        columns.append(", ".join(member.ticker_list()))
+        lines.append(" | ".join(columns).rstrip(" |"))
+    return "\n".join(lines)
 
 
 class SavedQueryForm(forms.Form):
@@ -72,6 +137,8 @@ class CorrectionForm(forms.Form):
     set_topics = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
     # Set when staff correct the tone of one organisation in the article, not the article's.
     organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # With an organisation: how much the article is about it.
+    salience = forms.ChoiceField(label=_("Salience"), choices=[("", "—"), *Salience.choices], required=False)
 
 
 class SuggestionForm(CorrectionForm):

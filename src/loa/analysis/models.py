@@ -364,8 +364,8 @@ class Correction(models.Model):
     """A label set by staff; it overrides the model and feeds the next training.
 
     Without an organisation it is the tone and topics of the article (and the tone of the
-    mentions staff have not read separately); with one, the tone of that organisation's
-    mentions in the article."""
+    mentions staff have not read separately); with one, the tone toward that organisation
+    and/or its salience in the article."""
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="corrections")
     organisation = models.ForeignKey(
@@ -377,6 +377,8 @@ class Correction(models.Model):
         related_name="corrections",
     )
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, blank=True)
+    # With an organisation: how much the article is about it, as staff read it ("" unchanged).
+    salience = models.CharField(_("salience"), max_length=10, choices=Salience.choices, blank=True)
     topics = models.JSONField(default=list, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

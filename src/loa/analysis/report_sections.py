@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from loa.analysis.models import ArticleAnalysis, Mention, Organisation, Story
+from loa.analysis.models import RELEVANT_SALIENCES, ArticleAnalysis, ArticleEntity, Organisation, Story
 from loa.pipeline.tones import TONE_NAMES
 from loa.reports.sections import TOP_STORIES, Chart, ReportScope, Section, TableData, number, percent
 
@@ -27,20 +27,26 @@ def coverage_section(scope: ReportScope) -> Section:
     organisations = organisations_of(scope)
     section = Section(key="coverage", title="TÌNH HÌNH THÔNG TIN TRÊN BÁO CHÍ")
     label = scope.period.label
-    mentions = Mention.objects.filter(
-        organisation__in=organisations, published_at__gte=scope.start, published_at__lt=scope.end
-    ).values_list("organisation_id", "article_id", "sentiment")
+    # Articles about each organisation (main subject or a substantive part), with the tone toward
+    # it: one naming it in passing (a ticker in a market list) is not its coverage.
+    entities = ArticleEntity.objects.filter(
+        organisation__in=organisations,
+        published_at__gte=scope.start,
+        published_at__lt=scope.end,
+        salience__in=RELEVANT_SALIENCES,
+    ).values_list("organisation_id", "article_id", "tone")
     per_org: dict[int, set[int]] = defaultdict(set)
     negative_per_org: dict[int, set[int]] = defaultdict(set)
     articles: set[int] = set()
-    for organisation_id, article_id, sentiment in mentions.iterator():
+    for organisation_id, article_id, sentiment in entities.iterator():
         per_org[organisation_id].add(article_id)
         articles.add(article_id)
         if sentiment == "negative":
             negative_per_org[organisation_id].add(article_id)
     if not articles:
         section.paragraphs.append(
-            f"Trong {label}, hệ thống không ghi nhận bài báo nào nhắc tới {len(organisations)} tổ chức được theo dõi."
+            f"Trong {label}, hệ thống không ghi nhận bài báo nào viết về {len(organisations)} tổ chức được theo dõi "
+            "(bài chỉ nhắc qua không được tính)."
         )
         return section
     analyses: dict[int, dict[str, Any]] = {
@@ -52,8 +58,9 @@ def coverage_section(scope: ReportScope) -> Section:
     tones = Counter(row["sentiment"] for row in analyses.values())
     total = len(articles)
     section.paragraphs.append(
-        f"Trong {label}, báo chí đăng {number(total)} bài viết nhắc tới {len(per_org)} trong số "
-        f"{len(organisations)} tổ chức được theo dõi; {number(tones['negative'])} bài "
+        f"Trong {label}, báo chí đăng {number(total)} bài viết về {len(per_org)} trong số "
+        f"{len(organisations)} tổ chức được theo dõi (tổ chức là chủ thể chính hoặc một phần đáng kể của bài; "
+        f"bài chỉ nhắc qua không được tính); {number(tones['negative'])} bài "
         f"({percent(tones['negative'], total)}) mang sắc thái tiêu cực, {number(tones['positive'])} bài "
         f"({percent(tones['positive'], total)}) tích cực."
     )

@@ -4,6 +4,7 @@ saved queries and topic rules, rebuilt when what they are built from changes."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Max
 
-from loa.analysis.models import Organisation, SavedQuery, Topic
+from loa.analysis.models import MemberCompany, Organisation, SavedQuery, Topic
+from loa.pipeline import mentions
 from loa.pipeline.classify import Classifier
 from loa.pipeline.mentions import EntitySpec, Matcher
 from loa.pipeline.themes import Learned, Tagger, ThemeSpec
@@ -45,14 +47,19 @@ _topics = _Cached()
 _themes = _Cached()
 
 
-def _version(model: type[Organisation] | type[SavedQuery]) -> tuple[object, ...]:
+def _version(model: type[Organisation] | type[MemberCompany] | type[SavedQuery]) -> tuple[object, ...]:
     """Changes whenever a row is added, removed or edited: cheap enough to ask per batch."""
     row = model.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
     return (row["n"], row["latest"])
 
 
-def spec_of(organisation: Organisation) -> EntitySpec:
-    return EntitySpec(
+def spec_of(organisation: Organisation, members: Sequence[MemberCompany] | None = None) -> EntitySpec:
+    """The matcher's spec of an organisation with its followed member companies (`members`,
+    when given, saves a query per organisation)."""
+    if members is None:
+        members = list(organisation.members.all())
+    # Through the module: the member-aware spec types come with the pipeline of issue 17.
+    return mentions.EntitySpec(
         key=str(organisation.pk),
         name=organisation.name,
         aliases=tuple([organisation.name, *organisation.alias_list()]),
@@ -60,14 +67,30 @@ def spec_of(organisation: Organisation) -> EntitySpec:
         ambiguous=tuple(organisation.ambiguous_list()),
         context=tuple(organisation.context_list()),
         exclude=tuple(organisation.exclusion_list()),
+        tickers=tuple(organisation.ticker_list()),
+        blocked=tuple(organisation.blocked_list()),
+        members=tuple(
+            mentions.MemberSpec(
+                name=member.name,
+                aliases=tuple([member.name, *member.alias_list()]),
+                acronyms=tuple(member.acronym_list()),
+                tickers=tuple(member.ticker_list()),
+            )
+            for member in members
+            if member.enabled
+        ),
     )
 
 
 def matcher() -> Matcher:
-    version = _version(Organisation)
+    # A member company edited, added or removed changes what is found as much as its organisation.
+    version = (*_version(Organisation), *_version(MemberCompany))
     with _lock:
         if _matcher.version != version:
-            specs = [spec_of(o) for o in Organisation.objects.filter(enabled=True)]
+            specs = [
+                spec_of(o, list(o.members.all()))
+                for o in Organisation.objects.filter(enabled=True).prefetch_related("members")
+            ]
             _matcher.value, _matcher.version = Matcher(specs), version
         assert isinstance(_matcher.value, Matcher)
         return _matcher.value

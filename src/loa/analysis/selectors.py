@@ -20,11 +20,14 @@ from loa.accounts.scoping import Actor, scope_filter, scope_of, user_can, writes
 from loa.analysis.growth import growth
 from loa.analysis.growth import svg as growth_svg
 from loa.analysis.models import (
+    RELEVANT_SALIENCES,
     ArticleAnalysis,
+    ArticleEntity,
     ArticleTopic,
     Mention,
     Organisation,
     QueryMatch,
+    Salience,
     SavedQuery,
     Sentiment,
     Story,
@@ -43,6 +46,30 @@ def _may_read(user: Actor) -> bool:
 def organisation_list(*, user: Actor) -> QuerySet[Organisation]:
     organisations = Organisation.objects.select_related("unit").order_by("short_name")
     return organisations if _may_read(user) else organisations.none()
+
+
+def organisation_list_with_counts(*, user: Actor, days: int = 30) -> QuerySet[Organisation]:
+    """The organisations with their articles of the last `days`: `relevant` (main subject or a
+    substantive part, what counts) and `passing` (named in passing), and their member companies."""
+    since = timezone.now() - dt.timedelta(days=days)
+    recent = Q(article_entities__published_at__gte=since)
+    return (
+        organisation_list(user=user)
+        .annotate(
+            relevant=Count("article_entities", filter=recent & Q(article_entities__salience__in=RELEVANT_SALIENCES)),
+            passing=Count("article_entities", filter=recent & Q(article_entities__salience=Salience.PASSING)),
+        )
+        .prefetch_related("members")
+    )
+
+
+def entity_tones(entities: QuerySet[ArticleEntity]) -> dict[tuple[int, int], str]:
+    """The tone toward each organisation in each article, (article id, organisation id) → tone,
+    with the staff's corrections already applied (see services._mention_tones_apply)."""
+    return {
+        (article_id, organisation_id): tone
+        for article_id, organisation_id, tone in entities.values_list("article_id", "organisation_id", "tone")
+    }
 
 
 def organisation_editable(*, user: Actor, organisation: Organisation | None) -> bool:
@@ -124,10 +151,11 @@ class CoverageRow:
 
 @dataclass
 class Coverage:
-    total: int
-    by_tone: dict[str, int]  # articles by the organisation's tone in them
-    by_day: list[tuple[dt.date, int, int]]  # day, mentions, negative mentions
+    total: int  # articles about it (main subject or a substantive part)
+    by_tone: dict[str, int]  # those articles by the tone toward the organisation
+    by_day: list[tuple[dt.date, int, int]]  # day, articles, negative articles
     recent: list[CoverageRow]
+    passing: int = 0  # articles naming it only in passing, counted apart
 
 
 def mention_tones(mentions: QuerySet[Mention]) -> dict[tuple[int, int], str]:
@@ -142,13 +170,16 @@ def mention_tones(mentions: QuerySet[Mention]) -> dict[tuple[int, int], str]:
 
 
 def organisation_coverage(*, organisation: Organisation, days: int = 30, recent: int = 20) -> Coverage:
-    """The organisation's coverage: the summary and the list count the same tone per article."""
+    """The organisation's coverage: articles about it (main or secondary), the summary and the
+    list counting the same tone toward it per article; those naming it in passing apart."""
     since = timezone.now() - dt.timedelta(days=days)
-    mentions = Mention.objects.filter(organisation=organisation, published_at__gte=since)
-    tones = {article_id: tone for (article_id, _org), tone in mention_tones(mentions).items()}
+    entities = ArticleEntity.objects.filter(organisation=organisation, published_at__gte=since)
+    relevant = entities.filter(salience__in=RELEVANT_SALIENCES)
+    rows = list(relevant.values_list("article_id", "tone", "published_at"))
+    tones = {article_id: tone for article_id, tone, _when in rows}
     by_tone = dict(Counter(tones.values()))
     days_rows: dict[dt.date, list[int]] = {}
-    for published, tone in mentions.values_list("published_at", "sentiment"):
+    for _article_id, tone, published in rows:
         day = timezone.localtime(published).date()
         row = days_rows.setdefault(day, [0, 0])
         row[0] += 1
@@ -164,6 +195,7 @@ def organisation_coverage(*, organisation: Organisation, days: int = 30, recent:
         by_tone=by_tone,
         by_day=[(day, n, neg) for day, (n, neg) in sorted(days_rows.items())],
         recent=[CoverageRow(article=article, tone=tones[article.pk]) for article in latest],
+        passing=entities.filter(salience=Salience.PASSING).count(),
     )
 
 
@@ -301,7 +333,19 @@ def story_articles(*, story: Story) -> QuerySet[Article]:
 class OrganisationInArticle:
     organisation: Organisation
     prominence: float
-    tone: str
+    tone: str  # toward the organisation
+    salience: str = ""  # "" for an article analysed before salience was judged
+    members: tuple[str, ...] = ()  # the member companies named
+    salience_corrected: bool = False
+    tone_corrected: bool = False
+
+    @property
+    def salience_label(self) -> str:
+        return str(Salience(self.salience).label) if self.salience in Salience.values else "—"
+
+    @property
+    def relevant(self) -> bool:
+        return self.salience in RELEVANT_SALIENCES
 
 
 @dataclass
@@ -348,16 +392,30 @@ def article_view(*, user: Actor, article: Article) -> ArticleView:
     by_organisation: dict[int, list[Mention]] = {}
     for mention in mentions:
         by_organisation.setdefault(mention.organisation_id, []).append(mention)
+    entities = {
+        e.organisation_id: e for e in ArticleEntity.objects.filter(article=article).select_related("organisation")
+    }
     organisations = []
-    for group in by_organisation.values():
+    for organisation_id in dict.fromkeys([*by_organisation, *entities]):
+        group = by_organisation.get(organisation_id, [])
+        entity = entities.get(organisation_id)
         # As in loa.pipeline.mentions.article_prominence: independent chances (noisy-or).
         prominence = round(1.0 - math.prod(1.0 - m.prominence for m in group), 3)
         organisations.append(
             OrganisationInArticle(
-                organisation=group[0].organisation, prominence=prominence, tone=tone_of([m.sentiment for m in group])
+                organisation=entity.organisation if entity else group[0].organisation,
+                prominence=prominence,
+                tone=entity.tone if entity else tone_of([m.sentiment for m in group]),
+                salience=entity.salience if entity else "",
+                members=tuple(dict.fromkeys(m.member for m in group if m.member)),
+                salience_corrected=bool(entity and entity.salience_corrected),
+                tone_corrected=bool(entity and entity.tone_corrected),
             )
         )
-    organisations.sort(key=lambda row: (-row.prominence, row.organisation.short_name))
+    rank = {value: index for index, value in enumerate(Salience.values)}
+    organisations.sort(
+        key=lambda row: (rank.get(row.salience, len(rank)), -row.prominence, row.organisation.short_name)
+    )
     queries = [m.query for m in QueryMatch.objects.filter(article=article).select_related("query")]
     visible_queries = set(saved_query_list(user=user).values_list("id", flat=True))
     return ArticleView(

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,11 +26,14 @@ from loa.analysis import hooks, runtime
 from loa.analysis.apps import STEP_ANALYSE
 from loa.analysis.models import (
     ArticleAnalysis,
+    ArticleEntity,
     ArticleTopic,
     Correction,
+    MemberCompany,
     Mention,
     Organisation,
     QueryMatch,
+    Salience,
     SavedQuery,
     Sentiment,
     Story,
@@ -40,9 +46,12 @@ from loa.analysis.selectors import article_correctable
 from loa.articles.hooks import StepSkipped, articles_stored
 from loa.articles.models import Article
 from loa.articles.search import query_error_message
+from loa.pipeline import salience as pipeline_salience
 from loa.pipeline import stories
 from loa.pipeline.classify import model_text
+from loa.pipeline.mentions import FIELDS
 from loa.pipeline.mentions import Mention as FoundMention
+from loa.pipeline.salience import Judgement
 from loa.pipeline.themes import DANES_PREFIX, Learned, ThemeSpec, key_of, theme_text
 from loa.pipeline.themes import Example as ThemeExample
 from loa.pipeline.themes import train as train_themes
@@ -65,6 +74,62 @@ def _text_lines(value: str) -> str:
     return "\n".join(normalize(line) for line in value.splitlines() if line.strip())
 
 
+# Stock codes on the Vietnamese exchanges: three capitals or digits, a few longer (EVNGENCO3 is
+# an acronym, not a ticker); ten leaves room without taking a name for a ticker.
+_TICKER = re.compile(r"[A-Z0-9]{2,10}")
+
+
+def _tickers(value: Iterable[str], *, owner: str) -> str:
+    tickers = [t.strip().upper() for t in value if t.strip()]
+    for ticker in tickers:
+        if not _TICKER.fullmatch(ticker):
+            raise ValidationError(
+                _("“%(ticker)s” (%(owner)s) is not a stock ticker: 2 to 10 capital letters or digits, like VCB.")
+                % {"ticker": ticker, "owner": owner}
+            )
+    return "\n".join(dict.fromkeys(tickers))
+
+
+def _acronyms(value: Iterable[str]) -> str:
+    return "\n".join(dict.fromkeys(a.strip() for a in value if a.strip()))
+
+
+def _names(value: Iterable[str]) -> str:
+    return "\n".join(dict.fromkeys(normalize(line).strip() for line in value if line.strip()))
+
+
+@dataclass(frozen=True)
+class MemberData:
+    """A member company as staff or the seed file give it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    tickers: tuple[str, ...] = ()
+
+
+def _members_save(organisation: Organisation, members: Sequence[MemberData]) -> None:
+    """Make the organisation's member companies exactly `members`, keeping the rows (matched by
+    name) of those that stay."""
+    existing = {m.name: m for m in organisation.members.all()}
+    seen: set[str] = set()
+    for data in members:
+        name = normalize(data.name).strip()
+        if not name:
+            raise ValidationError(_("A member company needs a name."))
+        if name in seen:
+            raise ValidationError(_("The member company “%(name)s” is listed twice.") % {"name": name})
+        seen.add(name)
+        member = existing.get(name) or MemberCompany(organisation=organisation, name=name)
+        member.aliases = _names(data.aliases)
+        member.acronyms = _acronyms(data.acronyms)
+        member.tickers = _tickers(data.tickers, owner=name)
+        member.enabled = True
+        member.full_clean()
+        member.save()
+    MemberCompany.objects.filter(organisation=organisation).exclude(name__in=seen).delete()
+
+
 @transaction.atomic
 def organisation_save(
     *,
@@ -77,20 +142,105 @@ def organisation_save(
     ambiguous_aliases: str = "",
     context_terms: str = "",
     exclusion_terms: str = "",
+    tickers: str = "",
+    blocked_phrases: str = "",
+    members: Sequence[MemberData] | None = None,
     enabled: bool = True,
 ) -> Organisation:
-    """Create or update a monitored organisation; names are normalised, acronyms kept as typed."""
+    """Create or update a monitored organisation; names are normalised, acronyms kept as typed,
+    tickers in capitals. `members` (None: left as they are) become its member companies."""
     target = organisation or Organisation()
     target.name, target.short_name, target.unit = normalize(name), normalize(short_name), unit
     target.aliases, target.ambiguous_aliases = _text_lines(aliases), _text_lines(ambiguous_aliases)
     target.acronyms = "\n".join(line.strip() for line in acronyms.splitlines() if line.strip())
     target.context_terms, target.exclusion_terms = _text_lines(context_terms), _text_lines(exclusion_terms)
+    target.tickers = _tickers(tickers.splitlines(), owner=target.short_name or target.name)
+    target.blocked_phrases = _text_lines(blocked_phrases)
     target.enabled = enabled
     if target.ambiguous_aliases and not target.context_terms:
         raise ValidationError(_("Ambiguous names need at least one context term."))
     target.full_clean()
+    # Saved even when only members change: its new updated_at tells the matcher to rebuild.
     target.save()
+    if members is not None:
+        _members_save(target, members)
     return target
+
+
+SEED_ORGANISATIONS = Path(__file__).parent / "seed" / "organisations.yaml"
+
+
+def _strings(entry: Mapping[str, Any], key: str) -> list[str]:
+    value = entry.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("“%(key)s” must be a list of texts.") % {"key": key})
+    return list(value)
+
+
+def _short_name(entry: Mapping[str, Any]) -> str:
+    """The name pages show: as given, else the first acronym (EVN), else the shortest alias
+    (Vietcombank), else the name."""
+    if entry.get("short_name"):
+        return str(entry["short_name"])
+    acronyms, aliases = _strings(entry, "acronyms"), _strings(entry, "aliases")
+    if acronyms:
+        return acronyms[0]
+    return min(aliases, key=len) if aliases else str(entry["name"])
+
+
+@transaction.atomic
+def organisations_import(
+    *, data: Sequence[Mapping[str, Any]], units: Mapping[str, Unit | None] | None = None
+) -> list[Organisation]:
+    """Load organisations in the structure of `seed/organisations.yaml` (the one `loa mentions
+    --entities` reads): each with its member companies, tickers and look-alike phrases. An
+    organisation already there (same name) is updated; `units` gives the unit of each key
+    (missing: followed bloc-wide)."""
+    units = units or {}
+    saved = []
+    for entry in data:
+        if not isinstance(entry, Mapping) or not entry.get("name"):
+            raise ValidationError(_("Each organisation needs a name."))
+        members = []
+        for member in entry.get("members") or []:
+            if not isinstance(member, Mapping) or not member.get("name"):
+                raise ValidationError(_("Each member company needs a name."))
+            members.append(
+                MemberData(
+                    name=str(member["name"]),
+                    aliases=tuple(_strings(member, "aliases")),
+                    acronyms=tuple(_strings(member, "acronyms")),
+                    tickers=tuple(_strings(member, "tickers")),
+                )
+            )
+        name = normalize(str(entry["name"]))
+        saved.append(
+            organisation_save(
+                organisation=Organisation.objects.filter(name=name).first(),
+                name=name,
+                short_name=_short_name(entry),
+                unit=units.get(str(entry.get("key", ""))),
+                aliases="\n".join(_strings(entry, "aliases")),
+                acronyms="\n".join(_strings(entry, "acronyms")),
+                ambiguous_aliases="\n".join(_strings(entry, "ambiguous")),
+                context_terms="\n".join(_strings(entry, "context")),
+                exclusion_terms="\n".join(_strings(entry, "exclude")),
+                tickers="\n".join(_strings(entry, "tickers")),
+                blocked_phrases="\n".join(_strings(entry, "blocked")),
+                members=members,
+            )
+        )
+    return saved
+
+
+def organisations_seed_data(path: Path = SEED_ORGANISATIONS) -> list[dict[str, Any]]:
+    """The entries of an organisations YAML file (the bloc's seed by default)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise ValidationError(_("The organisations file must hold a list."))
+    return data
 
 
 def _checked_query(query: str) -> str:
@@ -219,6 +369,8 @@ class _Plan:
     topics: list[tuple[int, float]]
     queries: list[int]
     vector: dict[str, float]
+    # Organisation id (as the matcher's key) → salience and tone toward it.
+    judgements: dict[str, Judgement]
 
 
 def _plan(batch: Sequence[Article]) -> list[_Plan]:
@@ -239,6 +391,10 @@ def _plan(batch: Sequence[Article]) -> list[_Plan]:
     windows = [_mention_window(a, m) for a, ms in zip(batch, per_article, strict=True) for m in ms]
     window_tones = iter(classifier.sentiment(windows))
     models = classifier.models
+
+    def toward(texts: Sequence[str]) -> list[tuple[str, float]]:
+        return [(t.label, t.polarity) for t in classifier.sentiment(texts)]
+
     plans = []
     for article, tone, predicted, mentions, found_themes in zip(
         batch, tones, topic_predictions, per_article, themes, strict=True
@@ -257,6 +413,9 @@ def _plan(batch: Sequence[Article]) -> list[_Plan]:
                 topics=sorted(chosen.items()),
                 queries=[pk for pk, node in queries if matches(node, document)],
                 vector=stories.vector(article.title, article.lead, article.body, models.idf, models.default_idf),
+                judgements=pipeline_salience.judge(
+                    mentions, title=article.title, lead=article.lead, body=article.body, tones=toward
+                ),
             )
         )
     return plans
@@ -354,6 +513,7 @@ def _write(plan: _Plan) -> ArticleAnalysis:
                 start=m.start,
                 end=m.end,
                 text=m.text[:255],
+                member=m.member[:255],
                 prominence=m.prominence,
                 sentiment=tone,
                 polarity=tone_polarity,
@@ -362,6 +522,7 @@ def _write(plan: _Plan) -> ArticleAnalysis:
             for m, (tone, tone_polarity) in zip(plan.mentions, plan.mention_tones, strict=True)
         ]
     )
+    _entities_write(article=article, judgements=plan.judgements, when=when)
     _mention_tones_apply(article=article, analysis=analysis)
     if not analysis.topics_corrected:
         ArticleTopic.objects.filter(article=article).delete()
@@ -370,6 +531,29 @@ def _write(plan: _Plan) -> ArticleAnalysis:
     QueryMatch.objects.bulk_create([QueryMatch(article=article, query_id=q) for q in plan.queries])
     _refresh_story(story)
     return analysis
+
+
+def _entities_write(*, article: Article, judgements: dict[str, Judgement], when: dt.datetime) -> None:
+    """One row per organisation the article names: salience and tone toward it. What staff
+    corrected stays (the corrections are applied again after, see _mention_tones_apply); an
+    organisation no longer found goes, unless staff said how much the article is about it."""
+    existing = {e.organisation_id: e for e in ArticleEntity.objects.filter(article=article)}
+    new, changed = [], []
+    for key, judgement in judgements.items():
+        entity = existing.pop(int(key), None)
+        if entity is None:
+            entity = ArticleEntity(article=article, organisation_id=int(key))
+            new.append(entity)
+        else:
+            changed.append(entity)
+        if not entity.salience_corrected:
+            entity.salience = judgement.salience
+        if not entity.tone_corrected:
+            entity.tone, entity.score = judgement.tone, judgement.score
+        entity.published_at = when
+    ArticleEntity.objects.bulk_create(new)
+    ArticleEntity.objects.bulk_update(changed, ["salience", "tone", "score", "published_at"])
+    ArticleEntity.objects.filter(pk__in=[e.pk for e in existing.values() if not e.salience_corrected]).delete()
 
 
 def articles_analyse(*, articles: Sequence[Article]) -> int:
@@ -407,36 +591,60 @@ def articles_unanalysed(*, limit: int) -> list[int]:
 # --- corrections --------------------------------------------------------------------------
 
 
+_POLARITY = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+
+
 def _mention_tones_apply(*, article: Article, analysis: ArticleAnalysis) -> None:
-    """Set the stored tone of the article's mentions from the staff's corrections, so every
-    reader of `Mention.sentiment` (organisation pages, press review, reports, alerts) sees them:
-    an organisation's own correction wins, then a correction of the whole article; mentions
-    staff have not read keep the model's tone."""
+    """Set the stored tone of the article's mentions and of each organisation in it (and its
+    salience) from the staff's corrections, so every reader (organisation pages, press review,
+    reports, alerts) sees them: an organisation's own correction wins, then a correction of the
+    whole article; what staff have not read keeps the model's reading."""
     own: dict[int, str] = {}
-    for organisation_id, sentiment in (
+    own_salience: dict[int, str] = {}
+    for organisation_id, sentiment, salience_value in (
         Correction.objects.filter(article=article, organisation__isnull=False)
-        .exclude(sentiment="")
         .order_by("created_at", "id")
-        .values_list("organisation_id", "sentiment")
+        .values_list("organisation_id", "sentiment", "salience")
     ):
-        own[organisation_id] = sentiment
+        if sentiment:
+            own[organisation_id] = sentiment
+        if salience_value:
+            own_salience[organisation_id] = salience_value
     mentions = Mention.objects.filter(article=article)
+    entities = ArticleEntity.objects.filter(article=article)
     if analysis.corrected:
         mentions.exclude(organisation_id__in=list(own)).update(sentiment=analysis.sentiment)
+        entities.exclude(organisation_id__in=list(own)).update(
+            tone=analysis.sentiment, score=_POLARITY[analysis.sentiment]
+        )
     for organisation_id, sentiment in own.items():
         mentions.filter(organisation_id=organisation_id).update(sentiment=sentiment)
+        entities.filter(organisation_id=organisation_id).update(
+            tone=sentiment, score=_POLARITY[sentiment], tone_corrected=True
+        )
+    for organisation_id, salience_value in own_salience.items():
+        entities.filter(organisation_id=organisation_id).update(salience=salience_value, salience_corrected=True)
 
 
 def _labels_check(
-    *, article: Article, sentiment: str | None, topic_ids: Sequence[int] | None, organisation: Organisation | None
+    *,
+    article: Article,
+    sentiment: str | None,
+    topic_ids: Sequence[int] | None,
+    organisation: Organisation | None,
+    salience_value: str | None = None,
 ) -> None:
     """What a correction and a suggestion must both say: a known tone, and for an organisation
-    only its tone, of an organisation the article mentions."""
+    only its tone and/or salience, of an organisation the article mentions."""
     if sentiment is not None and sentiment not in Sentiment.values:
         raise ValidationError(_("Unknown tone: %(value)s") % {"value": sentiment})
+    if salience_value is not None and salience_value not in Salience.values:
+        raise ValidationError(_("Unknown salience: %(value)s") % {"value": salience_value})
+    if organisation is None and salience_value is not None:
+        raise ValidationError(_("Salience is corrected for one organisation in the article."))
     if organisation is not None:
-        if sentiment is None or topic_ids is not None:
-            raise ValidationError(_("Only the tone of an organisation in an article can be corrected."))
+        if (sentiment is None and salience_value is None) or topic_ids is not None:
+            raise ValidationError(_("Only the tone and salience of an organisation in an article can be corrected."))
         if not Mention.objects.filter(article=article, organisation=organisation).exists():
             raise ValidationError(_("The article does not mention this organisation."))
 
@@ -460,27 +668,35 @@ def correction_record(
     sentiment: str | None = None,
     topic_ids: Sequence[int] | None = None,
     organisation: Organisation | None = None,
+    salience: str | None = None,
 ) -> Correction:
-    """Staff set the tone and/or topics of an article, or the tone of one organisation in it:
-    shown at once on every page, kept across reanalysis, and (for the article) used as
-    training data by the next `loa model train`. Only those `article_correctable` allows."""
+    """Staff set the tone and/or topics of an article, or the tone toward one organisation in
+    it and/or its salience: shown at once on every page, kept across reanalysis, and (tones)
+    used as training data by the next `loa model train`. Only those `article_correctable`
+    allows."""
     _correction_require(user, article)
     analysis = ArticleAnalysis.objects.select_for_update().filter(article=article).first()
     if analysis is None:
         raise ValidationError(_("The article has not been analysed yet."))
-    _labels_check(article=article, sentiment=sentiment, topic_ids=topic_ids, organisation=organisation)
+    _labels_check(
+        article=article, sentiment=sentiment, topic_ids=topic_ids, organisation=organisation, salience_value=salience
+    )
     if organisation is not None:
-        assert sentiment is not None
         correction = Correction.objects.create(
-            article=article, organisation=organisation, sentiment=sentiment, corrected_by=user
+            article=article,
+            organisation=organisation,
+            sentiment=sentiment or "",
+            salience=salience or "",
+            corrected_by=user,
         )
         _mention_tones_apply(article=article, analysis=analysis)
+        # Salience decides what the press review and reports take, as the tone does.
         hooks.tone_corrected(article_ids=[article.pk])
         return correction
     topics = list(Topic.objects.filter(pk__in=topic_ids or [])) if topic_ids is not None else None
     if sentiment is not None:
         analysis.sentiment, analysis.confidence, analysis.corrected = sentiment, 1.0, True
-        analysis.polarity = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}[sentiment]
+        analysis.polarity = _POLARITY[sentiment]
     if topics is not None:
         analysis.topics_corrected = True
         ArticleTopic.objects.filter(article=article).delete()
@@ -559,8 +775,29 @@ def suggestion_decide(*, actor: User, suggestion: Suggestion, accept: bool) -> S
     return locked
 
 
+def _sentences_about(article: Article, spans: Sequence[tuple[str, int]]) -> str:
+    """The sentences of `article` holding the mentions at `spans` (field, start), in reading
+    order, each once: what the tone toward an organisation is read from."""
+    found: list[str] = []
+    for field_name, start in sorted(spans, key=lambda s: (FIELDS.index(s[0]), s[1])):
+        text = str(getattr(article, field_name))
+        if field_name == "title":
+            # A headline has no full stop; one keeps it a sentence of its own for the model.
+            sentence = text.strip().rstrip(".") + "." if text.strip() else ""
+        else:
+            sentence = next(
+                (span.text for span in sentences(text) if span.start <= start < span.end + 1),
+                text[max(0, start - 200) : start + 200],
+            )
+        if sentence and sentence not in found:
+            found.append(sentence)
+    return " ".join(found)
+
+
 def corrections_as_examples() -> list[dict[str, object]]:
-    """Staff corrections in the training format (title, description, sentiment, topics).
+    """Staff corrections in the training format (title, description, sentiment, topics): the
+    article's tone and topics, read from its title and lead; and the tone toward an organisation,
+    read from the sentences about it (as the title, with no description).
 
     Only corrections: a suggestion teaches nothing until someone who may correct accepts it.
     Topics are only the DANeS model's labels: the bloc's themes learn apart (`theme_examples`)."""
@@ -581,7 +818,27 @@ def corrections_as_examples() -> list[dict[str, object]]:
         labels = [name for name in correction.topics if name in danes]
         if labels:
             record["topics"] = labels
-    return [r for r in latest.values() if "sentiment" in r or "topics" in r]
+    examples = [r for r in latest.values() if "sentiment" in r or "topics" in r]
+    toward: dict[tuple[int, int], str] = {}
+    for article_id, organisation_id, sentiment in (
+        Correction.objects.filter(organisation__isnull=False)
+        .exclude(sentiment="")
+        .order_by("created_at", "id")
+        .values_list("article_id", "organisation_id", "sentiment")
+    ):
+        toward[(article_id, organisation_id)] = sentiment
+    if toward:
+        spans: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for article_id, organisation_id, field_name, start in Mention.objects.filter(
+            article_id__in={a for a, _o in toward}
+        ).values_list("article_id", "organisation_id", "field", "start"):
+            spans.setdefault((article_id, organisation_id), []).append((field_name, start))
+        articles = Article.objects.in_bulk({a for a, _o in toward})
+        for (article_id, organisation_id), sentiment in toward.items():
+            text = _sentences_about(articles[article_id], spans.get((article_id, organisation_id), []))
+            if text:
+                examples.append({"title": text, "description": "", "sentiment": sentiment})
+    return examples
 
 
 def reanalysis_batches(*, since: dt.date | None, size: int = 200) -> list[list[int]]:

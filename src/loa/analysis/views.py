@@ -26,6 +26,7 @@ from loa.analysis.forms import (
     SuggestionDecisionForm,
     SuggestionForm,
     TopicForm,
+    members_text,
 )
 from loa.analysis.models import Organisation, SavedQuery, Suggestion, Topic
 from loa.articles import search
@@ -42,7 +43,7 @@ def _unit_choices(request: HttpRequest, *, blank: bool) -> list[tuple[object, st
 
 @login_required
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    organisations = list(selectors.organisation_list(user=request.user))
+    organisations = list(selectors.organisation_list_with_counts(user=request.user))
     return render(
         request,
         "analysis/organisation_list.html",
@@ -70,6 +71,7 @@ def organisation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 for height in [round(100 * n / top) if top else 0]
             ],
             "can_edit": selectors.organisation_editable(user=request.user, organisation=organisation),
+            "members": list(organisation.members.all()),
         },
     )
 
@@ -94,6 +96,9 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None) 
             "ambiguous_aliases": organisation.ambiguous_aliases,
             "context_terms": organisation.context_terms,
             "exclusion_terms": organisation.exclusion_terms,
+            "tickers": organisation.tickers,
+            "blocked_phrases": organisation.blocked_phrases,
+            "members": members_text(organisation.members.all()),
             "enabled": organisation.enabled,
         }
     form = OrganisationForm(request.POST or None, initial=initial)
@@ -120,6 +125,9 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None) 
             ambiguous_aliases=data["ambiguous_aliases"],
             context_terms=data["context_terms"],
             exclusion_terms=data["exclusion_terms"],
+            tickers=data["tickers"],
+            blocked_phrases=data["blocked_phrases"],
+            members=data["members"],
             enabled=data["enabled"],
         )
 
@@ -299,8 +307,11 @@ def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = _labels_form(request, CorrectionForm)
     if form.is_valid():
         user = request.user if isinstance(request.user, User) else None
+        labels = _labels(request, form.cleaned_data)
+        if labels["organisation"] is not None:
+            labels["salience"] = form.cleaned_data["salience"] or None
         try:
-            services.correction_record(article=article, user=user, **_labels(request, form.cleaned_data))
+            services.correction_record(article=article, user=user, **labels)
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
         else:

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from loa.analysis.forms import CorrectionForm, SuggestionForm
-from loa.analysis.models import Sentiment
+from loa.analysis.models import Salience, Sentiment
 from loa.analysis.selectors import (
     article_correctable,
     article_suggestable,
@@ -68,6 +68,7 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "suggesting": suggesting,
             "suggestions": suggestion_open_list(article=article) if can_correct else [],
             "tone_choices": Sentiment.choices,
+            "salience_choices": Salience.choices,
         },
     )
 

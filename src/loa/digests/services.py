@@ -24,7 +24,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +33,17 @@ from django.utils.translation import gettext as _
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import Actor, acting_user, require
-from loa.analysis.models import ArticleAnalysis, ArticleTopic, Mention, Organisation, Sentiment, Topic
-from loa.analysis.selectors import mention_tones
+from loa.analysis.models import (
+    RELEVANT_SALIENCES,
+    ArticleAnalysis,
+    ArticleEntity,
+    ArticleTopic,
+    Mention,
+    Organisation,
+    Sentiment,
+    Topic,
+)
+from loa.analysis.selectors import entity_tones
 from loa.articles.models import Article
 
 # The send path keeps its own names for the e-mail's rendering, now drawn in documents.py.
@@ -132,6 +142,8 @@ class _Group:
     articles: set[int] = field(default_factory=set)
     negative: bool = False
     prominence: float = 0.0
+    # In an organisation's section: the tone toward it in each article (else the article's tone).
+    tones: dict[int, str] = field(default_factory=dict)
 
 
 def _group_key(story_id: int | None, article_id: int, original_id: int | None) -> str:
@@ -147,21 +159,36 @@ def _window_articles(start: dt.datetime, end: dt.datetime) -> Q:
 def _organisation_groups(
     organisations: list[Organisation], start: dt.datetime, end: dt.datetime
 ) -> defaultdict[int, dict[str, _Group]]:
-    rows = Mention.objects.filter(
-        organisation__in=organisations, published_at__gte=start, published_at__lt=end
-    ).values_list(
-        "organisation_id",
-        "article_id",
-        "article__duplicate_of_id",
-        "article__analysis__story_id",
-        "sentiment",
-        "prominence",
+    """Per organisation, the stories and articles about it (main subject or a substantive part;
+    one naming it in passing stays out of the review) with the tone toward it."""
+    strongest = (
+        Mention.objects.filter(article=OuterRef("article"), organisation=OuterRef("organisation"))
+        .order_by("-prominence")
+        .values("prominence")[:1]
+    )
+    rows = (
+        ArticleEntity.objects.filter(
+            organisation__in=organisations,
+            published_at__gte=start,
+            published_at__lt=end,
+            salience__in=RELEVANT_SALIENCES,
+        )
+        .annotate(prominence=Coalesce(Subquery(strongest), Value(0.0)))
+        .values_list(
+            "organisation_id",
+            "article_id",
+            "article__duplicate_of_id",
+            "article__analysis__story_id",
+            "tone",
+            "prominence",
+        )
     )
     groups: defaultdict[int, dict[str, _Group]] = defaultdict(dict)
     for organisation_id, article_id, original_id, story_id, sentiment, prominence in rows.iterator():
         key = _group_key(story_id, article_id, original_id)
         group = groups[organisation_id].setdefault(key, _Group(key=key, story_id=story_id))
         group.articles.add(article_id)
+        group.tones[article_id] = sentiment
         group.negative = group.negative or sentiment == Sentiment.NEGATIVE
         group.prominence = max(group.prominence, prominence)
     return groups
@@ -203,7 +230,11 @@ def _candidates(groups: list[_Group]) -> list[_Candidate]:
         members.sort(key=lambda article: (article.published_at or article.created_at, article.pk))
         first = members[0]
         outlets = list(dict.fromkeys(article.outlet.name for article in members))
-        sentiment: str = Sentiment.NEGATIVE if group.negative else tones.get(first.pk, Sentiment.NEUTRAL)
+        sentiment: str = (
+            Sentiment.NEGATIVE
+            if group.negative
+            else group.tones.get(first.pk) or tones.get(first.pk, Sentiment.NEUTRAL)
+        )
         out.append(_Candidate(group=group, article=first, outlets=outlets, sentiment=sentiment))
     out.sort(
         key=lambda candidate: (
@@ -565,7 +596,7 @@ def digest_items_retone(*, article_ids: Sequence[int]) -> int:
         return 0
     ids = {item.article_id for item in items if item.article_id is not None}
     tones = dict(ArticleAnalysis.objects.filter(article_id__in=ids).values_list("article_id", "sentiment"))
-    organisation_tones = mention_tones(Mention.objects.filter(article_id__in=ids))
+    organisation_tones = entity_tones(ArticleEntity.objects.filter(article_id__in=ids))
     changed = []
     for item in items:
         assert item.article_id is not None

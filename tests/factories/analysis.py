@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from loa.alerts.models import AlertRule
-from loa.analysis.models import ArticleAnalysis, Mention, Organisation, SavedQuery
+from loa.analysis.models import ArticleAnalysis, ArticleEntity, Mention, Organisation, SavedQuery
 from loa.articles.models import Article
 from loa.sources.models import Outlet
 from loa.units.models import Unit
@@ -25,8 +25,10 @@ def coverage(
     title: str = "EVN bị phản ánh về hóa đơn tiền điện",
     created_at: dt.datetime | None = None,
     analyse: bool = True,
+    salience: str = "main",
 ) -> Article:
-    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here)."""
+    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here):
+    each organisation it names is in it with `salience`, in that tone toward it."""
     article = make_article(title=title, outlet_domain=domain, outlet_name=domain)
     Outlet.objects.filter(domain=domain).update(tier=tier)
     if created_at is not None:
@@ -38,7 +40,24 @@ def coverage(
         articles_analyse(articles=[article])
         ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
         Mention.objects.filter(article=article).update(sentiment=tone)
+        entity_set(article, salience=salience, tone=tone)
     return article
+
+
+def entity_set(article: Article, *, salience: str, tone: str, organisation: Organisation | None = None) -> None:
+    """The organisation (by default each one the article mentions) is in the article with
+    this salience and this tone toward it, as analysis would write it."""
+    organisations = (
+        [organisation.pk]
+        if organisation is not None
+        else set(Mention.objects.filter(article=article).values_list("organisation_id", flat=True))
+    )
+    for pk in organisations:
+        ArticleEntity.objects.update_or_create(
+            article=article,
+            organisation_id=pk,
+            defaults={"salience": salience, "tone": tone, "published_at": article.published_at},
+        )
 
 
 def make_saved_query(unit: Unit, label: str) -> SavedQuery:

@@ -110,6 +110,8 @@ def cmd_up(args: argparse.Namespace) -> int:
             str(args.replay_port),
             "--outlets",
             str(REPLAY_OUTLETS),
+            # A newcomer sees the bloc's own coverage within minutes, not unrelated news.
+            "--monitored-first",
         ]
         children.insert(0, Child("replay", [python, "-m", "loa", *replay], ports=[("127.0.0.1", args.replay_port)]))
     if inbox:

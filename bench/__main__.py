@@ -23,6 +23,7 @@ SCENARIOS = [
     "bench.analysis",
     "bench.search",
     "bench.alerts",
+    "bench.demo_alerts",
     "bench.documents",
     "bench.study",
 ]

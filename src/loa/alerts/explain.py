@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,7 @@ def title_terms(titles: Iterable[str], *, limit: int = NAMED) -> list[str]:
     return [written[key] for key in chosen]
 
 
-def _named(items: Sequence[Mapping[str, object]], total: int) -> str:
+def _named(items: Sequence[Mapping[str, Any]], total: int) -> str:
     listed = ", ".join(f"{item['name']} ({item['articles']})" for item in items[:NAMED])
     more = total - min(len(items), NAMED)
     return listed + (_(", and %(count)s more") % {"count": more} if more > 0 else "")
@@ -80,18 +81,18 @@ def _window(hours: int) -> str:
     return _("%(hours)s hours") % {"hours": hours} if hours != 1 else _("1 hour")
 
 
-def explanation_text(explanation: Mapping[str, object]) -> str:
+def explanation_text(explanation: Mapping[str, Any]) -> str:
     """One line, clauses separated by semicolons:
     "12 bài trong 1 giờ so với trung bình 2,1; 3 câu chuyện: …; 5 báo: …; từ khóa: …;
     tỷ lệ tiêu cực 67% so với 18% thường lệ"."""
     if not explanation:
         return ""
     parts: list[str] = []
-    count = int(explanation.get("count", 0))  # type: ignore[call-overload]
-    hours = int(explanation.get("hours", 0))  # type: ignore[call-overload]
+    count = int(explanation.get("count", 0))
+    hours = int(explanation.get("hours", 0))
     mean = explanation.get("mean")
     if explanation.get("kind") == "article":
-        for entity in explanation.get("organisations", []):  # type: ignore[attr-defined]
+        for entity in explanation.get("organisations", []):
             parts.append(
                 _("%(organisation)s: %(salience)s, tone toward it %(tone)s")
                 % {
@@ -110,19 +111,19 @@ def explanation_text(explanation: Mapping[str, object]) -> str:
         parts.append(_("%(count)s articles in %(window)s") % {"count": count, "window": _window(hours)})
     organisations = explanation.get("organisations") or []
     if organisations:
-        parts.append(_("about: %(list)s") % {"list": _named(organisations, len(organisations))})  # type: ignore[arg-type]
+        parts.append(_("about: %(list)s") % {"list": _named(organisations, len(organisations))})
     stories = explanation.get("stories") or []
     if stories:
-        total = int(explanation.get("story_count", len(stories)))  # type: ignore[arg-type, call-overload]
-        named = [{"name": f"«{s['title']}»", "articles": s["articles"]} for s in stories]  # type: ignore[attr-defined, index]
+        total = int(explanation.get("story_count", len(stories)))
+        named = [{"name": f"«{s['title']}»", "articles": s["articles"]} for s in stories]
         parts.append(_("%(count)s stories: %(list)s") % {"count": total, "list": _named(named, total)})
     outlets = explanation.get("outlets") or []
     if outlets:
-        total = int(explanation.get("outlet_count", len(outlets)))  # type: ignore[arg-type, call-overload]
-        parts.append(_("%(count)s outlets: %(list)s") % {"count": total, "list": _named(outlets, total)})  # type: ignore[arg-type]
+        total = int(explanation.get("outlet_count", len(outlets)))
+        parts.append(_("%(count)s outlets: %(list)s") % {"count": total, "list": _named(outlets, total)})
     terms = explanation.get("terms") or []
     if terms:
-        parts.append(_("terms: %(list)s") % {"list": ", ".join(terms)})  # type: ignore[arg-type]
+        parts.append(_("terms: %(list)s") % {"list": ", ".join(terms)})
     share = explanation.get("negative_share")
     usual = explanation.get("usual_negative_share")
     if isinstance(share, int | float):

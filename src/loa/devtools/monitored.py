@@ -4,8 +4,8 @@ sample that name the demo's monitored organisations in their title or lead.
 Without this, the replay serves the sample in its own order, where the monitored organisations
 are rare, and a newcomer watches minutes of unrelated news (and, before rules took salience,
 alerts about it). Chosen at the replay's start with Loa's own matcher, over the organisations
-the demo loads (the bloc's seed, `loa/analysis/seed/organisations.yaml`, restricted to the
-demo's five), members counted for their organisation. A name in the title or the lead is what
+the demo loads (the bloc's seed, `loa/analysis/seed/organisations.yaml`), members counted for
+their organisation. A name in the title or the lead is what
 an article about an organisation, or with a substantive part about it, nearly always has; a
 name only deep in the body is most often a passing one, so those are not chosen.
 
@@ -28,8 +28,6 @@ from loa.text.folding import fold_chars
 from loa.text.normalization import normalize
 
 SEED = Path(__file__).resolve().parent.parent / "analysis" / "seed" / "organisations.yaml"
-# The organisations `loa demo` follows (loa.devtools.demo.analysis), by their seed keys.
-DEMO_KEYS = ("evn", "pvn", "tkv", "vnpt", "vcb")
 
 
 def seed_entries(path: Path = SEED) -> list[dict[str, Any]]:
@@ -37,13 +35,13 @@ def seed_entries(path: Path = SEED) -> list[dict[str, Any]]:
     return entries
 
 
-def specs_of(entries: Iterable[dict[str, Any]], keys: Sequence[str] = DEMO_KEYS) -> list[EntitySpec]:
-    """Matcher specs of the seed's organisations `keys`, their members' names and acronyms
+def specs_of(entries: Iterable[dict[str, Any]], keys: Sequence[str] | None = None) -> list[EntitySpec]:
+    """Matcher specs of the seed's organisations (those of `keys`, or all), their members' names and acronyms
     folded in (a member's mention counts for its organisation). Tickers are left out: read as a
     company only in a stock context, and a stock list is a passing mention anyway."""
     specs = []
     for entry in entries:
-        if entry["key"] not in keys:
+        if keys is not None and entry["key"] not in keys:
             continue
         aliases = [entry["name"], *entry.get("aliases", [])]
         acronyms = list(entry.get("acronyms", []))
@@ -64,10 +62,13 @@ def specs_of(entries: Iterable[dict[str, Any]], keys: Sequence[str] = DEMO_KEYS)
     return specs
 
 
-def blocked_of(entries: Iterable[dict[str, Any]], keys: Sequence[str] = DEMO_KEYS) -> list[str]:
+def blocked_of(entries: Iterable[dict[str, Any]], keys: Sequence[str] | None = None) -> list[str]:
     """Folded look-alike phrases ("ngành điện ảnh"): a name inside one is no mention."""
     return [
-        " ".join(fold_chars(normalize(p)).split()) for e in entries if e["key"] in keys for p in e.get("blocked", [])
+        " ".join(fold_chars(normalize(p)).split())
+        for e in entries
+        if keys is None or e["key"] in keys
+        for p in e.get("blocked", [])
     ]
 
 
@@ -79,7 +80,7 @@ class Picker:
     blocked: list[str]
 
     @classmethod
-    def from_seed(cls, path: Path = SEED, keys: Sequence[str] = DEMO_KEYS) -> Picker:
+    def from_seed(cls, path: Path = SEED, keys: Sequence[str] | None = None) -> Picker:
         entries = seed_entries(path)
         return cls(Matcher(specs_of(entries, keys)), blocked_of(entries, keys))
 

@@ -8,14 +8,19 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from loa.alerts.explain import decimal, explanation_text, title_terms
-from loa.alerts.models import Alert
+from loa.alerts.models import Alert, AlertRule, MinSalience
 from loa.alerts.services import alerts_evaluate_articles, alerts_sweep, rule_save
 from loa.analysis.models import ArticleAnalysis, Organisation
 from loa.analysis.services import saved_query_save
+from loa.devtools.demo import alerts as demo_alerts
+from loa.devtools.demo import analysis as demo_analysis
+from loa.devtools.demo import units as demo_units
 from loa.outbox.models import Message
+from tests.conftest import login
 from tests.factories import Tree, coverage, unit_of
 from tests.factories.analysis import entity_set
 
@@ -166,3 +171,23 @@ def test_explanations_write_numbers_the_vietnamese_way() -> None:
             "5 báo: Báo A (6), và 4 nữa; từ khóa: giá điện; tỷ lệ tiêu cực 67% so với 18% thường lệ"
         )
     assert explanation_text({}) == ""
+
+
+def test_the_alert_page_says_why(evn: Organisation, users: dict[str, Any]) -> None:
+    _negative_rule(evn)
+    article = coverage(salience="secondary")
+    (alert,) = alerts_evaluate_articles(article_ids=[article.pk])
+    page = login(users["evn_staff"]).get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert 'data-testid="alert-explanation"' in page
+    assert explanation_text(alert.explanation) in page
+    rules = login(users["evn_staff"]).get(reverse("alerts:rules")).content.decode()
+    assert str(MinSalience(alert.rule.min_salience).label) in rules
+
+
+def test_the_demo_rules_take_only_articles_about_a_monitored_organisation() -> None:
+    units = demo_units.units_load()
+    demo_analysis.load(units)
+    demo_alerts.load(units, webhook_url="")
+    rules = list(AlertRule.objects.all())
+    assert rules
+    assert {(r.min_salience, r.every_match) for r in rules} == {("secondary", False)}

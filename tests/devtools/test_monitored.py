@@ -77,3 +77,21 @@ def test_the_sample_is_read_monitored_first(tmp_path: Path) -> None:
     assert sorted(chosen, key=int) == [str(n) for n in range(0, 40, 5)]  # all 8 of the sample (share 0.5: up to 10)
     past = records[:14]
     assert [bool(picker.named(r)) for r in past][-6:] == [True] * 6
+
+
+def test_loa_up_serves_a_prepared_sample_the_replay_reads_as_is(tmp_path: Path) -> None:
+    from loa.devtools.monitored import demo_sample
+    from loa.devtools.replay import load_sample
+
+    source = tmp_path / "sample.jsonl.gz"
+    rows = [_record(n, "PVN ký hợp đồng khí" if n % 4 == 0 else f"Tin kinh tế {n}") for n in range(30)]
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    target = tmp_path / "var" / "demo-replay.jsonl.gz"
+    assert demo_sample(source, target, articles=12, live=4) == target
+    served = load_sample(target, 600)
+    assert [r["id"] for r in served] == [r["id"] for r in load_monitored_first(source, 12, live=4)]
+    # Kept while the sample does not change.
+    stamp = target.stat().st_mtime_ns
+    demo_sample(source, target, articles=12, live=4)
+    assert target.stat().st_mtime_ns == stamp

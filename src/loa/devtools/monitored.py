@@ -153,3 +153,18 @@ def demo_order(
         if rest_others:
             ordered.append(rest_others.pop(0))
     return ordered
+
+
+def demo_sample(source: Path, target: Path, *, articles: int = 600, live: int = 120) -> Path:
+    """Write the replay's records, monitored first, to `target` (gzipped JSON lines, in
+    publishing order) and return it; kept while newer than the sample. `loa up --demo` serves
+    this file, so the replay starts at once (choosing reads the whole sample, some seconds)."""
+    if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    records = load_monitored_first(source, articles, live=live)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with gzip.open(partial, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    partial.replace(target)
+    return target

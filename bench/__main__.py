@@ -25,6 +25,7 @@ SCENARIOS = [
     "bench.themes",
     "bench.search",
     "bench.alerts",
+    "bench.demo_alerts",
     "bench.documents",
     "bench.study",
     "bench.stories",

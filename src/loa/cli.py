@@ -84,6 +84,13 @@ def cmd_up(args: argparse.Namespace) -> int:
             added = demo_sources(host="127.0.0.1", first_port=args.replay_port)
             if added:
                 print_line(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
+    if replay_data is not None:
+        from loa.devtools.monitored import demo_sample
+
+        # A newcomer sees the bloc's own coverage within minutes, not unrelated news: the replay
+        # serves the sample's articles naming the monitored organisations first.
+        print_line("Loa: chọn bài mẫu về các tổ chức được theo dõi (replay sample)…")
+        replay_data = demo_sample(replay_data, Path(settings.VAR_DIR) / "demo-replay.jsonl.gz")
     generated = _ensure_admin() + generated
     url = f"http://{args.host}:{args.port}/"
     _keep_credentials(generated, url=url)

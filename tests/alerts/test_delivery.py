@@ -209,6 +209,7 @@ def test_rule_form_saves_through_the_service(evn: Organisation, users: dict[str,
         "unit": unit_of(evn).pk,
         "organisation": evn.pk,
         "kind": "volume_spike",
+        "min_salience": "main",
         "severity": "high",
         "max_tier": 1,
         "min_prominence": 0.3,
@@ -229,6 +230,7 @@ def test_rule_form_saves_through_the_service(evn: Organisation, users: dict[str,
     assert response.status_code == 302, response.content.decode()[:2000]
     rule = evn.alert_rules.get()
     assert (rule.window, rule.sigma, rule.min_count) == ("hour", 2.5, 4)
+    assert (rule.min_salience, rule.every_match) == ("main", False)
     bad = staff.post(reverse("alerts:rule_create"), {**data, "name": "Hai", "organisation": "", "saved_query": ""})
     assert bad.status_code == 200
     assert 'role="alert"' in bad.content.decode()

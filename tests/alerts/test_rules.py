@@ -96,7 +96,7 @@ def test_weak_mentions_and_disabled_rules_raise_nothing(evn: Organisation) -> No
     assert alerts_evaluate_articles(article_ids=[article.pk]) == []
 
 
-def test_a_saved_query_rule_follows_its_matches(tree: Tree) -> None:
+def test_a_saved_query_rule_follows_its_matches(tree: Tree, evn: Organisation) -> None:
     query = saved_query_save(name="Hóa đơn", query='"hóa đơn"', unit=tree.evn)
     rule_save(name="Hóa đơn tiêu cực", unit=tree.evn, kind="negative_prominent", saved_query=query, max_tier=2)
     article = coverage(tier=2)

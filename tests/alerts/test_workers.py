@@ -24,7 +24,7 @@ unit = unit_create(code="evn", name="Đảng ủy Tập đoàn Điện lực", s
                    symbol="ĐU", valid_from=dt.date(2020, 1, 1))
 query = saved_query_save(name="Mọi tin", query="Việt Nam OR người OR năm", unit=unit)
 rule_save(name="Mọi tin tiêu cực", unit=unit, kind="negative_prominent", saved_query=query, max_tier=3,
-          emails="tuyengiao@evn.example.vn", webhook_url={hook!r}, suppression_minutes=0)
+          every_match=True, emails="tuyengiao@evn.example.vn", webhook_url={hook!r}, suppression_minutes=0)
 """
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+import loa.analysis
 from loa.accounts.models import User
 from loa.alerts.models import AlertRule
-from loa.analysis.models import Organisation, SavedQuery
+from loa.analysis.models import MemberCompany, Organisation, SavedQuery
 from loa.devtools.demo import demo_load
 from loa.incidents.models import Playbook, Spokesperson
 from loa.units.models import Unit
@@ -19,7 +23,10 @@ def test_demo_loads_once_with_alerts_playbooks_and_spokespersons() -> None:
     assert result.created
     assert Unit.objects.filter(code="duk").exists()
     assert User.objects.count() == len(result.accounts) > 0
-    assert Organisation.objects.count() == 5
+    # The bloc's organisations of the seed, with their member companies.
+    seed = yaml.safe_load((Path(loa.analysis.__file__).parent / "seed" / "organisations.yaml").read_text("utf-8"))
+    assert Organisation.objects.count() == len(seed) == 10
+    assert MemberCompany.objects.filter(organisation__short_name="EVN").count() == len(seed[0]["members"])
     assert SavedQuery.objects.count() == 3
     playbooks = Playbook.objects.all()
     assert len(playbooks) == 3

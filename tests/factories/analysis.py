@@ -25,8 +25,11 @@ def coverage(
     title: str = "EVN bị phản ánh về hóa đơn tiền điện",
     created_at: dt.datetime | None = None,
     analyse: bool = True,
+    salience: str | None = None,
 ) -> Article:
-    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here)."""
+    """An article naming EVN, analysed, with the tone the test needs (the model is not under test here):
+    each organisation it names is in it in that tone toward it, with `salience` (by default what
+    analysis judged, main where it judged nothing)."""
     article = make_article(title=title, outlet_domain=domain, outlet_name=domain)
     Outlet.objects.filter(domain=domain).update(tier=tier)
     if created_at is not None:
@@ -38,8 +41,31 @@ def coverage(
         articles_analyse(articles=[article])
         ArticleAnalysis.objects.filter(article=article).update(sentiment=tone)
         Mention.objects.filter(article=article).update(sentiment=tone)
-        ArticleEntity.objects.filter(article=article).update(tone=tone)
+        entity_set(article, salience=salience, tone=tone)
     return article
+
+
+def entity_set(article: Article, *, salience: str | None, tone: str, organisation: Organisation | None = None) -> None:
+    """The organisation (by default each one the article mentions) is in the article in this
+    tone toward it, with this salience (None: as analysis judged it, main if it did not)."""
+    organisations = (
+        [organisation.pk]
+        if organisation is not None
+        else set(Mention.objects.filter(article=article).values_list("organisation_id", flat=True))
+    )
+    for pk in organisations:
+        entity = ArticleEntity.objects.filter(article=article, organisation_id=pk).first()
+        if entity is None:
+            ArticleEntity.objects.create(
+                article=article,
+                organisation_id=pk,
+                salience=salience or "main",
+                tone=tone,
+                published_at=article.published_at,
+            )
+        else:
+            entity.tone, entity.salience = tone, salience or entity.salience
+            entity.save(update_fields=["tone", "salience"])
 
 
 def make_saved_query(unit: Unit, label: str) -> SavedQuery:

@@ -29,6 +29,8 @@ class RuleForm(forms.ModelForm[AlertRule]):
             "organisation",
             "saved_query",
             "kind",
+            "min_salience",
+            "every_match",
             "severity",
             "max_tier",
             "min_prominence",
@@ -70,6 +72,8 @@ class RuleForm(forms.ModelForm[AlertRule]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("every_match") and data.get("organisation"):
+            self.add_error("every_match", _("Only a saved-query rule may take every matching article."))
         for field in ("min_prominence", "story_negative_share"):
             value = data.get(field)
             if value is not None and not 0 <= value <= 1:

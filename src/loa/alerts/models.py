@@ -20,6 +20,15 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
+class MinSalience(models.TextChoices):
+    """The least an article must be about an organisation for a rule to take it (see
+    `loa.analysis.models.Salience`)."""
+
+    MAIN = "main", _("Main subject only")
+    SECONDARY = "secondary", _("Main subject or a substantive part")
+    PASSING = "passing", _("Also named in passing")
+
+
 class AlertRule(models.Model):
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="alert_rules")
@@ -40,6 +49,22 @@ class AlertRule(models.Model):
         related_name="alert_rules",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RuleKind.choices)
+    # Which articles the rule takes: those about its organisation at least this much; for a
+    # saved-query rule, those about at least one monitored organisation at least this much.
+    min_salience = models.CharField(
+        _("minimum salience"),
+        max_length=10,
+        choices=MinSalience.choices,
+        default=MinSalience.SECONDARY,
+        help_text=_("How much an article must be about the organisation for the rule to count it."),
+    )
+    every_match = models.BooleanField(
+        _("every matching article"),
+        default=False,
+        help_text=_(
+            "Saved-query rules only: count every article matching the query, even one about no monitored organisation."
+        ),
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     # Negative coverage: outlets of this prominence tier or more prominent, mentions at least this prominent.
     max_tier = models.PositiveSmallIntegerField(_("most minor outlet tier"), default=1)
@@ -109,6 +134,9 @@ class Alert(models.Model):
     article = models.ForeignKey("articles.Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     story = models.ForeignKey("analysis.Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True)
+    # Why it was raised (the articles, stories, outlets and terms behind it, tone against the
+    # usual): see `loa.alerts.explain`.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -16,19 +16,31 @@ import hashlib
 import json
 import logging
 import statistics
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.models import User
-from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, RuleKind
-from loa.analysis.models import ArticleAnalysis, Mention, Organisation, QueryMatch, SavedQuery, Story
+from loa.alerts.explain import NAMED, explanation_text, title_terms
+from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, MinSalience, RuleKind
+from loa.analysis.models import (
+    ArticleAnalysis,
+    ArticleEntity,
+    Mention,
+    Organisation,
+    QueryMatch,
+    Salience,
+    SavedQuery,
+    Sentiment,
+    Story,
+)
 from loa.articles.models import Article
 from loa.outbox import models as outbox
 from loa.outbox.services import Outgoing, message_queue, messages_send
@@ -38,6 +50,14 @@ logger = logging.getLogger(__name__)
 
 # How far back the sweep looks again at articles for the per-article rules.
 RECHECK = dt.timedelta(minutes=30)
+# The usual tone of a rule's articles: over this long before the window of an alert.
+USUAL_TONE = dt.timedelta(days=14)
+# The saliences a rule takes, by its minimum.
+SALIENCES_FROM = {
+    MinSalience.MAIN: (Salience.MAIN,),
+    MinSalience.SECONDARY: (Salience.MAIN, Salience.SECONDARY),
+    MinSalience.PASSING: (Salience.MAIN, Salience.SECONDARY, Salience.PASSING),
+}
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -56,6 +76,8 @@ def rule_save(
 ) -> AlertRule:
     if (organisation is None) == (saved_query is None):
         raise ValidationError(_("A rule watches either an organisation or a saved query."))
+    if organisation is not None and options.get("every_match"):
+        raise ValidationError(_("Only a saved-query rule may take every matching article."))
     target = rule or AlertRule()
     target.name, target.unit, target.kind = name.strip(), unit, kind
     target.organisation, target.saved_query = organisation, saved_query
@@ -76,11 +98,111 @@ def _rules(kind: str | None = None) -> QuerySet[AlertRule]:
     return rules.filter(kind=kind) if kind else rules
 
 
-def _articles_of(rule: AlertRule) -> QuerySet[Article]:
-    """The articles a rule watches: mentioning its organisation, or matching its query."""
+def _relevant(rule: AlertRule) -> QuerySet[ArticleEntity]:
+    """The organisations-in-articles a rule takes: its organisation, or (a saved-query rule)
+    any followed organisation, at least as salient as the rule asks (main or secondary by
+    default, so a ticker in a market list or a name in passing raises nothing)."""
+    entities = ArticleEntity.objects.filter(salience__in=SALIENCES_FROM[MinSalience(rule.min_salience)])
     if rule.organisation_id:
-        return Article.objects.filter(mentions__organisation_id=rule.organisation_id).distinct()
-    return Article.objects.filter(query_matches__query_id=rule.saved_query_id).distinct()
+        return entities.filter(organisation_id=rule.organisation_id)
+    return entities.filter(organisation__enabled=True)
+
+
+def _articles_of(rule: AlertRule) -> QuerySet[Article]:
+    """The articles a rule watches: about its organisation, or matching its query and (unless
+    the rule takes every match) about at least one followed organisation."""
+    if rule.organisation_id:
+        return Article.objects.filter(pk__in=_relevant(rule).values("article_id"))
+    matched = Article.objects.filter(query_matches__query_id=rule.saved_query_id)
+    if not rule.every_match:
+        matched = matched.filter(pk__in=_relevant(rule).values("article_id"))
+    return matched.distinct()
+
+
+def _article_tones(ids: Iterable[int]) -> dict[int, str]:
+    return dict(ArticleAnalysis.objects.filter(article_id__in=list(ids)).values_list("article_id", "sentiment"))
+
+
+def _usual_negative_share(rule: AlertRule, before: dt.datetime) -> float | None:
+    """The share of negative articles among the rule's articles over the two weeks before
+    `before`: what an alert's tone is compared with (None without any)."""
+    earlier = list(
+        _articles_of(rule)
+        .filter(created_at__gte=before - USUAL_TONE, created_at__lt=before)
+        .values_list("pk", flat=True)
+    )
+    if not earlier:
+        return None
+    tones = _article_tones(earlier)
+    return sum(1 for pk in earlier if tones.get(pk) == Sentiment.NEGATIVE) / len(earlier)
+
+
+def _explain_articles(
+    rule: AlertRule,
+    ids: Sequence[int],
+    *,
+    hours: int,
+    mean: float | None = None,
+    usual_negative: float | None = None,
+) -> dict[str, object]:
+    """What a window alert rests on: its articles, their stories, outlets, the terms their
+    titles share, their monitored organisations, and their tone against the usual."""
+    articles = list(
+        Article.objects.filter(pk__in=ids).select_related("outlet", "analysis__story").order_by("created_at", "pk")
+    )
+    tones = _article_tones(a.pk for a in articles)
+    stories: Counter[int] = Counter()
+    story_titles: dict[int, str] = {}
+    outlets: Counter[str] = Counter()
+    for article in articles:
+        outlets[article.outlet.name] += 1
+        story = getattr(getattr(article, "analysis", None), "story", None)
+        if story is not None:
+            stories[story.pk] += 1
+            story_titles[story.pk] = story.title
+    organisations: Counter[str] = Counter()
+    relevant = _relevant(rule).filter(article_id__in=[a.pk for a in articles]).select_related("organisation")
+    for entity in relevant:
+        organisations[str(entity.organisation)] += 1
+    negative = sum(1 for a in articles if tones.get(a.pk) == Sentiment.NEGATIVE)
+    return {
+        "kind": "window",
+        "count": len(articles),
+        "hours": hours,
+        "mean": round(mean, 2) if mean is not None else None,
+        "organisations": [{"name": n, "articles": c} for n, c in organisations.most_common()]
+        if not rule.organisation_id
+        else [],
+        "story_count": len(stories),
+        "stories": [{"id": pk, "title": story_titles[pk], "articles": c} for pk, c in stories.most_common(NAMED)],
+        "outlet_count": len(outlets),
+        "outlets": [{"name": n, "articles": c} for n, c in outlets.most_common(NAMED)],
+        "terms": title_terms(a.title for a in articles),
+        "negative_share": round(negative / len(articles), 3) if articles else None,
+        "usual_negative_share": round(usual_negative, 3) if usual_negative is not None else None,
+        "articles": [a.pk for a in articles][:200],
+    }
+
+
+def _explain_article(rule: AlertRule, article: Article) -> dict[str, object]:
+    """What an article alert rests on: how much the article is about each monitored
+    organisation the rule takes, and its tone toward each."""
+    entities = _relevant(rule).filter(article=article).select_related("organisation")
+    return {
+        "kind": "article",
+        "count": 1,
+        "organisations": [
+            {
+                "name": str(e.organisation),
+                "salience": e.salience,
+                "salience_label": str(e.get_salience_display()),
+                "tone": e.tone,
+                "tone_label": str(e.get_tone_display()),
+            }
+            for e in entities
+        ],
+        "articles": [article.pk],
+    }
 
 
 # --- raising ----------------------------------------------------------------------------
@@ -95,6 +217,7 @@ def alert_raise(
     article: Article | None = None,
     story: Story | None = None,
     data: dict[str, object] | None = None,
+    explanation: dict[str, object] | None = None,
     now: dt.datetime | None = None,
 ) -> Alert | None:
     """Raise the alert of this trigger unless it was raised before; queue its messages."""
@@ -116,6 +239,7 @@ def alert_raise(
                 article=article,
                 story=story,
                 data=data or {},
+                explanation=explanation or {},
             )
             if not suppressed:
                 _queue_deliveries(alert, rule)
@@ -148,24 +272,23 @@ def _evaluate_negative_prominent(rule: AlertRule, articles: Sequence[Article]) -
     ids = [a.pk for a in articles if _tier(a) <= rule.max_tier]
     if not ids:
         return raised
-    tones = dict(ArticleAnalysis.objects.filter(article_id__in=ids).values_list("article_id", "sentiment"))
+    watched = set(_articles_of(rule).filter(pk__in=ids).values_list("pk", flat=True))
     if rule.organisation_id:
-        mentions = Mention.objects.filter(
-            article_id__in=ids, organisation_id=rule.organisation_id, prominence__gte=rule.min_prominence
+        prominent = Mention.objects.filter(
+            article_id__in=watched, organisation_id=rule.organisation_id, prominence__gte=rule.min_prominence
         )
-        candidates: dict[int, bool] = {}
-        for article_id, tone in mentions.values_list("article_id", "sentiment"):
-            candidates[article_id] = (
-                candidates.get(article_id, False) or tone == "negative" or tones.get(article_id) == "negative"
+        watched &= set(prominent.values_list("article_id", flat=True))
+        # The tone toward the organisation, not the article's: a negative article in which
+        # the organisation helps is no alert about it.
+        toward = dict(
+            ArticleEntity.objects.filter(article_id__in=watched, organisation_id=rule.organisation_id).values_list(
+                "article_id", "tone"
             )
-        hits = [pk for pk, negative in candidates.items() if negative]
+        )
+        hits = [pk for pk in watched if toward.get(pk) == Sentiment.NEGATIVE]
     else:
-        matched = set(
-            QueryMatch.objects.filter(article_id__in=ids, query_id=rule.saved_query_id).values_list(
-                "article_id", flat=True
-            )
-        )
-        hits = [pk for pk in matched if tones.get(pk) == "negative"]
+        tones = _article_tones(watched)
+        hits = [pk for pk in watched if tones.get(pk) == Sentiment.NEGATIVE]
     by_id = {a.pk: a for a in articles}
     keys = {f"article:{pk}" for pk in hits}
     seen = set(Alert.objects.filter(rule=rule, trigger_key__in=keys).values_list("trigger_key", flat=True))
@@ -182,27 +305,32 @@ def _evaluate_negative_prominent(rule: AlertRule, articles: Sequence[Article]) -
             article=article,
             story=getattr(getattr(article, "analysis", None), "story", None),
             data={"outlet": article.outlet.name, "tier": _tier(article), "url": article.url},
+            explanation=_explain_article(rule, article),
         )
         if alert:
             raised.append(alert)
     return raised
 
 
-def _counts(rule: AlertRule, start: dt.datetime, step: dt.timedelta, buckets: int) -> list[int]:
-    """Articles of the rule in `buckets` consecutive windows of `step` from `start`."""
+def _counts(rule: AlertRule, start: dt.datetime, step: dt.timedelta, buckets: int) -> tuple[list[int], list[int]]:
+    """Articles of the rule in `buckets` consecutive windows of `step` from `start`, and the
+    ids of those in the last window."""
     articles = _articles_of(rule).filter(created_at__gte=start, created_at__lt=start + step * buckets)
     counts = [0] * buckets
-    for created in articles.values_list("created_at", flat=True):
+    last: list[int] = []
+    for pk, created in articles.values_list("pk", "created_at"):
         index = int((created - start) / step)
         if 0 <= index < buckets:
             counts[index] += 1
-    return counts
+            if index == buckets - 1:
+                last.append(pk)
+    return counts, last
 
 
 def _evaluate_volume(rule: AlertRule, now: dt.datetime) -> list[Alert]:
     step = dt.timedelta(days=1) if rule.window == "day" else dt.timedelta(hours=1)
     history = 14 if rule.window == "day" else 12
-    counts = _counts(rule, now - step * (history + 1), step, history + 1)
+    counts, current_ids = _counts(rule, now - step * (history + 1), step, history + 1)
     baseline, current = counts[:-1], counts[-1]
     mean = statistics.fmean(baseline)
     spread = statistics.pstdev(baseline)
@@ -212,6 +340,13 @@ def _evaluate_volume(rule: AlertRule, now: dt.datetime) -> list[Alert]:
     local = timezone.localtime(now)
     bucket = f"{local:%Y-%m-%d}" if rule.window == "day" else f"{local:%Y-%m-%dT%H}"
     target = rule.organisation or rule.saved_query
+    explanation = _explain_articles(
+        rule,
+        current_ids,
+        hours=24 if rule.window == "day" else 1,
+        mean=mean,
+        usual_negative=_usual_negative_share(rule, now - step),
+    )
     alert = alert_raise(
         rule=rule,
         trigger_key=f"spike:{rule.window}:{bucket}",
@@ -226,45 +361,46 @@ def _evaluate_volume(rule: AlertRule, now: dt.datetime) -> list[Alert]:
             "threshold": round(threshold, 2),
             "baseline": baseline,
         },
+        explanation=explanation,
         now=now,
     )
     return [alert] if alert else []
 
 
 def _evaluate_story(rule: AlertRule, now: dt.datetime) -> list[Alert]:
+    """Stories with enough of the rule's articles in the window, enough of them negative.
+    Only the rule's articles count: a story's articles about nobody the bloc follows do not
+    make it the organisation's story."""
     since = now - dt.timedelta(hours=rule.story_hours)
-    watched = _articles_of(rule).filter(created_at__gte=since).values("id")
-    stories = (
-        Story.objects.filter(analyses__article_id__in=watched)
-        .annotate(
-            recent=Count("analyses", filter=Q(analyses__article__created_at__gte=since), distinct=True),
-            negative=Count(
-                "analyses",
-                filter=Q(analyses__article__created_at__gte=since, analyses__sentiment="negative"),
-                distinct=True,
-            ),
-        )
-        .filter(recent__gte=rule.story_min_articles)
-        .distinct()
-    )
+    rows = _articles_of(rule).filter(created_at__gte=since, analysis__story__isnull=False)
+    by_story: dict[int, list[int]] = defaultdict(list)
+    for pk, story_id in rows.values_list("pk", "analysis__story_id"):
+        by_story[story_id].append(pk)
+    candidates = {pk: ids for pk, ids in by_story.items() if len(ids) >= rule.story_min_articles}
+    if not candidates:
+        return []
+    tones = _article_tones(pk for ids in candidates.values() for pk in ids)
+    usual: float | None = None
     raised = []
-    for story in stories:
-        share = story.negative / story.recent if story.recent else 0.0
+    for story in Story.objects.filter(pk__in=list(candidates)).order_by("pk"):
+        ids = candidates[story.pk]
+        share = sum(1 for pk in ids if tones.get(pk) == Sentiment.NEGATIVE) / len(ids)
         if share < rule.story_negative_share:
             continue
+        if Alert.objects.filter(rule=rule, trigger_key=f"story:{story.pk}").exists():
+            continue
+        if usual is None:
+            usual = _usual_negative_share(rule, since)
+        outlets = len(set(Article.objects.filter(pk__in=ids).values_list("outlet_id", flat=True)))
         alert = alert_raise(
             rule=rule,
             trigger_key=f"story:{story.pk}",
             title=_("Negative story spreading: %(title)s") % {"title": story.title},
             summary=_("%(recent)s articles in %(hours)s hours, %(share)s%% negative, %(outlets)s outlets.")
-            % {
-                "recent": story.recent,
-                "hours": rule.story_hours,
-                "share": round(100 * share),
-                "outlets": story.outlet_count,
-            },
+            % {"recent": len(ids), "hours": rule.story_hours, "share": round(100 * share), "outlets": outlets},
             story=story,
-            data={"recent": story.recent, "negative_share": round(share, 3)},
+            data={"recent": len(ids), "negative_share": round(share, 3)},
+            explanation=_explain_articles(rule, ids, hours=rule.story_hours, usual_negative=usual),
             now=now,
         )
         if alert:
@@ -280,6 +416,7 @@ def alerts_evaluate_articles(*, article_ids: Iterable[int]) -> list[Alert]:
         return []
     ids = [a.pk for a in articles]
     organisations = set(Mention.objects.filter(article_id__in=ids).values_list("organisation_id", flat=True))
+    organisations |= set(ArticleEntity.objects.filter(article_id__in=ids).values_list("organisation_id", flat=True))
     queries = set(QueryMatch.objects.filter(article_id__in=ids).values_list("query_id", flat=True))
     rules = _rules().filter(Q(organisation_id__in=organisations) | Q(saved_query_id__in=queries))
     raised: list[Alert] = []
@@ -367,13 +504,19 @@ def _payload(alert: Alert) -> dict[str, object]:
         else None,
         "story": {"id": alert.story_id, "title": alert.story.title} if alert.story else None,
         "data": alert.data,
+        "explanation": alert.explanation,
+        "explanation_text": explanation_text(alert.explanation),
     }
 
 
 def _mail_text(alert: Alert, rule: AlertRule, *, escalation: bool) -> tuple[str, str]:
     prefix = _("[Loa] Escalation") if escalation else "[Loa]"
     subject = " ".join(f"{prefix} {alert.get_severity_display()}: {alert.title}".split())[:250]
-    lines = [alert.title, "", alert.summary, "", _("Rule: %(rule)s") % {"rule": rule.name}]
+    lines = [alert.title, "", alert.summary]
+    why = explanation_text(alert.explanation)
+    if why:
+        lines += ["", _("Why: %(explanation)s") % {"explanation": why}]
+    lines += ["", _("Rule: %(rule)s") % {"rule": rule.name}]
     if alert.article:
         lines += [_("Article: %(url)s") % {"url": alert.article.url}]
     lines += ["", _("Open in Loa: %(url)s") % {"url": alert_url(alert)}]

@@ -16,6 +16,7 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
 from loa.alerts import selectors, services
+from loa.alerts.explain import explanation_text
 from loa.alerts.forms import RuleForm
 from loa.alerts.models import AlertRule, AlertStatus
 from loa.core.editing import create_and_edit_views, form_page, working_copy
@@ -51,6 +52,7 @@ def alert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "alerts/alert_detail.html",
         {
             "alert": alert,
+            "explanation": explanation_text(alert.explanation),
             "deliveries": selectors.alert_deliveries(alert=alert),
             "incidents": Incident.objects.filter(alert=alert),
             "can_write": can_write,

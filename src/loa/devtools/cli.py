@@ -34,7 +34,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else default_data()
     if data is None or not data.is_file():
         raise CommandError("Không tìm thấy dữ liệu tin (news sample not found); dùng --data hoặc LOA_REPLAY_DATA")
-    records = load_sample(data, args.articles)
+    if args.monitored_first:
+        from loa.devtools.monitored import load_monitored_first
+
+        records = load_monitored_first(data, args.articles, live=args.live)
+    else:
+        records = load_sample(data, args.articles)
     corpus = build_corpus(
         records,
         outlets=args.outlets,
@@ -91,6 +96,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     replay.add_argument("--articles", type=int, default=600, help="articles read from the sample")
     replay.add_argument("--live", type=int, default=120, help="articles that appear one by one after start")
     replay.add_argument("--live-interval", type=float, default=30.0, help="seconds between live articles")
+    replay.add_argument(
+        "--monitored-first",
+        action="store_true",
+        help="publish first the articles naming the demo's monitored organisations (loa up --demo)",
+    )
     replay.set_defaults(handler=cmd_replay)
 
     inbox = subparsers.add_parser("demo-inbox", help="a local SMTP server and webhook receiver that keep alerts")

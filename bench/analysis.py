@@ -19,15 +19,23 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
 def _quality(quick: bool) -> list[Row]:
+    from loa.analysis.cli import DEFAULT_VECTORS_PATH
     from loa.pipeline.classify import evaluate, examples_from_records, load_lexicon
+    from loa.pipeline.vectors import WordVectors
 
     path = shared_dir() / "data" / "danes" / "danes-train.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     folds = 3 if quick else 5
-    metrics = evaluate(examples_from_records(records), folds=folds, lexicon=load_lexicon())
-    detail = f"DANeS training split, {len(records)} headlines, {folds}-fold CV"
+    # The word vectors Loa ships (from `loa model vectors`), as `loa model train` uses them.
+    vectors_path = DEFAULT_VECTORS_PATH
+    vectors = WordVectors.load(vectors_path) if vectors_path.is_file() else None
+    metrics = evaluate(examples_from_records(records), folds=folds, lexicon=load_lexicon(), vectors=vectors)
+    detail = f"DANeS training split, {len(records)} headlines, {folds}-fold CV" + (
+        ", with word vectors" if vectors else ""
+    )
     return [
         Row("analysis", "sentiment macro-F1", metrics.sentiment_macro_f1, "F1", detail),
+        Row("analysis", "sentiment negative-class F1", metrics.sentiment_f1_by_class["negative"], "F1", detail),
         Row("analysis", "sentiment accuracy", metrics.sentiment_accuracy, "share", detail),
         Row(
             "analysis",

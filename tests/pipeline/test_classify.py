@@ -25,7 +25,9 @@ def test_shipped_model_card_reports_cross_validated_scores() -> None:
     assert 0.45 <= metrics["sentiment_macro_f1"] <= 1.0
     assert set(card["sentiment_labels"]) == {"negative", "neutral", "positive"}
     assert "Kinh tế" in card["topic_labels"]
-    assert SHIPPED.stat().st_size < 5 * 1024 * 1024
+    assert "negative" in metrics["sentiment_f1_by_class"]
+    # Word vectors (float16) make up most of it; keep the artefact compact all the same.
+    assert SHIPPED.stat().st_size < 12 * 1024 * 1024
 
 
 def test_clear_cases_get_the_expected_tone(classifier: Classifier) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 from loa.clikit import CommandError, check_database, require_migrated, setup_django
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models_store" / "loa-models.joblib"
+# Word vectors from `loa model vectors`; `loa model train` folds them into the models.
+DEFAULT_VECTORS_PATH = DEFAULT_MODEL_PATH.with_name("loa-vectors.npz")
 
 
 def default_training_data() -> Path | None:
@@ -55,11 +57,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     if data is None:
         raise CommandError("Cần dữ liệu huấn luyện: --data danes-train.jsonl (training data not found)")
     records = [record for _n, record in _records(data)]
+    vectors = None
+    vectors_path = Path(args.vectors) if args.vectors else DEFAULT_VECTORS_PATH
+    if not args.no_vectors and vectors_path.is_file():
+        from loa.pipeline.vectors import WordVectors
+
+        vectors = WordVectors.load(vectors_path)
+        print(f"Dùng vectơ từ {vectors_path.name} ({len(vectors.words)} từ)", flush=True)
     corrections = [] if args.no_corrections else _corrections()
     examples = examples_from_records([*records, *corrections])
     print(f"Huấn luyện trên {len(records)} mẫu từ {data.name} và {len(corrections)} nhãn do cán bộ sửa …", flush=True)
     models, metrics = train(
-        examples, folds=args.folds, lexicon=load_lexicon(), source=f"{data.name} + {len(corrections)} corrections"
+        examples,
+        folds=args.folds,
+        lexicon=load_lexicon(),
+        vectors=vectors,
+        source=f"{data.name} + {len(corrections)} corrections" + (f" + {vectors_path.name}" if vectors else ""),
     )
     output = Path(args.output) if args.output else _model_path()
     size = models.save(output)
@@ -97,6 +110,23 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     print(f"Đã lưu {args.output or settings.LOA_THEMES_PATH} ({size / 1e3:.0f} kB); bài mới dùng ngay.")
+    return 0
+
+
+def cmd_vectors(args: argparse.Namespace) -> int:
+    """Word vectors from unlabelled news, for `loa model train`."""
+    from loa.pipeline.vectors import read_corpus, train_vectors
+
+    paths = [Path(p) for p in args.news]
+    for path in paths:
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {path} (file not found)")
+    sentences = read_corpus(paths)
+    print(f"Học vectơ từ {len(sentences)} đoạn văn ({sum(map(len, sentences))} âm tiết) …", flush=True)
+    vectors = train_vectors(sentences, dims=args.dims, keep=args.keep, epochs=args.epochs)
+    output = Path(args.output) if args.output else DEFAULT_VECTORS_PATH
+    size = vectors.save(output)
+    print(f"Đã lưu {len(vectors.words)} vectơ {vectors.dims} chiều vào {output} ({size / 1e6:.1f} MB)")
     return 0
 
 
@@ -265,6 +295,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument("--output", help="where to write the artefact (default: the one Loa ships)")
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds for the reported scores")
     train.add_argument("--no-corrections", action="store_true", help="ignore corrections stored in the database")
+    train.add_argument("--vectors", help="word vectors from `loa model vectors` (default: the ones Loa ships)")
+    train.add_argument("--no-vectors", action="store_true", help="train without word vectors")
     train.set_defaults(handler=cmd_train)
 
     themes = model_commands.add_parser(
@@ -272,6 +304,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     themes.add_argument("--output", help="where to write the artefact (default: LOA_THEMES_PATH)")
     themes.set_defaults(handler=cmd_themes)
+
+    vectors = model_commands.add_parser("vectors", help="learn word vectors from unlabelled news (for train)")
+    vectors.add_argument(
+        "--news",
+        nargs="+",
+        required=True,
+        help="JSON lines (.gz allowed) with title and lead/description/text, e.g. baomoi-articles.jsonl.gz",
+    )
+    vectors.add_argument("--output", help="where to write them (default: beside the models Loa ships)")
+    vectors.add_argument("--dims", type=int, default=100, help="vector size")
+    vectors.add_argument("--keep", type=int, default=30000, help="keep this many most frequent syllables")
+    vectors.add_argument("--epochs", type=int, default=5, help="passes over the text")
+    vectors.set_defaults(handler=cmd_vectors)
 
     classify = subparsers.add_parser("classify", help="label a JSON-lines file: sentiment or topics")
     classify.add_argument("what", choices=["sentiment", "topics"], help="which model to apply")

@@ -40,7 +40,11 @@ def title_terms(titles: Iterable[str], *, limit: int = NAMED) -> list[str]:
     pairs: Counter[str] = Counter()
     words: Counter[str] = Counter()
     written: dict[str, str] = {}  # also the order first seen, which breaks ties
+    distinct: dict[str, str] = {}
     for title in titles:
+        # Copies of one headline (syndication) share every phrase: count a headline once.
+        distinct.setdefault(" ".join(fold_chars(title.lower()).split()), title)
+    for title in distinct.values():
         tokens = [t for t in _WORD.findall(title.lower()) if not t.isdigit()]
         folded = [fold_chars(t) for t in tokens]
         usable = [key not in STOPWORDS and len(key) >= 2 for key in folded]
@@ -60,11 +64,22 @@ def title_terms(titles: Iterable[str], *, limit: int = NAMED) -> list[str]:
                     seen.add(pair)
     order = {key: n for n, key in enumerate(written)}
 
-    def ranked(counts: Counter[str]) -> list[str]:
-        return sorted((k for k, n in counts.items() if n >= 2), key=lambda k: (-counts[k], order[k]))
+    # Shared by two headlines or more; a single headline (copied by every outlet) is all there is.
+    least = 2 if len(distinct) > 1 else 1
 
-    chosen = ranked(pairs)[:limit]
-    covered = {w for p in chosen for w in p.split()}
+    def ranked(counts: Counter[str]) -> list[str]:
+        return sorted((k for k, n in counts.items() if n >= least), key=lambda k: (-counts[k], order[k]))
+
+    # Syllable pairs overlap ("thủ tướng", "tướng yêu", "yêu cầu"): a pair sharing a syllable
+    # with one already chosen is the seam between two words, not a phrase.
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for pair in ranked(pairs):
+        if len(chosen) == limit:
+            break
+        if covered.isdisjoint(pair.split()):
+            chosen.append(pair)
+            covered.update(pair.split())
     chosen += [w for w in ranked(words) if w not in covered][: max(0, limit - len(chosen))]
     return [written[key] for key in chosen]
 

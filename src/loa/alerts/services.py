@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.models import User
-from loa.alerts.explain import NAMED, explanation_text, title_terms
+from loa.alerts.explain import NAMED, decimal, explanation_text, title_terms
 from loa.alerts.models import Alert, AlertRule, AlertStatus, Channel, Delivery, MinSalience, RuleKind
 from loa.analysis.models import (
     ArticleAnalysis,
@@ -352,8 +352,9 @@ def _evaluate_volume(rule: AlertRule, now: dt.datetime) -> list[Alert]:
         trigger_key=f"spike:{rule.window}:{bucket}",
         title=_("Coverage spike for %(target)s: %(count)s articles in the last %(window)s")
         % {"target": target, "count": current, "window": _("day") if rule.window == "day" else _("hour")},
-        summary=_("Usual level %(mean).1f ± %(spread).1f; threshold %(threshold).1f.")
-        % {"mean": mean, "spread": spread, "threshold": threshold},
+        # Decimal comma, as every figure shown to staff.
+        summary=_("Usual level %(mean)s ± %(spread)s; threshold %(threshold)s.")
+        % {"mean": decimal(mean), "spread": decimal(spread), "threshold": decimal(threshold)},
         data={
             "current": current,
             "mean": round(mean, 2),

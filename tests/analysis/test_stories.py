@@ -115,10 +115,12 @@ def test_story_tone_is_a_label_from_the_mean_polarity() -> None:
 
 
 def test_growth_counts_per_hour_with_gaps_and_per_day_for_long_stories() -> None:
-    hourly = growth([T0, T0 + dt.timedelta(minutes=10), T0 + dt.timedelta(hours=3)])
+    # From five past an hour, so the first two fall in one hour whatever the time of day.
+    start = timezone.localtime(T0).replace(minute=5, second=0, microsecond=0)
+    hourly = growth([start, start + dt.timedelta(minutes=10), start + dt.timedelta(hours=3)])
     assert hourly.hourly
     assert [b.count for b in hourly.buckets] == [2, 0, 0, 1]
-    daily = growth([T0, T0 + dt.timedelta(days=3)])
+    daily = growth([start, start + dt.timedelta(days=3)])
     assert not daily.hourly
     assert [b.count for b in daily.buckets] == [1, 0, 0, 1]
     assert growth([]).buckets == []

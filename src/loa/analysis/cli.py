@@ -60,6 +60,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     vectors = None
     vectors_path = Path(args.vectors) if args.vectors else DEFAULT_VECTORS_PATH
     if not args.no_vectors and vectors_path.is_file():
+        # Lazy: keeps numpy out of `loa` start-up (every app CLI is imported there).
         from loa.pipeline.vectors import WordVectors
 
         vectors = WordVectors.load(vectors_path)
@@ -115,6 +116,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 def cmd_vectors(args: argparse.Namespace) -> int:
     """Word vectors from unlabelled news, for `loa model train`."""
+    # Lazy: gensim and numpy load only for this command, not at `loa` start-up.
     from loa.pipeline.vectors import read_corpus, train_vectors
 
     paths = [Path(p) for p in args.news]

@@ -6,10 +6,19 @@ import gzip
 import json
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 
-from loa.pipeline.classify import Classifier, examples_from_records, model_text, sentiment_pipeline, train
+from loa.pipeline.classify import (
+    VECTORS_FILE,
+    Classifier,
+    ModelsError,
+    examples_from_records,
+    model_text,
+    sentiment_pipeline,
+    train,
+)
 from loa.pipeline.vectors import EmbeddingFeatures, WordVectors, read_corpus, tokens, train_vectors
 
 
@@ -55,7 +64,7 @@ def test_words_seen_only_through_vectors_move_the_tone() -> None:
     assert list(pipeline.predict(["vong vong", "danh danh"])) == ["negative", "positive"]
 
 
-def test_training_with_vectors_keeps_them_in_the_artefact(tmp_path: Path) -> None:
+def test_training_with_vectors_keeps_them_beside_the_artefact(tmp_path: Path) -> None:
     records = []
     for n in range(20):
         records += [
@@ -66,8 +75,24 @@ def test_training_with_vectors_keeps_them_in_the_artefact(tmp_path: Path) -> Non
     models, metrics = train(examples_from_records(records), folds=3, vectors=_toy_vectors(), source="test")
     assert metrics.sentiment_macro_f1 > 0.9
     models.save(tmp_path / "m.joblib")
+    # One copy of the vectors: written beside the artefact, not pickled into it, and still in
+    # the trained object after saving.
+    assert WordVectors.load(tmp_path / VECTORS_FILE).digest() == _toy_vectors().digest()
+    stored = joblib.load(tmp_path / "m.joblib")
+    assert stored.sentiment.named_steps["features"].transformer_list[-1][1].vectors is None
+    assert models.sentiment.named_steps["features"].transformer_list[-1][1].vectors is not None
     loaded = Classifier.load(tmp_path / "m.joblib")
     assert loaded.sentiment([model_text("Tai nạn mới", "tử vong")])[0].label == "negative"
+
+    # Vectors retrained after the models: refused with a clear message, not silently misread.
+    other = _toy_vectors()
+    other.matrix = other.matrix[::-1].copy()
+    other.save(tmp_path / VECTORS_FILE)
+    with pytest.raises(ModelsError, match="loa model train"):
+        Classifier.load(tmp_path / "m.joblib")
+    (tmp_path / VECTORS_FILE).unlink()
+    with pytest.raises(ModelsError, match=VECTORS_FILE):
+        Classifier.load(tmp_path / "m.joblib")
 
 
 def test_corpus_reads_news_and_headline_records(tmp_path: Path) -> None:

@@ -129,6 +129,8 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else DEFAULT_VECTORS_PATH
     size = vectors.save(output)
     print(f"Đã lưu {len(vectors.words)} vectơ {vectors.dims} chiều vào {output} ({size / 1e6:.1f} MB)")
+    # The models artefact beside them names the vectors it was trained with, and refuses others.
+    print("Huấn luyện lại mô hình với bộ vectơ này: loa model train (retrain the models)")
     return 0
 
 

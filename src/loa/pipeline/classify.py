@@ -37,6 +37,7 @@ from loa.text.normalization import normalize
 from loa.text.tokens import sentences
 
 LEXICON_PATH = Path(__file__).with_name("lexicon_vi.tsv")
+VECTORS_FILE = "loa-vectors.npz"
 # How loud the mean word vectors speak beside the sparse n-gram weights (see the log in vectors.py).
 VECTOR_SCALE = 3.0
 _WORD = re.compile(r"\w+")
@@ -176,6 +177,10 @@ def examples_from_records(records: Iterable[dict[str, Any]]) -> list[Example]:
     return out
 
 
+class ModelsError(RuntimeError):
+    """The models artefact cannot be used as it stands (its word vectors are missing or changed)."""
+
+
 @dataclass
 class Models:
     sentiment: Pipeline
@@ -186,9 +191,56 @@ class Models:
     # Term weights for grouping articles into stories (see loa.pipeline.stories).
     idf: dict[str, float] = field(default_factory=dict)
     default_idf: float = 8.0
+    # The word vectors are not pickled into the artefact but read from this file beside it
+    # (the shipped loa-vectors.npz): one copy in the repository instead of two (4 MB each).
+    # The digest ties the artefact to the vectors it was trained with.
+    vectors_file: str = ""
+    vectors_sha256: str = ""
+
+    def _embedding_parts(self) -> list[EmbeddingFeatures]:
+        return [
+            part
+            for _name, part in self.sentiment.named_steps["features"].transformer_list
+            if isinstance(part, EmbeddingFeatures)
+        ]
 
     def save(self, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
+        detached = [(part, part.vectors) for part in self._embedding_parts() if part.vectors is not None]
+        if detached:
+            vectors = detached[0][1]
+            assert vectors is not None
+            self.vectors_file = VECTORS_FILE
+            self.vectors_sha256 = vectors.digest()
+            beside = path.with_name(VECTORS_FILE)
+            if not beside.is_file() or WordVectors.load(beside).digest() != self.vectors_sha256:
+                vectors.save(beside)
+        try:
+            for part, _vectors in detached:
+                part.vectors = None
+            return self._dump(path)
+        finally:
+            for part, kept in detached:
+                part.vectors = kept
+
+    def attach_vectors(self, path: Path) -> None:
+        """Puts back the word vectors `save` left out, from the file beside `path`."""
+        name = getattr(self, "vectors_file", "")  # absent from artefacts older than this field
+        if not name:
+            return
+        beside = path.with_name(name)
+        if not beside.is_file():
+            raise ModelsError(f"{path.name} cần tệp vectơ {name} bên cạnh (needs {beside})")
+        vectors = WordVectors.load(beside)
+        if vectors.digest() != self.vectors_sha256:
+            raise ModelsError(
+                f"{beside.name} không phải bộ vectơ đã dùng để huấn luyện {path.name}; chạy lại: loa model train "
+                "(the word vectors changed since the models were trained)"
+            )
+        for part in self._embedding_parts():
+            part.vectors = vectors
+
+    def _dump(self, path: Path) -> int:
         for pipeline in (self.sentiment, self.topics):
             for _name, part in pipeline.named_steps["features"].transformer_list:
                 # The terms cut by min_df/max_features: only for inspection, and most of the file.
@@ -222,6 +274,7 @@ class Classifier:
         models = joblib.load(path)
         if not isinstance(models, Models):
             raise TypeError(f"{path} does not hold Loa's models")
+        models.attach_vectors(path)
         return cls(models)
 
     @property

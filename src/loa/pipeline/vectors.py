@@ -28,6 +28,7 @@ scale 3, 0.557 / 0.510 at scale 4.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -66,6 +67,12 @@ class WordVectors:
         with path.open("wb") as handle:
             np.savez_compressed(handle, words=np.asarray(self.words, dtype=str), matrix=self.matrix)
         return path.stat().st_size
+
+    def digest(self) -> str:
+        """Of the content, not the file: compressed bytes may differ between zlib versions."""
+        hashed = hashlib.sha256("\n".join(self.words).encode())
+        hashed.update(np.ascontiguousarray(self.matrix, dtype=np.float16).tobytes())
+        return hashed.hexdigest()
 
     @classmethod
     def load(cls, path: Path) -> WordVectors:

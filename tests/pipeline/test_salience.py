@@ -8,7 +8,17 @@ from collections.abc import Sequence
 import pytest
 
 from loa.pipeline.mentions import EntitySpec, Matcher, MemberSpec
-from loa.pipeline.salience import Features, Judgement, judge, salience_of, tone_contexts
+from loa.pipeline.salience import (
+    Features,
+    Judgement,
+    ToneSentence,
+    cue_hits,
+    cue_score,
+    judge,
+    salience_of,
+    tone_contexts,
+    tone_sentences,
+)
 from loa.text import normalize
 
 SPECS = [
@@ -134,3 +144,42 @@ BASE = Features(
 def test_salience_rules(changes: dict[str, object], expected: str) -> None:
     fields = {**BASE.__dict__, **changes}
     assert salience_of(Features(**fields)) == expected
+
+
+def neutral_tones(texts: Sequence[str]) -> list[tuple[str, float]]:
+    return [("neutral", 0.0) for _ in texts]
+
+
+def test_events_after_the_name_set_the_tone_toward_it_and_a_victim_is_not_blamed() -> None:
+    fields = {
+        "title": "",
+        "lead": "",
+        "body": normalize(
+            "Công an khởi tố nghi phạm cướp ngân hàng Vietcombank. PVN bị kỷ luật vì sai phạm. Trời mưa."
+        ),
+    }
+    found = Matcher(SPECS).find(**fields)
+    judged = judge(found, tones=neutral_tones, **fields)
+    assert judged["vcb"].tone == "neutral"  # "khởi tố" comes before the bank: it is the victim
+    assert judged["pvn"].tone == "negative"
+    assert judged["pvn"].score == pytest.approx(-0.7)  # CUE_WEIGHT: one sentence, clipped to -1
+
+
+def test_cues_keep_diacritics_and_longer_phrases_shield_shorter_ones() -> None:
+    assert [term for _o, term, _w in cue_hits(normalize("TKV báo lãi, làm lại, giảm lãi suất"))] == [
+        "báo lãi",
+        "lãi suất",
+    ]
+    picked = [ToneSentence(normalize("BIDV giảm lãi suất cho vay"), 0)]
+    assert cue_score(picked) == 0.0
+
+
+def test_tone_sentences_mark_where_the_organisation_is_named() -> None:
+    body = normalize("Năm nay PVN có lãi. Sau đó xảy ra sự cố. Trời mưa.")
+    found = Matcher(SPECS).find(body=body)
+    picked = tone_sentences(found, title="", lead="", body=body)["pvn"]
+    assert [(s.text.strip(), s.cue_from) for s in picked] == [
+        ("Năm nay PVN có lãi.", 8),
+        ("Sau đó xảy ra sự cố.", None),
+    ]
+    assert cue_score(picked) == 1.0  # "sự cố" is in the sentence after, which does not name it

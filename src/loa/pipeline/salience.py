@@ -5,19 +5,23 @@ substantive part of it; `passing`: named in passing (a ticker in a market list, 
 many). Alert rules, the press review and report counts take main and secondary by default.
 
 `judge` is the entry point: salience from documented rules over a few features (`Features`,
-`salience_of`), tone toward each organisation from the sentences naming it, read by the
-sentiment classifier the caller passes. Thresholds were set on the dev split of the labelled
-articles (bench/labels, `int(id) % 4 == 0`); bench/entities.py lists each change.
+`salience_of`), tone toward each organisation from the sentences naming it, each read by the
+sentiment classifier the caller passes, and from the events those sentences report after its
+name (`tone_cues_vi.tsv`, `cue_score`). Thresholds and weights were set on the dev split of
+the labelled articles (bench/labels, `int(id) % 4 == 0`); bench/entities.py lists each change.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from loa.pipeline.mentions import Mention
+from loa.text.normalization import normalize
 from loa.text.tokens import sentences
 
 SALIENCES = ("main", "secondary", "passing")
@@ -46,10 +50,14 @@ SECONDARY_SENTENCES = 3  # or in this many sentences, whatever the article's len
 CROWDED = 5  # with this many organisations named, the title alone does not make each main
 LIST_NAMES = 4  # a sentence naming this many tickers or organisations is a list (a roundup)
 # Tone: a polarity beyond these reads as negative / positive toward the organisation.
-NEGATIVE_BELOW = -0.2
-POSITIVE_ABOVE = 0.4
-TITLE_WEIGHT = 0.25  # share of the title's polarity in the tone toward a main organisation
+NEGATIVE_BELOW = -0.35
+POSITIVE_ABOVE = 0.35
+TITLE_WEIGHT = 0.5  # share of the title's polarity in the tone toward a main organisation
 CONTEXT_SENTENCES = 8  # how many of its sentences (each with the next one) the tone reads
+# Added to the sentences' mean polarity, times `cue_score` (in [-1, 1]): one event after the
+# organisation's name ("TKV báo lãi", "PVN … tham ô") moves the tone by this much.
+CUE_WEIGHT = 0.7
+CUES_PATH = Path(__file__).with_name("tone_cues_vi.tsv")
 
 # A quoted role in the event: someone speaking for the organisation.
 _ROLE = re.compile(
@@ -217,30 +225,95 @@ def salience_of(f: Features) -> str:
     return "passing"
 
 
-def tone_contexts(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class ToneSentence:
+    text: str
+    cue_from: int | None  # where the organisation is first named in it; None: the sentence after
+
+
+def tone_sentences(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -> dict[str, list[ToneSentence]]:
     """What the tone toward each organisation is read from: the sentences naming it, each
     with the sentence after it (Vietnamese news often goes on about the subject without
     naming it again), the first CONTEXT_SENTENCES of them, in reading order."""
     fields = {"title": title, "lead": lead, "body": body}
     all_sentences = [s for s in _sentences(fields) if s.field != "title"]
-    naming: dict[str, list[int]] = {}
+    naming: dict[str, dict[int, int]] = {}  # key → sentence index → offset of its first mention
     for mention in mentions:
         for index, sentence in enumerate(all_sentences):
             if sentence.field == mention.field and sentence.start <= mention.start < sentence.end:
-                indexes = naming.setdefault(mention.key, [])
-                if index not in indexes:
-                    indexes.append(index)
+                offsets = naming.setdefault(mention.key, {})
+                offset = mention.start - sentence.start
+                offsets[index] = min(offset, offsets.get(index, offset))
                 break
-    contexts = {}
+    result = {}
     for key in dict.fromkeys(m.key for m in mentions):
-        picked: set[int] = set()
-        for index in sorted(naming.get(key, []))[:CONTEXT_SENTENCES]:
-            picked.add(index)
+        offsets = naming.get(key, {})
+        picked: dict[int, int | None] = {}
+        for index in sorted(offsets)[:CONTEXT_SENTENCES]:
+            picked[index] = offsets[index]
             following = index + 1
             if following < len(all_sentences) and all_sentences[following].field == all_sentences[index].field:
-                picked.add(following)
-        contexts[key] = " ".join(all_sentences[i].text.strip() for i in sorted(picked))
-    return contexts
+                picked.setdefault(following, None)
+        result[key] = [ToneSentence(all_sentences[i].text, picked[i]) for i in sorted(picked)]
+    return result
+
+
+def tone_contexts(mentions: Sequence[Mention], *, title: str, lead: str, body: str) -> dict[str, str]:
+    """The sentences of `tone_sentences` as one text per organisation (to show what was read)."""
+    return {
+        key: " ".join(s.text.strip() for s in picked)
+        for key, picked in tone_sentences(mentions, title=title, lead=lead, body=body).items()
+    }
+
+
+_CUE_WORD = re.compile(r"\w+")
+
+
+@functools.cache
+def load_cues(path: Path = CUES_PATH) -> dict[tuple[str, ...], float]:
+    """Lower-cased words of each event term → signed weight (tone_cues_vi.tsv)."""
+    cues: dict[tuple[str, ...], float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        weight = float(parts[2]) if len(parts) > 2 else 1.0
+        cues[tuple(_CUE_WORD.findall(normalize(parts[0]).lower()))] = float(parts[1]) * weight
+    return cues
+
+
+def cue_hits(text: str, cues: dict[tuple[str, ...], float] | None = None) -> list[tuple[int, str, float]]:
+    """(offset, term, weight) of each event term in `text`, longest first, without overlaps;
+    matched with diacritics (folded, "lãi" would be "lại")."""
+    cues = load_cues() if cues is None else cues
+    longest = max((len(term) for term in cues), default=0)
+    words = list(_CUE_WORD.finditer(text.lower()))
+    found = []
+    index = 0
+    while index < len(words):
+        for size in range(min(longest, len(words) - index), 0, -1):
+            term = tuple(w.group() for w in words[index : index + size])
+            if term in cues:
+                found.append((words[index].start(), " ".join(term), cues[term]))
+                index += size
+                break
+        else:
+            index += 1
+    return found
+
+
+def cue_score(picked: Sequence[ToneSentence], cues: dict[tuple[str, ...], float] | None = None) -> float:
+    """The events reported toward the organisation, in [-1, 1]: in each sentence naming it,
+    the weights of the event terms after its first mention (Vietnamese puts the subject
+    first: "PVN thua lỗ", while in "cướp ngân hàng Vietcombank" the bank is the victim),
+    clipped to [-1, 1]; summed over the sentences and clipped again."""
+    total = 0.0
+    for sentence in picked:
+        if sentence.cue_from is None:
+            continue
+        weights = [w for offset, _term, w in cue_hits(sentence.text, cues) if offset >= sentence.cue_from]
+        total += max(-1.0, min(1.0, sum(weights)))
+    return max(-1.0, min(1.0, total))
 
 
 def tone_label(polarity: float) -> str:
@@ -254,9 +327,10 @@ def tone_label(polarity: float) -> str:
 def judge(mentions: Sequence[Mention], *, title: str, lead: str, body: str, tones: Tones) -> dict[str, Judgement]:
     """Salience and tone toward each organisation named by `mentions` (from `Matcher.find` on
     the same normalised title, lead and body). `tones` is the sentiment classifier, called
-    once with the title and one text per organisation.
+    once with the title and each sentence the tone reads.
 
-    Tone: the polarity of the organisation's sentences (`tone_contexts`); for a main
+    Tone: the mean polarity of the organisation's sentences (`tone_sentences`, each read
+    apart), plus CUE_WEIGHT × `cue_score` (events reported after its name); for a main
     organisation, mixed with the title's (TITLE_WEIGHT), as the headline is about it; an
     organisation named only in the title takes the title's. Labelled by NEGATIVE_BELOW and
     POSITIVE_ABOVE.
@@ -264,18 +338,21 @@ def judge(mentions: Sequence[Mention], *, title: str, lead: str, body: str, tone
     if not mentions:
         return {}
     found = features(mentions, title=title, lead=lead, body=body)
-    contexts = tone_contexts(mentions, title=title, lead=lead, body=body)
+    picked = tone_sentences(mentions, title=title, lead=lead, body=body)
     keys = list(found)
-    texts = [title, *(contexts[k] for k in keys)]
-    polarities = [float(p) for _label, p in tones(texts)]
-    title_polarity = polarities[0] if title.strip() else 0.0
+    texts = list(dict.fromkeys([title, *(s.text for k in keys for s in picked[k] if s.text.strip())]))
+    polarity_of = {text: float(p) for text, (_label, p) in zip(texts, tones(texts), strict=True)}
+    title_polarity = polarity_of[title] if title.strip() else 0.0
     result = {}
-    for key, context, polarity in zip(keys, (contexts[k] for k in keys), polarities[1:], strict=True):
+    for key in keys:
         salience = salience_of(found[key])
-        if not context.strip():
+        read = [polarity_of[s.text] for s in picked[key] if s.text.strip()]
+        if not read:
             polarity = title_polarity
-        elif salience == "main" and title.strip():
-            polarity = TITLE_WEIGHT * title_polarity + (1 - TITLE_WEIGHT) * polarity
+        else:
+            polarity = sum(read) / len(read) + CUE_WEIGHT * cue_score(picked[key])
+            if salience == "main" and title.strip():
+                polarity = TITLE_WEIGHT * title_polarity + (1 - TITLE_WEIGHT) * polarity
         polarity = max(-1.0, min(1.0, polarity))
         result[key] = Judgement(key, salience, tone_label(polarity), round(polarity, 3))
     return result

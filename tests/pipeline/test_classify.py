@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from loa.pipeline import stories
-from loa.pipeline.classify import Classifier, examples_from_records, load_lexicon, model_text, train
+from loa.pipeline.classify import (
+    Classifier,
+    Example,
+    evaluate,
+    examples_from_records,
+    extra_examples,
+    load_lexicon,
+    model_text,
+    title_sha1,
+    train,
+)
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "loa" / "analysis" / "models_store" / "loa-models.joblib"
 
@@ -120,3 +130,37 @@ def test_story_vectors_separate_events() -> None:
     assert stories.cosine(a, c) < 0.1
     merged = stories.merge(a, 1, b)
     assert abs(sum(w * w for w in merged.values()) - 1.0) < 1e-3
+
+
+def test_extra_labels_join_by_line_and_headline_and_only_ever_train() -> None:
+    unlabelled = [
+        {"title": "Cháy kho hàng, thiệt hại lớn", "description": "Lửa thiêu rụi nhà kho."},
+        {"title": "Khánh thành nhà máy mới", "description": "Dự án hoàn thành vượt tiến độ."},
+        {"title": "Tiêu đề đã đổi", "description": ""},
+    ]
+    labels = [
+        {"line": 0, "title_sha1": title_sha1("Cháy kho hàng, thiệt hại lớn"), "sentiment": "negative"},
+        {"line": 1, "title_sha1": title_sha1("Khánh thành nhà máy mới"), "sentiment": "positive"},
+        {"line": 2, "title_sha1": title_sha1("Tiêu đề cũ"), "sentiment": "neutral"},  # the line changed
+        {"line": 9, "title_sha1": "0000000000", "sentiment": "neutral"},  # no such line
+        {"line": 1, "title_sha1": title_sha1("Khánh thành nhà máy mới"), "sentiment": None},  # left unlabelled
+    ]
+    extra, skipped = extra_examples(labels, unlabelled)
+    assert [e.sentiment for e in extra] == ["negative", "positive"]
+    assert skipped == 2
+    assert extra[0].text.startswith("Cháy kho hàng")
+
+    # Scored on the labelled set alone: the extra examples change the training folds, never the
+    # number of predictions or what they are compared with.
+    records = [
+        {"title": f"Tai nạn số {n}", "description": "Hai người tử vong.", "sentiment": "negative"} for n in range(12)
+    ] + [
+        {"title": f"Họp số {n}", "description": "Hội nghị.", "sentiment": "neutral", "topics": ["ABC"[n % 3]]} for n in range(12)
+    ]
+    examples = examples_from_records(records)
+    # The negatives' own texts, ten times over, called neutral: they can only pull the training.
+    contradicting = [Example(e.text, "neutral", ()) for e in examples if e.sentiment == "negative"] * 10
+    plain = evaluate(examples, folds=3)
+    swamped = evaluate(examples, folds=3, extra=contradicting)
+    assert plain.sentiment_macro_f1 > 0.9
+    assert swamped.sentiment_macro_f1 < plain.sentiment_macro_f1

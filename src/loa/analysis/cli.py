@@ -16,6 +16,8 @@ from loa.clikit import CommandError, check_database, require_migrated, setup_dja
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models_store" / "loa-models.joblib"
 # Word vectors from `loa model vectors`; `loa model train` folds them into the models.
 DEFAULT_VECTORS_PATH = DEFAULT_MODEL_PATH.with_name("loa-vectors.npz")
+# The project's own sentiment labels of DANeS's unlabelled headlines (by line, no text).
+DEFAULT_EXTRA_LABELS = DEFAULT_MODEL_PATH.with_name("danes-extra-sentiment.jsonl")
 
 
 def default_training_data() -> Path | None:
@@ -45,6 +47,28 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
+def _extra(args: argparse.Namespace, data: Path) -> list[Any]:
+    """The project's extra sentiment labels joined to the unlabelled headlines they name; none
+    (with a word why) when either file is missing, as on a machine without the shared data."""
+    # Lazy: keeps scikit-learn out of `loa` start-up (every app CLI is imported there).
+    from loa.pipeline.classify import extra_examples
+
+    labels_path = Path(args.extra_labels) if args.extra_labels else DEFAULT_EXTRA_LABELS
+    unlabelled_path = Path(args.unlabelled) if args.unlabelled else data.with_name("danes-unlabelled.jsonl")
+    for path in (labels_path, unlabelled_path):
+        if not path.is_file():
+            if args.extra_labels or args.unlabelled:
+                raise CommandError(f"Không có tệp {path} (file not found)")
+            print(f"(không dùng nhãn bổ sung: thiếu {path})", file=sys.stderr)
+            return []
+    labels = [record for _n, record in _records(labels_path)]
+    unlabelled = [record for _n, record in _records(unlabelled_path)]
+    extra, skipped = extra_examples(labels, unlabelled)
+    if skipped:
+        print(f"(bỏ qua {skipped} nhãn bổ sung: dòng không còn hoặc tiêu đề đã đổi)", file=sys.stderr)
+    return extra
+
+
 def _model_path() -> Path:
     return Path(os.environ.get("LOA_MODEL_PATH") or DEFAULT_MODEL_PATH)
 
@@ -67,13 +91,21 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"Dùng vectơ từ {vectors_path.name} ({len(vectors.words)} từ)", flush=True)
     corrections = [] if args.no_corrections else _corrections()
     examples = examples_from_records([*records, *corrections])
-    print(f"Huấn luyện trên {len(records)} mẫu từ {data.name} và {len(corrections)} nhãn do cán bộ sửa …", flush=True)
+    extra = [] if args.no_extra_labels else _extra(args, data)
+    print(
+        f"Huấn luyện trên {len(records)} mẫu từ {data.name}, {len(corrections)} nhãn do cán bộ sửa "
+        f"và {len(extra)} nhãn bổ sung …",
+        flush=True,
+    )
     models, metrics = train(
         examples,
         folds=args.folds,
         lexicon=load_lexicon(),
         vectors=vectors,
-        source=f"{data.name} + {len(corrections)} corrections" + (f" + {vectors_path.name}" if vectors else ""),
+        source=f"{data.name} + {len(corrections)} corrections"
+        + (f" + {len(extra)} extra labels" if extra else "")
+        + (f" + {vectors_path.name}" if vectors else ""),
+        extra=extra,
     )
     output = Path(args.output) if args.output else _model_path()
     size = models.save(output)
@@ -301,6 +333,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument("--no-corrections", action="store_true", help="ignore corrections stored in the database")
     train.add_argument("--vectors", help="word vectors from `loa model vectors` (default: the ones Loa ships)")
     train.add_argument("--no-vectors", action="store_true", help="train without word vectors")
+    train.add_argument(
+        "--extra-labels", help="the project's sentiment labels of unlabelled headlines (default: the ones Loa ships)"
+    )
+    train.add_argument(
+        "--unlabelled", help="the headlines those labels name (default: danes-unlabelled.jsonl beside --data)"
+    )
+    train.add_argument("--no-extra-labels", action="store_true", help="train on --data and corrections only")
     train.set_defaults(handler=cmd_train)
 
     themes = model_commands.add_parser(

@@ -181,6 +181,30 @@ class ModelsError(RuntimeError):
     """The models artefact cannot be used as it stands (its word vectors are missing or changed)."""
 
 
+def title_sha1(title: str) -> str:
+    """What a label file keeps of a headline: enough to notice that a line changed, no text."""
+    return hashlib.sha1(normalize(title).encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def extra_examples(labels: Iterable[dict[str, Any]], unlabelled: Sequence[dict[str, Any]]) -> tuple[list[Example], int]:
+    """The project's own sentiment labels of unlabelled DANeS headlines ({"line", "title_sha1",
+    "sentiment"}, the line counted from 0 in danes-unlabelled.jsonl) joined to their texts;
+    with how many were skipped because the line is missing or its headline changed."""
+    out, skipped = [], 0
+    for label in labels:
+        line, sentiment = int(label["line"]), label.get("sentiment")
+        if sentiment not in TONE_NAMES:
+            continue  # left unlabelled by the annotator (empty or not news)
+        record = unlabelled[line] if 0 <= line < len(unlabelled) else None
+        if record is None or title_sha1(str(record.get("title", ""))) != label.get("title_sha1"):
+            skipped += 1
+            continue
+        text = model_text(str(record.get("title", "")), str(record.get("description") or ""))
+        if text:
+            out.append(Example(text, str(sentiment), ()))
+    return out, skipped
+
+
 @dataclass
 class Models:
     sentiment: Pipeline
@@ -326,20 +350,47 @@ class Metrics:
     folds: int
 
 
+def _sentiment_predictions(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    folds: int,
+    lexicon: dict[str, float] | None,
+    vectors: WordVectors | None,
+    extra: Sequence[Example] = (),
+    seed: int = 7,
+) -> np.ndarray:
+    """Out-of-fold predictions for `texts`; `extra` examples join every training fold but are
+    never scored, so the figure stays one on the labelled set alone."""
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    if not extra:
+        predicted: np.ndarray = cross_val_predict(sentiment_pipeline(lexicon, vectors), texts, labels, cv=splitter)
+        return predicted
+    extra_texts = [e.text for e in extra if e.sentiment]
+    extra_labels = [str(e.sentiment) for e in extra if e.sentiment]
+    out = np.empty(len(texts), dtype=object)
+    for train_rows, test_rows in splitter.split(texts, labels):
+        model = sentiment_pipeline(lexicon, vectors).fit(
+            [texts[i] for i in train_rows] + extra_texts, [labels[i] for i in train_rows] + extra_labels
+        )
+        out[test_rows] = model.predict([texts[i] for i in test_rows])
+    return out.astype(str)
+
+
 def evaluate(
     examples: Sequence[Example],
     *,
     folds: int = 5,
     lexicon: dict[str, float] | None = None,
     vectors: WordVectors | None = None,
+    extra: Sequence[Example] = (),
 ) -> Metrics:
-    """Cross-validated scores of the two models on `examples` (nothing is kept)."""
+    """Cross-validated scores of the two models on `examples` (nothing is kept); `extra`
+    sentiment examples only ever train (see `_sentiment_predictions`)."""
     labelled = [e for e in examples if e.sentiment]
     texts = [e.text for e in labelled]
-    labels = [e.sentiment for e in labelled]
-    predicted = cross_val_predict(
-        sentiment_pipeline(lexicon, vectors), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=7)
-    )
+    labels = [str(e.sentiment) for e in labelled]
+    predicted = _sentiment_predictions(texts, labels, folds=folds, lexicon=lexicon, vectors=vectors, extra=extra)
     by_class = f1_score(labels, predicted, labels=list(TONE_NAMES), average=None)
     threshold, micro, macro = _topic_threshold(examples, folds)
     return Metrics(
@@ -382,21 +433,25 @@ def train(
     lexicon: dict[str, float] | None = None,
     vectors: WordVectors | None = None,
     source: str = "",
+    extra: Sequence[Example] = (),
 ) -> tuple[Models, Metrics]:
-    metrics = evaluate(examples, folds=folds, lexicon=lexicon, vectors=vectors)
-    labelled = [e for e in examples if e.sentiment]
+    """Both models from `examples`; `extra` sentiment examples (the project's own labels of
+    unlabelled headlines) train the tone model but are left out of its reported scores."""
+    metrics = evaluate(examples, folds=folds, lexicon=lexicon, vectors=vectors, extra=extra)
+    labelled = [e for e in [*examples, *extra] if e.sentiment]
     sentiment = sentiment_pipeline(lexicon, vectors).fit([e.text for e in labelled], [e.sentiment for e in labelled])
     with_topics = [e for e in examples if e.topics]
     binarizer = MultiLabelBinarizer()
     truth = binarizer.fit_transform([e.topics for e in with_topics])
     topics = topic_pipeline().fit([e.text for e in with_topics], truth)
     digest = hashlib.sha256(
-        "\n".join(f"{e.text}\t{e.sentiment}\t{'|'.join(e.topics)}" for e in examples).encode()
+        "\n".join(f"{e.text}\t{e.sentiment}\t{'|'.join(e.topics)}" for e in [*examples, *extra]).encode()
     ).hexdigest()
     card = {
         "version": f"{dt.datetime.now(dt.UTC):%Y%m%d}-{digest[:8]}",
         "trained_on": source,
         "examples": len(examples),
+        "extra_sentiment_examples": sum(1 for e in extra if e.sentiment),
         "data_sha256": digest,
         "metrics": metrics.__dict__,
         "sentiment_labels": list(TONE_NAMES),

@@ -195,6 +195,16 @@ def test_today_against_the_usual_level(tree: Tree, users: dict[str, User], zeta:
     assert [o.name for o in coverage_today(user=users["pvn_staff"])] == ["ZETA"]
 
 
+def test_without_a_usual_level_nothing_is_called_more_negative(tree: Tree, users: dict[str, User]) -> None:
+    omega = make_organisation(tree.pvn, "OMEGA")
+    for hours in (1, 2, 3):
+        _entity(omega, NOW - dt.timedelta(hours=hours), tone=Sentiment.NEGATIVE)
+    (row,) = coverage_today(user=users["evn_staff"])
+    assert (row.today, row.negative, row.level) == (3, 3, Level.NEW)
+    assert row.usual_negative_percent is None
+    assert not row.more_negative
+
+
 def test_levels() -> None:
     assert coverage_level(today=0, usual=0, day_elapsed=0.5) == Level.USUAL
     assert coverage_level(today=3, usual=0, day_elapsed=0.5) == Level.NEW

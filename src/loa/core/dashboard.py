@@ -89,10 +89,11 @@ def coverage_level(*, today: int, usual: float, day_elapsed: float) -> str:
 
 
 def _more_negative(*, negative: int, today: int, usual_share: float | None) -> bool:
-    """At least two negative articles today and a negative share ten points above the usual."""
-    if negative < 2 or not today:
+    """At least two negative articles today and a negative share ten points above the usual;
+    without a usual share (nothing before today) there is nothing to be above."""
+    if negative < 2 or not today or usual_share is None:
         return False
-    return negative / today > (usual_share or 0.0) + 0.10
+    return negative / today > usual_share + 0.10
 
 
 def coverage_today(*, user: Actor, now: dt.datetime | None = None) -> list[OrganisationToday]:

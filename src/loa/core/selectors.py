@@ -1,4 +1,4 @@
-"""Reads for the shell: the audit trail and the home page summary."""
+"""Reads for the shell: the audit trail and the home page (its dashboard is in loa.core.dashboard)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 from loa.accounts import roles
 from loa.accounts.models import User
 from loa.accounts.scoping import Actor, scope_of, user_can
-from loa.alerts.selectors import alerts_open_count
-from loa.incidents.selectors import incident_list
+from loa.core.dashboard import dashboard
 from loa.units.models import Unit
 from loa.units.selectors import unit_list
 
@@ -183,13 +182,15 @@ def _shown(field: Field[Any, Any], value: object, names: dict[tuple[type[models.
     return text[:300]
 
 
-def home_summary(*, user: Actor) -> dict[str, Any]:
-
-    scope = scope_of(user)
+def home_summary(*, user: Actor, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The home page: the reader's scope, the dashboard's blocks and, for those who read the
+    audit trail, the latest changes."""
+    board = dashboard(user=user, now=now)
     return {
-        "scope_all": scope.all_units,
+        "scope_all": scope_of(user).all_units,
         "units_in_scope": unit_list(user=user).count(),
-        "open_alerts": alerts_open_count(user=user),
-        "active_incidents": incident_list(user=user, status="active").count(),
+        "open_alerts": board.watch.alerts_open,
+        "active_incidents": board.watch.incidents_active,
+        "board": board,
         "recent_changes": audit_rows(audit_entries(user=user)[:8]),
     }

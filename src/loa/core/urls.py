@@ -5,4 +5,5 @@ from loa.core import views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
+    path("screen/", views.screen, name="screen"),
 ]

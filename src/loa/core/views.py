@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET
 from loa import __version__
 from loa.accounts import roles
 from loa.accounts.decorators import capability_required
+from loa.accounts.scoping import scope_of
+from loa.core.dashboard import dashboard
 from loa.core.filters import AuditFilterForm
 from loa.core.selectors import audit_entries, audit_rows, home_summary
 
@@ -27,6 +29,21 @@ PAGE_SIZE = 50
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", home_summary(user=request.user))
+
+
+# The big screen reloads itself this often (seconds): alerts and coverage arrive all day.
+SCREEN_REFRESH = 120
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    """The dashboard for a monitoring room's wall screen: the same blocks, large, reloading."""
+    context = {
+        "board": dashboard(user=request.user),
+        "scope_all": scope_of(request.user).all_units,
+        "refresh": SCREEN_REFRESH,
+    }
+    return render(request, "core/screen.html", context)
 
 
 @never_cache

@@ -19,7 +19,8 @@ def test_poisson_tails() -> None:
     # P(X ≥ 6 | 1) ≈ 0,0006 ≤ 0,001 < P(X ≥ 5) ≈ 0,0037: five a day is still usual, six is not.
     assert (low, high) == (0, 5)
     low, high = poisson_range(50.0)
-    assert 25 < low < 35 and 65 < high < 75
+    assert 25 < low < 35
+    assert 65 < high < 75
 
 
 def test_band_is_robust_to_one_outage_and_one_surge() -> None:
@@ -29,8 +30,10 @@ def test_band_is_robust_to_one_outage_and_one_surge() -> None:
     with_outliers = daily_band([0, 400, *steady[2:]])
     # A mean ± 3 sd band would stretch to include 0 and 400; the median and MAD barely move.
     assert with_outliers.median == band.median
-    assert with_outliers.high < 100 and with_outliers.low > 10
-    assert not with_outliers.holds(0) and not with_outliers.holds(400)
+    assert with_outliers.high < 100
+    assert with_outliers.low > 10
+    assert not with_outliers.holds(0)
+    assert not with_outliers.holds(400)
 
 
 def test_small_counts_fall_back_to_poisson_noise() -> None:

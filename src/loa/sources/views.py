@@ -14,14 +14,15 @@ from loa.core.editing import form_page
 from loa.sources import services
 from loa.sources.forms import SourceForm
 from loa.sources.models import Source
-from loa.sources.selectors import source_health, source_list
+from loa.sources.selectors import health_episodes, source_health, source_list, source_vitals
 
 
 @login_required
 def source_list_view(request: HttpRequest) -> HttpResponse:
     sources = list(source_list(user=request.user))
     health = source_health(source_ids=[s.pk for s in sources])
-    rows = [{"source": s, "health": health.get(s.pk)} for s in sources]
+    vitals = source_vitals(source_ids=[s.pk for s in sources])
+    rows = [{"source": s, "health": health.get(s.pk), "vitals": vitals.get(s.pk)} for s in sources]
     return render(
         request,
         "sources/source_list.html",
@@ -39,6 +40,8 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "health": health,
+            "vitals": source_vitals(source_ids=[source.pk]).get(source.pk),
+            "episodes": health_episodes(source_id=source.pk),
             "can_manage": user_can(request.user, roles.MANAGE_SOURCES),
         },
     )

@@ -213,3 +213,28 @@ def test_pages_show_health(owned: Source, users: dict[str, User]) -> None:
     detail = client.get(reverse("sources:detail", args=[owned.pk])).content.decode()
     assert "13/03/2026 16:00" in detail
     assert "Mức thường lệ" in detail
+
+
+@pytest.mark.django_db
+def test_a_manager_sets_the_owner_unit_on_the_edit_page(owned: Source, tree: Tree, users: dict[str, User]) -> None:
+    client = login(users["bloc_staff"])
+    page = client.get(reverse("sources:edit", args=[owned.pk])).content.decode()
+    assert "Đơn vị phụ trách" in page
+    answer = client.post(
+        reverse("sources:edit", args=[owned.pk]),
+        {
+            "url": owned.url,
+            "name": owned.name,
+            "kind": owned.kind,
+            "outlet_name": owned.outlet.name,
+            "tier": owned.outlet.tier,
+            "link_pattern": "",
+            "interval_minutes": 10,
+            "enabled": "on",
+            "owner_unit": tree.pvn.pk,
+        },
+    )
+    assert answer.status_code == 302
+    assert Source.objects.get(pk=owned.pk).owner_unit == tree.pvn
+    # Unit staff do not manage sources: no edit page for them.
+    assert login(users["evn_staff"]).get(reverse("sources:edit", args=[owned.pk])).status_code == 403

@@ -31,6 +31,7 @@ class SourceAdmin(admin.ModelAdmin[Source]):
         "link_pattern",
         "interval_minutes",
         "enabled",
+        "owner_unit",
         "next_poll_at",
         "last_polled_at",
         "last_success_at",

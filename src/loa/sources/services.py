@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from loa.sources.models import (
     SourceHealth,
     SourceKind,
 )
+from loa.units.models import Unit
 
 
 def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str = "", n: int = 1) -> None:
@@ -90,6 +92,7 @@ def source_create(
     link_pattern: str = "",
     interval_minutes: int = 10,
     enabled: bool = True,
+    owner_unit: Unit | None = None,
 ) -> Source:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ValidationError(_("Only http and https addresses can be polled."))
@@ -107,6 +110,7 @@ def source_create(
         link_pattern=link_pattern.strip(),
         interval_minutes=max(1, interval_minutes),
         enabled=enabled,
+        owner_unit=owner_unit,
         next_poll_at=timezone.now(),
     )
     source.full_clean()
@@ -124,12 +128,17 @@ def source_update(
     interval_minutes: int,
     enabled: bool,
     tier: int | None = None,
+    owner_unit: Unit | Literal["keep"] | None = "keep",
 ) -> Source:
     _validate_pattern(link_pattern)
     source.name, source.kind, source.link_pattern = name.strip(), kind, link_pattern.strip()
     source.interval_minutes, source.enabled = max(1, interval_minutes), enabled
+    if owner_unit != "keep":
+        source.owner_unit = owner_unit
     source.full_clean(exclude=["url"])
-    source.save(update_fields=["name", "kind", "link_pattern", "interval_minutes", "enabled", "updated_at"])
+    source.save(
+        update_fields=["name", "kind", "link_pattern", "interval_minutes", "enabled", "owner_unit", "updated_at"]
+    )
     if tier is not None and tier != source.outlet.tier:
         source.outlet.tier = tier
         source.outlet.save(update_fields=["tier"])

@@ -49,7 +49,7 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(roles.MANAGE_SOURCES)
 def source_create_view(request: HttpRequest) -> HttpResponse:
-    form = SourceForm(request.POST or None)
+    form = SourceForm(request.POST or None, user=request.user)
 
     def save() -> Source:
         data = form.cleaned_data
@@ -62,6 +62,7 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
             link_pattern=data["link_pattern"],
             interval_minutes=data["interval_minutes"],
             enabled=data["enabled"],
+            owner_unit=data["owner_unit"],
         )
 
     return form_page(
@@ -86,8 +87,9 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "link_pattern": source.link_pattern,
         "interval_minutes": source.interval_minutes,
         "enabled": source.enabled,
+        "owner_unit": source.owner_unit,
     }
-    form = SourceForm(request.POST or None, initial=initial)
+    form = SourceForm(request.POST or None, initial=initial, user=request.user)
     form.fields["url"].disabled = True
     form.fields["outlet_name"].disabled = True
 
@@ -101,6 +103,7 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             interval_minutes=data["interval_minutes"],
             enabled=data["enabled"],
             tier=data["tier"],
+            owner_unit=data["owner_unit"],
         )
 
     return form_page(

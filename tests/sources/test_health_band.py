@@ -93,3 +93,18 @@ def test_a_new_source_is_learning_not_warned() -> None:
     assert _assess(usual, count=0, last_hours=40, days=7) == State.LEARNING
     # Old enough, but almost nothing stored yet: no band to leave either.
     assert _assess([0] * 27 + [5], count=0, last_hours=40) == State.LEARNING
+
+
+def test_a_silence_longer_than_the_window_stays_silent() -> None:
+    verdict = assess(
+        day=DAY,
+        count=0,
+        today_count=0,
+        history=[0] * 28,
+        history_days=90,
+        times=[],
+        last_article_at=NOW - dt.timedelta(days=40),
+        now=NOW,
+    )
+    assert verdict.state == State.SILENT
+    assert verdict.quiet_for == dt.timedelta(days=40)

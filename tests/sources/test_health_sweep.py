@@ -57,7 +57,8 @@ def store(source: Source, times: list[dt.datetime]) -> None:
         )
     created = Article.objects.bulk_create(rows)
     for article, when in zip(created, times, strict=True):
-        Article.objects.filter(pk=article.pk).update(created_at=when)
+        article.created_at = when
+    Article.objects.bulk_update(created, ["created_at"], batch_size=200)
 
 
 def steady(source: Source, first: dt.date, last: dt.date, *, until: dt.datetime | None = None) -> None:
@@ -153,6 +154,11 @@ def test_a_silent_source_is_detected_at_the_clock_set(owned: Source, users: dict
     assert health.last_article_at == last
     episode = HealthEpisode.objects.get()
     assert episode.state == State.SILENT
+    assert Message.objects.filter(kind="source_health").count() == 1
+    # Still nothing five weeks later, when the last article has left the window: the same episode.
+    sources_health_sweep(now=at(TODAY + dt.timedelta(days=35), 9))
+    assert SourceHealth.objects.get(source=owned).state == State.SILENT
+    assert HealthEpisode.objects.get().resolved_at is None
     assert Message.objects.filter(kind="source_health").count() == 1
 
 

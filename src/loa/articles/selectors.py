@@ -154,8 +154,12 @@ def sources_activity(
     rows = Article.objects.filter(source_id__in=born.keys(), created_at__gte=start, created_at__lte=now)
     for source_id, created_at in rows.values_list("source_id", "created_at").iterator():
         times[source_id].append(created_at)
-    last = dict(
-        Article.objects.filter(source_id__in=born.keys(), created_at__lte=now)
+    # The last article is in the window for nearly every source; only the others (silent for
+    # four weeks or more) are looked for further back, so the sweep does not scan all articles.
+    last = {source_id: max(stamps) for source_id, stamps in times.items()}
+    older = [source_id for source_id in born if source_id not in last]
+    last |= dict(
+        Article.objects.filter(source_id__in=older, created_at__lt=start)
         .values("source_id")
         .annotate(last=Max("created_at"))
         .values_list("source_id", "last")

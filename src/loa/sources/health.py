@@ -20,7 +20,8 @@ high because every night makes one long gap: for a source storing 50 articles a 
 about 2 % of its gaps, so a lower quantile (0,95) would call every night a silence.
 
 A source with less than `MIN_HISTORY_DAYS` days behind it, or fewer than `MIN_HISTORY_ARTICLES`
-articles in the window, is still being learnt: it gets no band and raises nothing.
+articles in the window, is still being learnt: it gets no band and raises nothing. The exception
+is a source with articles only before the window: it has been silent for the whole window.
 """
 
 from __future__ import annotations
@@ -164,12 +165,16 @@ def assess(
     articles; `today_count` the articles of the day in progress, which can show a surge already
     but not a quiet day. Silence (the worst) wins over a quiet day, which wins over a surge.
     """
+    quiet_for = now - last_article_at if last_article_at is not None else None
+    if quiet_for is not None and history_days > WINDOW_DAYS and not sum(history) and not count:
+        # Nothing in the whole window, but articles before it: a silence older than the window
+        # (which would otherwise look like a source with no history yet, and end its episode).
+        return Verdict(State.SILENT, day, 0, None, last_article_at, dt.timedelta(days=WINDOW_DAYS), quiet_for)
     learning = history_days < MIN_HISTORY_DAYS or sum(history) < MIN_HISTORY_ARTICLES
     if learning or not history:
         return Verdict(State.LEARNING, day, count, None, last_article_at, None, None)
     band = daily_band(history)
     limit = silent_after(gaps_between(times))
-    quiet_for = now - last_article_at if last_article_at is not None else None
     if quiet_for is not None and quiet_for > limit:
         state = State.SILENT
     elif count < band.low:

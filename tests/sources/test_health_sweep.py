@@ -244,3 +244,21 @@ def test_a_manager_sets_the_owner_unit_on_the_edit_page(owned: Source, tree: Tre
     assert Source.objects.get(pk=owned.pk).owner_unit == tree.pvn
     # Unit staff do not manage sources: no edit page for them.
     assert login(users["evn_staff"]).get(reverse("sources:edit", args=[owned.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_sources_status_prints_the_volume(owned: Source, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    import argparse
+    import json
+
+    from loa.articles import cli
+
+    steady(owned, TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=2))
+    sources_health_sweep(now=at(TODAY, 9))
+    monkeypatch.setattr(cli, "_django", lambda: None)  # the test database is set up already
+    assert cli.cmd_status(argparse.Namespace(days=7, json=True)) == 0
+    (record,) = json.loads(capsys.readouterr().out)["sources"]
+    assert record["volume"]["state"] == "silent"
+    assert record["volume"]["last_article"].startswith("2026-03-13T09:00")  # 16:00 in Vietnam, in UTC
+    assert cli.cmd_status(argparse.Namespace(days=7, json=False)) == 0
+    assert "bài gần nhất 13/03/2026 16:00" in capsys.readouterr().out

@@ -262,3 +262,14 @@ def test_sources_status_prints_the_volume(owned: Source, monkeypatch: pytest.Mon
     assert record["volume"]["last_article"].startswith("2026-03-13T09:00")  # 16:00 in Vietnam, in UTC
     assert cli.cmd_status(argparse.Namespace(days=7, json=False)) == 0
     assert "bài gần nhất 13/03/2026 16:00" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_owner_unit_and_the_episodes(owned: Source, users: dict[str, User]) -> None:
+    steady(owned, TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=3))
+    sources_health_sweep(now=at(TODAY, 9))
+    client = login(users["admin"])
+    assert client.get(reverse("admin:sources_source_change", args=[owned.pk])).status_code == 200
+    episodes = client.get(reverse("admin:sources_healthepisode_changelist"))
+    assert episodes.status_code == 200
+    assert "Kinh tế" in episodes.content.decode()

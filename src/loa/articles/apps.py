@@ -26,3 +26,10 @@ class ArticlesConfig(AppConfig):
             task_path="loa.articles.tasks.frontier_sweep_task",
             interval=timedelta(seconds=settings.LOA_FRONTIER_SWEEP_SECONDS),
         )
+        # Source health (volume out of its usual band, silence): counted from stored articles,
+        # so the job is here; silence is judged against gaps of hours, so a quarter-hour is enough.
+        registry.register(
+            "sources_health",
+            task_path="loa.articles.tasks.sources_health_sweep_task",
+            interval=timedelta(minutes=15),
+        )

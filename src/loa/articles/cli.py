@@ -16,7 +16,7 @@ from loa.clikit import CommandError, check_database, require_migrated, setup_dja
 from loa.pipeline.outcomes import StageError
 
 if TYPE_CHECKING:
-    from loa.sources.models import Source
+    from loa.sources.models import Source, SourceHealth
 
 
 def _django() -> None:
@@ -178,10 +178,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     # Lazy: `loa` imports every app CLI before the command sets Django up; models load after.
     from loa.articles.selectors import frontier_counts
     from loa.sources.models import Source
-    from loa.sources.selectors import Health, source_health
+    from loa.sources.selectors import Health, source_health, source_vitals
 
     sources = list(Source.objects.select_related("outlet").order_by("id"))
     health = source_health(source_ids=[s.pk for s in sources], days=args.days)
+    # The volume against the usual band, as the last health sweep left it.
+    vitals = source_vitals(source_ids=[s.pk for s in sources])
     frontier = frontier_counts()
     if args.json:
         records = []
@@ -204,6 +206,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                     "quarantined": h.quarantined,
                     "failed": h.failed,
                     "reasons": [{"stage": st, "outcome": o, "reason": r, "count": n} for st, o, r, n in h.reasons],
+                    "volume": _volume(vitals.get(source.pk)),
                 }
             )
         print(json.dumps({"sources": records, "frontier": frontier}, ensure_ascii=False, indent=2))
@@ -225,8 +228,31 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"      lỗi gần nhất: {reason}{source.last_error[:200]}")
         if source.cap_note:
             print(f"      {source.cap_note}")
+        v = vitals.get(source.pk)
+        if v is not None and v.state not in ("ok", "learning"):
+            last = f"{timezone.localtime(v.last_article_at):%d/%m/%Y %H:%M}" if v.last_article_at else "—"
+            band = f"{v.band_low}–{v.band_high} bài/ngày" if v.band_high is not None else "—"
+            print(
+                f"      lượng bài: {v.get_state_display()}, {v.count} bài ngày {v.day:%d/%m/%Y}, "
+                f"thường lệ {band}, bài gần nhất {last}"
+            )
     print("Hàng đợi (frontier): " + ", ".join(f"{k}={v}" for k, v in frontier.items()))
     return 0
+
+
+def _volume(vitals: SourceHealth | None) -> dict[str, object] | None:
+    if vitals is None:
+        return None
+    return {
+        "state": vitals.state,
+        "day": vitals.day.isoformat(),
+        "count": vitals.count,
+        "median": vitals.median,
+        "band": [vitals.band_low, vitals.band_high] if vitals.band_high is not None else None,
+        "last_article": vitals.last_article_at.isoformat() if vitals.last_article_at else None,
+        "silent_after_minutes": vitals.silent_after_minutes,
+        "checked": vitals.checked_at.isoformat(),
+    }
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -3,14 +3,20 @@ public); what each unit sees about itself comes from mentions (analysis)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from loa.accounts.scoping import Actor, scope_of
 from loa.articles import search
 from loa.articles.models import Article, FetchItem, ItemStatus
+from loa.sources import health
+from loa.sources.models import Source
 from loa.text.query import Phrase
 
 
@@ -107,3 +113,75 @@ def frontier_counts() -> dict[str, int]:
 
     counts = dict(FetchItem.objects.values_list("status").annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in ItemStatus.values}
+
+
+# --- source health ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceActivity:
+    """A source's daily counts of stored articles (zero days included, oldest first) and its
+    health as `loa.sources.health` reads them."""
+
+    source_id: int
+    days: list[tuple[dt.date, int]]
+    verdict: health.Verdict
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def sources_activity(
+    *, now: dt.datetime | None = None, source_ids: Sequence[int] | None = None
+) -> dict[int, SourceActivity]:
+    """Each enabled source's daily counts over the health window and its health at `now`.
+
+    Counts are by the day the article was stored (Vietnamese day), not the date the outlet
+    printed on it: a source's health is about what Loa collects from it. The day assessed is
+    the last complete one; today's count so far can only show a surge. Days before the source
+    was registered are not counted as zero days."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = today - dt.timedelta(days=1)
+    first = day - dt.timedelta(days=health.WINDOW_DAYS)
+    start, today_start = _local_midnight(first), _local_midnight(today)
+    sources = Source.objects.filter(enabled=True)
+    if source_ids is not None:
+        sources = sources.filter(pk__in=source_ids)
+    born = dict(sources.values_list("pk", "created_at"))
+    times: dict[int, list[dt.datetime]] = defaultdict(list)
+    rows = Article.objects.filter(source_id__in=born.keys(), created_at__gte=start, created_at__lte=now)
+    for source_id, created_at in rows.values_list("source_id", "created_at").iterator():
+        times[source_id].append(created_at)
+    # The last article is in the window for nearly every source; only the others (silent for
+    # four weeks or more) are looked for further back, so the sweep does not scan all articles.
+    last = {source_id: max(stamps) for source_id, stamps in times.items()}
+    older = [source_id for source_id in born if source_id not in last]
+    last |= dict(
+        Article.objects.filter(source_id__in=older, created_at__lt=start)
+        .values("source_id")
+        .annotate(last=Max("created_at"))
+        .values_list("source_id", "last")
+    )
+    out: dict[int, SourceActivity] = {}
+    for source_id, created_at in born.items():
+        stamps = times.get(source_id, [])
+        # An article stored before the source's row (an import) shows the source existed then.
+        since = timezone.localdate(min([created_at, *stamps]))
+        per_day = Counter(timezone.localdate(t) for t in stamps)
+        days = [(first + dt.timedelta(days=i), 0) for i in range(health.WINDOW_DAYS + 1)]
+        days = [(d, per_day.get(d, 0)) for d, _zero in days if d >= since]
+        history = [n for d, n in days if d < day]
+        verdict = health.assess(
+            day=day,
+            count=per_day.get(day, 0),
+            today_count=per_day.get(today, 0),
+            history=history,
+            history_days=(day - since).days,
+            times=[t for t in stamps if t < today_start],
+            last_article_at=last.get(source_id),
+            now=now,
+        )
+        out[source_id] = SourceActivity(source_id=source_id, days=days, verdict=verdict)
+    return out

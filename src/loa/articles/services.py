@@ -529,3 +529,25 @@ def article_reextract(*, article: Article, now: dt.datetime | None = None) -> bo
         )
         search.index(article)
     return changed
+
+
+# --- source health --------------------------------------------------------------------------------
+
+
+def sources_health_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Assess every enabled source (`loa.sources.health`) and keep its health and episodes;
+    a source that leaves its usual band warns its staff once per episode. Returns how many
+    sources are in each state, and how many episodes were opened."""
+    from loa.articles.selectors import sources_activity
+    from loa.sources.services import source_health_forget, source_health_record
+
+    now = now or timezone.now()
+    activity = sources_activity(now=now)
+    tally: dict[str, int] = {"opened": 0}
+    for source in Source.objects.filter(pk__in=activity.keys()).select_related("outlet", "owner_unit"):
+        verdict = activity[source.pk].verdict
+        tally[verdict.state] = tally.get(verdict.state, 0) + 1
+        if source_health_record(source=source, verdict=verdict, now=now) is not None:
+            tally["opened"] += 1
+    source_health_forget(source_ids=Source.objects.filter(enabled=False).values_list("pk", flat=True), now=now)
+    return tally

@@ -61,3 +61,11 @@ def poll_source_task(source_id: int) -> dict[str, Any]:
         "error": result.error,
         "not_modified": result.not_modified,
     }
+
+
+@task(queue_name="default")
+def sources_health_sweep_task() -> dict[str, int]:
+    """Each source's volume against its usual band; warns the staff who own it (once per episode)."""
+    from loa.articles.services import sources_health_sweep
+
+    return sources_health_sweep()

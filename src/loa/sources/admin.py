@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from loa.sources import services
-from loa.sources.models import Outlet, Source
+from loa.sources.models import HealthEpisode, Outlet, Source
 
 
 @admin.register(Outlet)
@@ -31,6 +31,7 @@ class SourceAdmin(admin.ModelAdmin[Source]):
         "link_pattern",
         "interval_minutes",
         "enabled",
+        "owner_unit",
         "next_poll_at",
         "last_polled_at",
         "last_success_at",
@@ -60,6 +61,7 @@ class SourceAdmin(admin.ModelAdmin[Source]):
                 link_pattern=data["link_pattern"],
                 interval_minutes=data["interval_minutes"],
                 enabled=data["enabled"],
+                owner_unit=data["owner_unit"],
             )
         else:
             created = services.source_create(
@@ -70,5 +72,21 @@ class SourceAdmin(admin.ModelAdmin[Source]):
                 link_pattern=data["link_pattern"],
                 interval_minutes=data["interval_minutes"],
                 enabled=data["enabled"],
+                owner_unit=data["owner_unit"],
             )
             obj.pk = created.pk
+
+
+@admin.register(HealthEpisode)
+class HealthEpisodeAdmin(admin.ModelAdmin[HealthEpisode]):
+    """Episodes are written by the health sweep only; the admin shows them."""
+
+    list_display = ("source", "state", "opened_at", "resolved_at", "recipients")
+    list_filter = ("state",)
+    search_fields = ("source__name", "source__outlet__name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: HealthEpisode | None = None) -> bool:
+        return False

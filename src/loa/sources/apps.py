@@ -6,3 +6,8 @@ class SourcesConfig(AppConfig):
     name = "loa.sources"
     label = "sources"
     verbose_name = _("Sources")
+
+    def ready(self) -> None:
+        from loa.outbox import kinds
+
+        kinds.register("source_health", _("Source health warning"))

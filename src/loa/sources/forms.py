@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.accounts.scoping import Actor
 from loa.sources.models import OutletTier, SourceKind
+from loa.units.models import Unit
+from loa.units.selectors import unit_list
 
 
 class SourceForm(forms.Form):
@@ -23,3 +28,15 @@ class SourceForm(forms.Form):
         label=_("Polling interval (minutes)"), min_value=1, max_value=1440, initial=10
     )
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+    owner_unit = forms.ModelChoiceField(
+        label=_("Owner unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Its staff are warned about the source's health; empty: the staff who manage sources."),
+    )
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner_unit"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = unit_list(user=user)

@@ -66,6 +66,17 @@ class Source(models.Model):
     # New links the last poll left for later because of the per-poll cap, and that cap.
     links_skipped = models.PositiveIntegerField(_("new links left at the last poll"), default=0)
     links_cap = models.PositiveIntegerField(_("new links allowed per poll"), default=0)
+    # Who is warned when the source falls silent or leaves its usual volume: the staff of this
+    # unit; empty, the staff who manage sources (the bloc's department keeps the registry).
+    owner_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("owner unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Its staff are warned about the source's health; empty: the staff who manage sources."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,3 +138,65 @@ class PipelineCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.stage} {self.outcome} {self.reason}: {self.count}"
+
+
+class HealthState(models.TextChoices):
+    OK = "ok", _("normal")
+    QUIET = "quiet", _("quieter than usual")
+    SILENT = "silent", _("silent")
+    SURGE = "surge", _("surge")
+    LEARNING = "learning", _("learning")
+
+
+class SourceHealth(models.Model):
+    """A source's health at the last sweep (`loa.sources.health`), so that pages read it in one
+    query instead of counting 28 days of articles per row."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="health")
+    state = models.CharField(_("health"), max_length=10, choices=HealthState.choices, default=HealthState.LEARNING)
+    day = models.DateField(_("day assessed"))
+    count = models.PositiveIntegerField(_("articles that day"), default=0)
+    median = models.FloatField(_("usual median"), null=True, blank=True)
+    band_low = models.PositiveIntegerField(_("usual band, low"), null=True, blank=True)
+    band_high = models.PositiveIntegerField(_("usual band, high"), null=True, blank=True)
+    last_article_at = models.DateTimeField(_("last article"), null=True, blank=True)
+    silent_after_minutes = models.PositiveIntegerField(_("silent after (minutes)"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"))
+
+    class Meta:
+        verbose_name = _("source health")
+        verbose_name_plural = _("source health")
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.state}"
+
+    @property
+    def silent_after_hours(self) -> str:
+        if self.silent_after_minutes is None:
+            return ""
+        return number_format(self.silent_after_minutes / 60, decimal_pos=1)
+
+
+class HealthEpisode(models.Model):
+    """A stretch of time a source spent out of its usual band: one warning when it opens,
+    closed when the source is back in band. At most one open episode per source."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="health_episodes")
+    state = models.CharField(_("health"), max_length=10, choices=HealthState.choices)
+    opened_at = models.DateTimeField(_("opened"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    recipients = models.PositiveIntegerField(_("staff warned"), default=0)
+
+    class Meta:
+        verbose_name = _("source health episode")
+        verbose_name_plural = _("source health episodes")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], condition=models.Q(resolved_at__isnull=True), name="health_episode_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.state} {self.opened_at:%Y-%m-%d %H:%M}"

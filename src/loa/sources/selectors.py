@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from loa.accounts.scoping import Actor, scope_of
-from loa.sources.models import Outlet, PipelineCount, Source
+from loa.sources.models import HealthEpisode, Outlet, PipelineCount, Source, SourceHealth
 
 
 def _may_read(user: Actor) -> bool:
@@ -20,7 +20,7 @@ def _may_read(user: Actor) -> bool:
 
 
 def source_list(*, user: Actor) -> QuerySet[Source]:
-    sources = Source.objects.select_related("outlet").order_by("outlet__name", "name")
+    sources = Source.objects.select_related("outlet", "owner_unit").order_by("outlet__name", "name")
     return sources if _may_read(user) else sources.none()
 
 
@@ -90,3 +90,13 @@ def source_health(*, source_ids: list[int] | None = None, days: int = 7) -> dict
     for health in out.values():
         health.reasons.sort(key=lambda r: -r[3])
     return dict(out)
+
+
+def source_vitals(*, source_ids: list[int]) -> dict[int, SourceHealth]:
+    """Each source's volume health at the last sweep (`loa.sources.health`), by source id.
+    The callers have the sources from `source_list`, so the reader's scope is already applied."""
+    return {row.source_id: row for row in SourceHealth.objects.filter(source_id__in=source_ids)}
+
+
+def health_episodes(*, source_id: int, limit: int = 10) -> list[HealthEpisode]:
+    return list(HealthEpisode.objects.filter(source_id=source_id).order_by("-opened_at")[:limit])

@@ -7,16 +7,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Literal
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.accounts import roles
+from loa.accounts.models import User
+from loa.outbox.models import Channel as OutboxChannel
+from loa.outbox.services import Outgoing, message_queue
 from loa.pipeline.urls import host_of, numeric_host_problem
-from loa.sources.models import HostSlot, Outlet, OutletTier, PipelineCount, Source, SourceKind
+from loa.sources import health
+from loa.sources.models import (
+    HealthEpisode,
+    HostSlot,
+    Outlet,
+    OutletTier,
+    PipelineCount,
+    Source,
+    SourceHealth,
+    SourceKind,
+)
+from loa.units.models import Unit
 
 
 def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str = "", n: int = 1) -> None:
@@ -73,6 +92,7 @@ def source_create(
     link_pattern: str = "",
     interval_minutes: int = 10,
     enabled: bool = True,
+    owner_unit: Unit | None = None,
 ) -> Source:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ValidationError(_("Only http and https addresses can be polled."))
@@ -90,6 +110,7 @@ def source_create(
         link_pattern=link_pattern.strip(),
         interval_minutes=max(1, interval_minutes),
         enabled=enabled,
+        owner_unit=owner_unit,
         next_poll_at=timezone.now(),
     )
     source.full_clean()
@@ -107,12 +128,17 @@ def source_update(
     interval_minutes: int,
     enabled: bool,
     tier: int | None = None,
+    owner_unit: Unit | Literal["keep"] | None = "keep",
 ) -> Source:
     _validate_pattern(link_pattern)
     source.name, source.kind, source.link_pattern = name.strip(), kind, link_pattern.strip()
     source.interval_minutes, source.enabled = max(1, interval_minutes), enabled
+    if owner_unit != "keep":
+        source.owner_unit = owner_unit
     source.full_clean(exclude=["url"])
-    source.save(update_fields=["name", "kind", "link_pattern", "interval_minutes", "enabled", "updated_at"])
+    source.save(
+        update_fields=["name", "kind", "link_pattern", "interval_minutes", "enabled", "owner_unit", "updated_at"]
+    )
     if tier is not None and tier != source.outlet.tier:
         source.outlet.tier = tier
         source.outlet.save(update_fields=["tier"])
@@ -149,3 +175,131 @@ def host_slot_wait(host: str, interval: float) -> float:
         slot.next_at = start + dt.timedelta(seconds=interval)
         slot.save(update_fields=["next_at"])
     return max(0.0, (start - now).total_seconds())
+
+
+# --- health: episodes and warnings ---------------------------------------------------------------
+
+
+def _family(state: str) -> frozenset[health.State] | None:
+    for family in (health.LOW, health.HIGH):
+        if state in family:
+            return family
+    return None
+
+
+def health_recipients(*, source: Source) -> list[str]:
+    """Who is warned about a source: the writers of its owner unit, or, for a source no unit
+    owns, the staff who manage sources. Nobody else, whatever their scope."""
+    accounts = User.objects.filter(is_active=True).exclude(email="")
+    if source.owner_unit_id is not None:
+        accounts, capability = accounts.filter(unit_id=source.owner_unit_id), roles.WRITE
+    else:
+        capability = roles.MANAGE_SOURCES
+    return sorted({a.email for a in accounts if roles.has_capability(a.role, capability)})
+
+
+def source_health_record(*, source: Source, verdict: health.Verdict, now: dt.datetime) -> HealthEpisode | None:
+    """Keep a source's health and its episodes: a state out of band opens an episode and warns
+    its staff once; the episode stays open (quiet turning silent is the same one) until the
+    source is back in band, which closes it and re-arms the warning. Returns the episode opened,
+    if any. Two sweeps at once open one episode (the unique open-episode constraint)."""
+    band = verdict.band
+    limit = int(verdict.silent_after.total_seconds() // 60) if verdict.silent_after else None
+    figures = {
+        "state": str(verdict.state),
+        "day": verdict.day.isoformat(),
+        "count": verdict.count,
+        "median": band.median if band else None,
+        "band_low": band.low if band else None,
+        "band_high": band.high if band else None,
+        "last_article_at": verdict.last_article_at.isoformat() if verdict.last_article_at else None,
+        "silent_after_minutes": limit,
+    }
+    with transaction.atomic():
+        SourceHealth.objects.update_or_create(
+            source=source,
+            defaults={
+                "state": str(verdict.state),
+                "day": verdict.day,
+                "count": verdict.count,
+                "median": band.median if band else None,
+                "band_low": band.low if band else None,
+                "band_high": band.high if band else None,
+                "last_article_at": verdict.last_article_at,
+                "silent_after_minutes": limit,
+                "checked_at": now,
+            },
+        )
+        family = _family(verdict.state)
+        current = HealthEpisode.objects.select_for_update().filter(source=source, resolved_at__isnull=True).first()
+        if current is not None:
+            if _family(current.state) == family:
+                if verdict.state == health.State.SILENT and current.state != verdict.state:
+                    current.state = str(verdict.state)
+                    current.save(update_fields=["state"])
+                return None
+            current.resolved_at = now
+            current.save(update_fields=["resolved_at"])
+        if family is None:
+            return None
+        recipients = health_recipients(source=source)
+        try:
+            with transaction.atomic():
+                episode = HealthEpisode.objects.create(
+                    source=source, state=str(verdict.state), opened_at=now, figures=figures, recipients=len(recipients)
+                )
+        except IntegrityError:
+            return None  # another sweep opened it a moment ago, and warned
+        if recipients:
+            message_queue(_health_warning(source, episode, recipients))
+        return episode
+
+
+def source_health_forget(*, source_ids: Iterable[int], now: dt.datetime) -> int:
+    """Close the episodes of sources no longer assessed (disabled): nothing to warn about."""
+    return HealthEpisode.objects.filter(source_id__in=list(source_ids), resolved_at__isnull=True).update(
+        resolved_at=now
+    )
+
+
+def _comma(value: float) -> str:
+    """One decimal with a decimal comma, as the message is Vietnamese whatever the worker's language."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _health_warning(source: Source, episode: HealthEpisode, recipients: list[str]) -> Outgoing:
+    figures = episode.figures
+    what = {
+        health.State.QUIET: "ít bài hơn thường lệ",
+        health.State.SILENT: "không có bài mới lâu hơn thường lệ",
+        health.State.SURGE: "nhiều bài bất thường",
+    }[health.State(episode.state)]
+    last = (
+        timezone.localtime(dt.datetime.fromisoformat(figures["last_article_at"])).strftime("%d/%m/%Y %H:%M")
+        if figures["last_article_at"]
+        else "—"
+    )
+    day = dt.date.fromisoformat(figures["day"])
+    link = reverse("sources:detail", args=[source.pk])
+    body = (
+        f"Nguồn: {source.outlet.name} · {source.name}\n"
+        f"Địa chỉ: {source.url}\n"
+        f"Tình trạng: {what}\n"
+        f"Số bài ngày {day:%d/%m/%Y}: {figures['count']}\n"
+        f"Mức thường lệ (28 ngày trước): {figures['band_low']}–{figures['band_high']} bài/ngày, "
+        f"trung vị {_comma(figures['median'])}\n"
+        f"Bài gần nhất: {last}\n"
+        f"Coi là im lặng sau: {_comma((figures['silent_after_minutes'] or 0) / 60)} giờ\n\n"
+        f"{settings.LOA_SITE_URL.rstrip('/')}{link}"
+    )
+    return Outgoing(
+        # Once per episode, however many sweeps see it.
+        key=f"source-health:{episode.pk}",
+        kind="source_health",
+        channel=OutboxChannel.EMAIL,
+        recipients=recipients,
+        subject=f"Nguồn tin {what}: {source.outlet.name} · {source.name}",
+        text=body,
+        unit=source.owner_unit,
+        link=link,
+    )

@@ -14,14 +14,15 @@ from loa.core.editing import form_page
 from loa.sources import services
 from loa.sources.forms import SourceForm
 from loa.sources.models import Source
-from loa.sources.selectors import source_health, source_list
+from loa.sources.selectors import health_episodes, source_health, source_list, source_vitals
 
 
 @login_required
 def source_list_view(request: HttpRequest) -> HttpResponse:
     sources = list(source_list(user=request.user))
     health = source_health(source_ids=[s.pk for s in sources])
-    rows = [{"source": s, "health": health.get(s.pk)} for s in sources]
+    vitals = source_vitals(source_ids=[s.pk for s in sources])
+    rows = [{"source": s, "health": health.get(s.pk), "vitals": vitals.get(s.pk)} for s in sources]
     return render(
         request,
         "sources/source_list.html",
@@ -39,6 +40,8 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "health": health,
+            "vitals": source_vitals(source_ids=[source.pk]).get(source.pk),
+            "episodes": health_episodes(source_id=source.pk),
             "can_manage": user_can(request.user, roles.MANAGE_SOURCES),
         },
     )
@@ -46,7 +49,7 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(roles.MANAGE_SOURCES)
 def source_create_view(request: HttpRequest) -> HttpResponse:
-    form = SourceForm(request.POST or None)
+    form = SourceForm(request.POST or None, user=request.user)
 
     def save() -> Source:
         data = form.cleaned_data
@@ -59,6 +62,7 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
             link_pattern=data["link_pattern"],
             interval_minutes=data["interval_minutes"],
             enabled=data["enabled"],
+            owner_unit=data["owner_unit"],
         )
 
     return form_page(
@@ -83,8 +87,9 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "link_pattern": source.link_pattern,
         "interval_minutes": source.interval_minutes,
         "enabled": source.enabled,
+        "owner_unit": source.owner_unit,
     }
-    form = SourceForm(request.POST or None, initial=initial)
+    form = SourceForm(request.POST or None, initial=initial, user=request.user)
     form.fields["url"].disabled = True
     form.fields["outlet_name"].disabled = True
 
@@ -98,6 +103,7 @@ def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             interval_minutes=data["interval_minutes"],
             enabled=data["enabled"],
             tier=data["tier"],
+            owner_unit=data["owner_unit"],
         )
 
     return form_page(

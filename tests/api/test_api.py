@@ -284,3 +284,10 @@ def test_loa_token_create_prints_a_working_key(users: dict[str, User], capsys: p
     assert cli.main(["token", "list", "evn.staff"]) == 0
     assert "máy chủ" in capsys.readouterr().out
     assert cli.main(["token", "create", "khong.co"]) != 0
+
+
+def test_pages_are_bounded(users: dict[str, User], evn: Organisation) -> None:
+    key = key_for(users["bloc_staff"])
+    assert get(key, "organisations", limit=100).status_code == 200
+    assert get(key, "organisations", limit=1000).status_code == 422
+    assert get(key, "articles", size=100000).json()["results"] == []

@@ -154,8 +154,8 @@ def _matching(selection: Selection) -> search.Matching:
             marks = ", ".join(["%s"] * len(RELEVANT_SALIENCES))
             conditions += (
                 (
-                    "EXISTS (SELECT 1 FROM analysis_articleentity x WHERE x.article_id = {a}.id"
-                    f" AND x.organisation_id = %s AND x.salience IN ({marks}))",
+                    "{a}.id IN (SELECT x.article_id FROM analysis_articleentity x"
+                    f" WHERE x.organisation_id = %s AND x.salience IN ({marks}))",
                     (organisation.pk, *[str(s) for s in RELEVANT_SALIENCES]),
                 ),
             )

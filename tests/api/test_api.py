@@ -291,3 +291,16 @@ def test_pages_are_bounded(users: dict[str, User], evn: Organisation) -> None:
     assert get(key, "organisations", limit=100).status_code == 200
     assert get(key, "organisations", limit=1000).status_code == 422
     assert get(key, "articles", size=100000).json()["results"] == []
+
+
+def test_days_are_vietnamese_days_at_both_ends(
+    users: dict[str, User], evn: Organisation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """01:00 on the 6th in Vietnam is 18:00 on the 5th in UTC: it is the 6th's, in the series and in search."""
+    analysed("EVN sửa chữa lưới điện", at("2025-03-06", 1))
+    analysed("EVN kiểm tra trạm biến áp", at("2025-03-05", 23))
+    key = key_for(users["evn_staff"])
+    for day in ("2025-03-05", "2025-03-06"):
+        body = get(key, "analytics/volume", org="EVN", **{"from": day, "to": day}).json()
+        assert [(p["date"], p["count"]) for p in body["series"]] == [(day, 1)]
+        assert _loa_search_total(capsys, "evn", "--from", day, "--to", day) == 1

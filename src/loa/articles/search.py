@@ -118,12 +118,15 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
     clauses: list[str] = []
     params: list[SqlParam] = []
     when = f"COALESCE({alias}.published_at, {alias}.created_at)"
+    # Bounds as the database stores times: SQLite keeps UTC text, and an aware bound passed as is
+    # compared as text ("…00:00:00+07:00") was read 7 hours late, so a day lost its first hours.
+    adapt = connection.ops.adapt_datetimefield_value
     if filters.date_from:
         clauses.append(f"{when} >= %s")
-        params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz()))
+        params.append(adapt(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz())))
     if filters.date_to:
         clauses.append(f"{when} < %s")
-        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz()))
+        params.append(adapt(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz())))
     for column, values in (("outlet_id", filters.outlet_ids), ("source_id", filters.source_ids)):
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")

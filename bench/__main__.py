@@ -24,6 +24,7 @@ SCENARIOS = [
     "bench.entities",
     "bench.themes",
     "bench.search",
+    "bench.analytics",
     "bench.alerts",
     "bench.demo_alerts",
     "bench.documents",

@@ -7,6 +7,7 @@ fails until it is added.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -151,6 +152,8 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "accounts:password_change_done": (lambda u: True, lambda o: {}),
     # Everyone manages their own secret calendar address.
     "events:subscription": (lambda u: True, lambda o: {}),
+    # Everyone manages their own keys to the read API.
+    "accounts:api_tokens": (lambda u: True, lambda o: {}),
 }
 # POST-only actions: GET is refused, anonymous posts go to log-in, readers get 403.
 POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -418,9 +421,91 @@ def roster_and_study(unit: Unit, label: str) -> None:
     make_round(unit, label)
 
 
+# The read API (/api/v1/). Its root, schema and docs page describe the endpoints and hold no data.
+API_DOCS = {"api:api-root", "api:openapi-json", "api:openapi-view"}
+# Endpoints of unit data, read with a key (path, parameters, what the EVN subtree's key sees).
+API_LISTS: dict[str, tuple[str, Callable[[], dict[str, str]], ListCase]] = {
+    "api:alerts": ("alerts", dict, ListCase(foreign_markers=("Cảnh báo PVN",), own_markers=("Cảnh báo EVN",))),
+    "api:incidents": ("incidents", dict, ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",))),
+    "api:directives": (
+        "directives",
+        dict,
+        # The directive and its items are the bloc's, shown to all (directives:detail); the
+        # assignments are the units'.
+        ListCase(foreign_markers=("Dầu khí",), own_markers=("Điện lực",)),
+    ),
+    "api:events": (
+        "events",
+        lambda: _around_today(),
+        ListCase(foreign_markers=("Sự kiện PVN",), own_markers=("Sự kiện EVN",)),
+    ),
+}
+_DAYS = {"from": "2025-01-01", "to": "2025-03-31"}
+# Endpoints of published coverage, shared by every unit like the pages above: a key of any role.
+API_SHARED: dict[str, tuple[str, dict[str, Any]]] = {
+    "api:articles": ("articles", {"q": "điện"}),
+    "api:organisations": ("organisations", {}),
+    "api:stories": ("stories", {}),
+    "api:volume": ("analytics/volume", {"q": "điện", **_DAYS}),
+    "api:top_outlets": ("analytics/outlets", {"q": "điện", **_DAYS}),
+    "api:top_terms": ("analytics/terms", {"q": "điện", **_DAYS}),
+    "api:top_stories": ("analytics/stories", {"q": "điện", **_DAYS}),
+    "api:share_of_voice": ("analytics/share-of-voice", {"org": "Chung", **_DAYS}),
+}
+
+
+def _around_today() -> dict[str, str]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {"from": (today - dt.timedelta(days=1)).isoformat(), "to": (today + dt.timedelta(days=1)).isoformat()}
+
+
+def _api(user: User | None, path: str, params: dict[str, Any]) -> Any:
+    from loa.accounts.services import api_token_create
+
+    headers = {"Authorization": f"Bearer {api_token_create(user=user, name='thử').key}"} if user else {}
+    return Client().get(f"/api/v1/{path}", params, headers=headers)
+
+
+@pytest.mark.parametrize("name", sorted(API_LISTS))
+def test_api_keys_read_only_the_subtree(name: str, tree: Tree, users: dict[str, User]) -> None:
+    path, params, case = API_LISTS[name]
+    assert reverse(name) == f"/api/v1/{path}"
+    assert _api(None, path, params()).status_code == 401
+    for who in ("evn_staff", "evn_leader", "evn_viewer"):
+        response = _api(users[who], path, params())
+        assert response.status_code == 200, (name, who, response.content)
+        body = response.content.decode()
+        for marker in case.foreign_markers:
+            assert marker not in body, f"{name} shows {marker!r} to {who}'s key"
+        for marker in case.own_markers:
+            assert marker in body, f"{name} hides {marker!r} from {who}'s key"
+    bloc_body = _api(users["bloc_staff"], path, params()).content.decode()
+    for marker in case.foreign_markers:
+        assert marker in bloc_body, f"{name} hides {marker!r} from bloc staff's key"
+
+
+@pytest.mark.parametrize("name", sorted(API_SHARED))
+def test_api_shared_endpoints_need_a_key_and_answer_every_role(name: str, tree: Tree, users: dict[str, User]) -> None:
+    make_organisation(None, "Chung")
+    path, params = API_SHARED[name]
+    assert reverse(name) == f"/api/v1/{path}"
+    assert _api(None, path, params).status_code == 401
+    bodies = set()
+    for who in ("bloc_staff", "evn_staff", "evn_viewer", "pvn_staff"):
+        response = _api(users[who], path, params)
+        assert response.status_code == 200, (name, who, response.content)
+        bodies.add(response.content)
+    assert len(bodies) == 1, f"{name} answers roles differently"
+
+
 def test_every_view_is_classified() -> None:
     classified = (
         PUBLIC
+        | API_DOCS
+        | set(API_LISTS)
+        | set(API_SHARED)
         | set(LIST_VIEWS)
         | set(DETAIL_VIEWS)
         | set(SHARED_VIEWS)

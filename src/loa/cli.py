@@ -432,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("django_args", nargs=argparse.REMAINDER, help="command and its arguments")
     manage.set_defaults(handler=cmd_manage)
 
+    from loa.accounts import cli as accounts_cli
     from loa.analysis import cli as analysis_cli
     from loa.articles import cli as articles_cli
     from loa.devtools import cli as devtools_cli
@@ -443,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     text_cli.register(sub)
     sources_commands = sources_cli.register(sub)
     articles_cli.register(sub, sources_commands)
-    for module in (analysis_cli, digests_cli, reports_cli, devtools_cli):
+    for module in (accounts_cli, analysis_cli, digests_cli, reports_cli, devtools_cli):
         module.register(sub)
     return parser
 

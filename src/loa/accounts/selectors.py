@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from loa.accounts.models import Role, User
+from loa.accounts.models import ApiToken, Role, User
 from loa.accounts.scoping import Actor, scope_filter
 from loa.units.models import Unit
 
@@ -43,3 +43,8 @@ def is_last_administrator(account: User) -> bool:
     if account.pk is None or not User.objects.filter(pk=account.pk, role=Role.ADMIN, is_active=True).exists():
         return False
     return not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=account.pk).exists()
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """One's own API keys, in use first, newest first (nobody lists another person's keys)."""
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at", "-id")

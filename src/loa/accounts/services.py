@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from loa.accounts import roles
-from loa.accounts.models import LoginUnlock, Role, User
+from loa.accounts.models import ApiToken, LoginUnlock, Role, User
 from loa.accounts.scoping import SYSTEM, Actor, require
 from loa.accounts.selectors import is_last_administrator
 from loa.outbox.kinds import Drawn
@@ -363,3 +363,48 @@ def login_unlock_redeem(*, token: str) -> User | None:
     # Two clicks at once: only the one that marks it used first gets the account.
     spent = LoginUnlock.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now())
     return row.user if spent else None
+
+
+# --- personal keys to the read API ---------------------------------------------------------
+
+API_TOKEN_PREFIX = "loa_"  # noqa: S105 - a marker that a string is a key, not a key
+# A key's last use is written at most this often, so that reading the API is not a write each time.
+API_TOKEN_TOUCH = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # shown once to its owner; only its hash is stored
+
+
+def api_token_create(*, user: User, name: str) -> IssuedToken:
+    """Make a key to the read API for `user`, who reads through it what their pages show."""
+    name = name.strip()[:100] or _("API key")
+    key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], token_hash=_token_hash(key))
+    logger.info("API key %s made for %s", token.pk, user.username)
+    return IssuedToken(token=token, key=key)
+
+
+def api_token_revoke(*, user: User, pk: int) -> bool:
+    """Revoke one of `user`'s own keys; False when they have no such key still in use."""
+    revoked = ApiToken.objects.filter(user=user, pk=pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return bool(revoked)
+
+
+def api_token_authenticate(*, key: str) -> User | None:
+    """The active account whose unrevoked key this is, or None. Records when the key was last used."""
+    if not key.startswith(API_TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__unit")
+        .filter(token_hash=_token_hash(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > API_TOKEN_TOUCH:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

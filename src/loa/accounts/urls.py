@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.account_deactivate_view, name="deactivate"),
     path("<int:pk>/reactivate/", views.account_reactivate_view, name="reactivate"),
     path("<int:pk>/password-mail/", views.account_password_mail_view, name="password_mail"),
+    # One's own keys to the read API (/api/v1/).
+    path("api-keys/", views.api_tokens_view, name="api_tokens"),
     # Past a log-in lock: reached before logging in, like "forgot password".
     path("unlock/", views.unlock_request_view, name="unlock_request"),
     path("unlock/sent/", views.unlock_sent_view, name="unlock_sent"),

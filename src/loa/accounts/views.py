@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from loa.accounts.forms import (
 )
 from loa.accounts.models import User
 from loa.accounts.scoping import user_can
-from loa.accounts.selectors import user_list
+from loa.accounts.selectors import api_token_list, user_list
 from loa.core.editing import form_page
 from loa.core.web import fail
 
@@ -201,3 +201,29 @@ def unlock_view(request: HttpRequest, token: str) -> HttpResponse:
     else:
         valid = services.login_unlock_valid(token=token)
     return render(request, "registration/unlock.html", {"valid": valid}, status=200 if valid else 410)
+
+
+@login_required
+def api_tokens_view(request: HttpRequest) -> HttpResponse:
+    """One's own keys to the read API: make one (shown once), list them, revoke one."""
+    assert isinstance(request.user, User)  # login_required
+    issued = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            issued = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
+        elif action == "revoke":
+            try:
+                pk = int(request.POST.get("token", ""))
+            except ValueError:
+                return HttpResponseBadRequest()
+            if services.api_token_revoke(user=request.user, pk=pk):
+                messages.success(request, _("The API key was revoked; programs using it are refused from now on."))
+            return redirect("accounts:api_tokens")
+        else:
+            return HttpResponseBadRequest()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": api_token_list(user=request.user), "issued": issued},
+    )

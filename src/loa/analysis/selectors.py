@@ -432,8 +432,11 @@ def article_view(*, user: Actor, article: Article) -> ArticleView:
 
 def _exists(table: str, column: str, values: Sequence[int | str]) -> tuple[str, tuple[int | str, ...]]:
     marks = ", ".join(["%s"] * len(values))
-    # Table and column names are the constants below; values go through parameters.
-    sql = f"EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = {{a}}.id AND x.{column} IN ({marks}))"  # noqa: S608
+    # Table and column names are the constants below; values go through parameters. "id IN
+    # (subquery)" selects the same articles as a correlated EXISTS, but SQLite runs it once
+    # instead of once per article (bench.analytics, an organisation over 10 000 articles: 0.1 s
+    # instead of 4 s).
+    sql = f"{{a}}.id IN (SELECT x.article_id FROM {table} x WHERE x.{column} IN ({marks}))"  # noqa: S608
     return sql, tuple(values)
 
 

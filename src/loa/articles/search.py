@@ -118,12 +118,15 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
     clauses: list[str] = []
     params: list[SqlParam] = []
     when = f"COALESCE({alias}.published_at, {alias}.created_at)"
+    # Bounds as the database stores times: SQLite keeps UTC text, and an aware bound passed as is
+    # compared as text ("…00:00:00+07:00") was read 7 hours late, so a day lost its first hours.
+    adapt = connection.ops.adapt_datetimefield_value
     if filters.date_from:
         clauses.append(f"{when} >= %s")
-        params.append(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz()))
+        params.append(adapt(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz())))
     if filters.date_to:
         clauses.append(f"{when} < %s")
-        params.append(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz()))
+        params.append(adapt(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz())))
     for column, values in (("outlet_id", filters.outlet_ids), ("source_id", filters.source_ids)):
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
@@ -146,6 +149,47 @@ def _tz() -> dt.tzinfo:
     return timezone.get_current_timezone()
 
 
+@dataclass(frozen=True)
+class Matching:
+    """The articles a query and filters select, as "FROM … WHERE …" over the article table
+    aliased `a`, with its parameters: what `run` counts and pages through, and what analytics
+    groups, so that both always count the same articles."""
+
+    sql: str
+    params: list[SqlParam]
+    node: Node | None
+    error: str = ""
+
+
+def matching(query: str, filters: Filters | None = None) -> Matching:
+    filters = filters or Filters()
+    try:
+        node = parse(query)
+    except QueryError as error:
+        return Matching("", [], None, query_error_message(error))
+    where, params = _filter_sql(filters)
+    table = "articles_article"
+    if node is None:
+        return Matching(f"FROM {table} a WHERE 1 = 1{where}", params, None)
+    if not has_positive(node):
+        return Matching("", [], node, query_error_message(QueryError("", code=NO_POSITIVE)))
+    if connection.vendor == "sqlite":
+        try:
+            match = to_fts5(node)
+        except QueryError as error:
+            return Matching("", [], node, query_error_message(error))
+        return Matching(
+            f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}",
+            [match, *params],
+            node,
+        )
+    return Matching(
+        f"FROM {PG_TABLE} s JOIN {table} a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', %s){where}",
+        [to_tsquery(node), *params],
+        node,
+    )
+
+
 def run(
     query: str,
     *,
@@ -155,61 +199,26 @@ def run(
     offset: int = 0,
 ) -> Page:
     """Article ids matching `query` (all articles for an empty query), best first."""
-    filters = filters or Filters()
-    try:
-        node = parse(query)
-    except QueryError as error:
-        return Page(ids=[], total=0, node=None, error=query_error_message(error))
-    where, params = _filter_sql(filters)
-    table = "articles_article"
+    found = matching(query, filters)
+    if found.error:
+        return Page(ids=[], total=0, node=found.node, error=found.error)
+    base, params, node = found.sql, found.params, found.node
+    by_date = "COALESCE(a.published_at, a.created_at) DESC, a.id DESC"
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {base}", params)
+        total = int(cursor.fetchone()[0])
         if node is None:
-            cursor.execute(f"SELECT COUNT(*) FROM {table} a WHERE 1 = 1{where}", params)
-            total = int(cursor.fetchone()[0])
-            cursor.execute(
-                f"SELECT a.id FROM {table} a WHERE 1 = 1{where} "
-                "ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
+            cursor.execute(f"SELECT a.id {base} ORDER BY {by_date} LIMIT %s OFFSET %s", [*params, limit, offset])
             return Page(ids=[r[0] for r in cursor.fetchall()], total=total, node=None)
-        if not has_positive(node):
-            return Page(
-                ids=[],
-                total=0,
-                node=node,
-                error=query_error_message(QueryError("", code=NO_POSITIVE)),
-            )
-        by_date = "COALESCE(a.published_at, a.created_at) DESC, a.id DESC"
-        if connection.vendor == "sqlite":
-            try:
-                match = to_fts5(node)
-            except QueryError as error:
-                return Page(ids=[], total=0, node=node, error=query_error_message(error))
-            base = f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}"
-            rank = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"
-            cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])
-            total = int(cursor.fetchone()[0])
-            ordering = f"{rank}, a.id DESC" if order == "relevance" else by_date
-            cursor.execute(
-                f"SELECT a.id {base} ORDER BY {ordering} LIMIT %s OFFSET %s",
-                [match, *params, limit, offset],
-            )
+        extra: list[SqlParam] = []
+        if order != "relevance":
+            ordering = by_date
+        elif connection.vendor == "sqlite":
+            ordering = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0), a.id DESC"
         else:
-            tsquery = to_tsquery(node)
-            base = (
-                f"FROM {PG_TABLE} s JOIN {table} a ON a.id = s.article_id "
-                f"WHERE s.document @@ to_tsquery('simple', %s){where}"
-            )
-            cursor.execute(f"SELECT COUNT(*) {base}", [tsquery, *params])
-            total = int(cursor.fetchone()[0])
-            ordering = (
-                "ts_rank_cd(s.document, to_tsquery('simple', %s)) DESC, a.id DESC" if order == "relevance" else by_date
-            )
-            extra = [tsquery] if order == "relevance" else []
-            cursor.execute(
-                f"SELECT a.id {base} ORDER BY {ordering} LIMIT %s OFFSET %s",
-                [tsquery, *params, *extra, limit, offset],
-            )
+            ordering = "ts_rank_cd(s.document, to_tsquery('simple', %s)) DESC, a.id DESC"
+            extra = [params[0]]  # the tsquery
+        cursor.execute(f"SELECT a.id {base} ORDER BY {ordering} LIMIT %s OFFSET %s", [*params, *extra, limit, offset])
         ids = [r[0] for r in cursor.fetchall()]
     return Page(ids=ids, total=total, node=node, phrases=list(positive_phrases(node)))
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from loa.api.v1 import api
 from loa.core import views as core_views
 
 urlpatterns = [
@@ -32,4 +33,6 @@ urlpatterns = [
     path("accounts/", include("loa.accounts.urls")),
     path("system/", include("loa.core.urls")),
     path("admin/", admin.site.urls),
+    # The read API, its OpenAPI schema (openapi.json) and docs page (docs).
+    path("api/v1/", api.urls),
 ]

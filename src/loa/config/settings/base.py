@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "loa.core.third_party.AuditConfig",
     "loa.core.third_party.AxesConfig",
     "csp",
+    # Django Ninja: the read API; its app serves the docs page's vendored Swagger UI files (no CDN).
+    "ninja",
     "loa.core",
     "loa.units",
     "loa.accounts",
@@ -148,6 +150,11 @@ LOA_LOGIN_FAILURE_LIMIT = env.env_int("LOA_LOGIN_FAILURE_LIMIT", 5)
 LOA_LOGIN_ADDRESS_FAILURE_LIMIT = env.env_int("LOA_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOA_LOGIN_ACCOUNT_FAILURE_LIMIT = env.env_int("LOA_LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 LOA_LOGIN_UNLOCK_MINUTES = env.env_int("LOA_LOGIN_UNLOCK_MINUTES", 30)
+# Requests a minute one account may make to the read API (/api/v1/); more are answered 429.
+LOA_API_RATE = f"{env.env_int('LOA_API_REQUESTS_PER_MINUTE', 120)}/m"
+# Pages of the API's lists: 50 rows unless asked, never more than 100 (Ninja has no upper bound).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default,
 # so the client's address is REMOTE_ADDR and a forged header counts for nothing.
 LOA_TRUSTED_PROXIES = env.env_list("LOA_TRUSTED_PROXIES", [])

@@ -1,0 +1,358 @@
+"""Reads of coverage over time and its make-up, for an organisation, a query, or both.
+
+Every count goes through `loa.articles.search.matching`, the very SQL `loa search` and the search
+page count with, so a series' total is the search's total for the same query, organisation and
+dates. Days are Vietnamese days (the current time zone), as in search's date filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.accounts.scoping import Actor, scope_of
+from loa.analysis.models import RELEVANT_SALIENCES, Organisation, Sentiment, Story
+from loa.analysis.selectors import organisation_list, search_conditions
+from loa.articles import search
+from loa.sources.models import Outlet
+from loa.text.folding import fold_chars
+from loa.text.tokens import syllables
+
+INTERVALS = ("day", "week", "month")
+RELEVANCES = ("all", "relevant")
+# The longest series one request may ask for: about three years of days. Longer spans take
+# weeks or months, so that nobody can make the server count forever.
+MAX_PERIODS = 1100
+TONES = (Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.POSITIVE)
+
+
+class AnalyticsError(ValueError):
+    """A request that cannot be answered as asked (bad range, unknown query syntax…); its message
+    is for the reader."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to count: articles of an organisation (all that name it, or those mainly about it),
+    of a query, or both, published between two days inclusive."""
+
+    start: dt.date
+    end: dt.date
+    organisation: Organisation | None = None
+    query: str = ""
+    relevance: str = "all"
+
+
+@dataclass
+class Period:
+    date: dt.date  # the first day of the period (a Monday for weeks, the 1st for months)
+    count: int = 0
+    negative: int = 0
+    neutral: int = 0
+    positive: int = 0
+    share: float | None = None  # of all coverage in the period, when asked
+
+
+@dataclass
+class Volume:
+    series: list[Period]
+    total: int
+
+
+@dataclass(frozen=True)
+class OutletCount:
+    outlet_id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TermScore:
+    term: str
+    articles: int  # articles of the selection using it (of those read)
+    background: int  # articles of the rest using it (of those read)
+    score: float
+
+
+@dataclass(frozen=True)
+class StoryCount:
+    story: Story
+    count: int  # articles of the selection in the story
+
+
+@dataclass(frozen=True)
+class Voice:
+    organisation: Organisation
+    count: int
+    share: float
+
+
+def organisation_find(*, user: Actor, key: str) -> Organisation | None:
+    """An organisation the reader may see, by id or by short name (case ignored)."""
+    organisations = organisation_list(user=user)
+    key = key.strip()
+    if key.isdigit():
+        return organisations.filter(pk=int(key)).first()
+    return organisations.filter(short_name__iexact=key).first() if key else None
+
+
+def period_start(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_period(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day + dt.timedelta(days=7)
+    if interval == "month":
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return day + dt.timedelta(days=1)
+
+
+def periods(start: dt.date, end: dt.date, interval: str) -> list[dt.date]:
+    """The first day of every period from `start` to `end`, those without articles included."""
+    if interval not in INTERVALS:
+        raise AnalyticsError(_("The interval must be day, week or month."))
+    if end < start:
+        raise AnalyticsError(_("The end of the range is before its start."))
+    approximate = (end - start).days // {"day": 1, "week": 7, "month": 28}[interval]
+    if approximate > MAX_PERIODS:
+        raise AnalyticsError(
+            _("The range is too long: at most %(n)d periods; choose a longer interval.") % {"n": MAX_PERIODS}
+        )
+    found, day = [], period_start(start, interval)
+    while day <= end:
+        found.append(day)
+        day = _next_period(day, interval)
+    return found
+
+
+def _may_read(user: Actor) -> bool:
+    return not scope_of(user).empty
+
+
+def _matching(selection: Selection) -> search.Matching:
+    if selection.relevance not in RELEVANCES:
+        raise AnalyticsError(_("The relevance must be all or relevant."))
+    conditions: tuple[tuple[str, tuple[int | str, ...]], ...] = ()
+    organisation = selection.organisation
+    if organisation is not None:
+        # The organisation filter of search: every article naming it.
+        conditions = search_conditions(organisation_ids=[organisation.pk])
+        if selection.relevance == "relevant":
+            marks = ", ".join(["%s"] * len(RELEVANT_SALIENCES))
+            conditions += (
+                (
+                    "{a}.id IN (SELECT x.article_id FROM analysis_articleentity x"
+                    f" WHERE x.organisation_id = %s AND x.salience IN ({marks}))",
+                    (organisation.pk, *[str(s) for s in RELEVANT_SALIENCES]),
+                ),
+            )
+    elif selection.relevance == "relevant":
+        raise AnalyticsError(_("Relevance applies to an organisation: give one."))
+    filters = search.Filters(date_from=selection.start, date_to=selection.end, conditions=conditions)
+    found = search.matching(selection.query, filters)
+    if found.error:
+        raise AnalyticsError(found.error)
+    return found
+
+
+def _local_day(when: dt.datetime | str) -> dt.date:
+    if isinstance(when, str):  # SQLite hands back text for a computed column
+        when = dt.datetime.fromisoformat(when)
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=dt.UTC)
+    return timezone.localtime(when).date()
+
+
+def _all_counts(selection: Selection, interval: str) -> Counter[dt.date]:
+    """Articles of every kind per period: the denominator of the normalised series."""
+    found = search.matching("", search.Filters(date_from=selection.start, date_to=selection.end))
+    counts: Counter[dt.date] = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(a.published_at, a.created_at) {found.sql}", found.params)
+        for (when,) in cursor.fetchall():
+            counts[period_start(_local_day(when), interval)] += 1
+    return counts
+
+
+def volume(
+    *,
+    user: Actor,
+    selection: Selection,
+    interval: str = "day",
+    normalise: bool = False,
+) -> Volume:
+    """Articles of the selection per period, every period of the range listed (zero ones too),
+    split by tone (toward the organisation when there is one, else the article's tone; an article
+    not yet analysed is counted without a tone). With `normalise`, each period's share of all
+    coverage in it."""
+    days = periods(selection.start, selection.end, interval)
+    series = {day: Period(date=day) for day in days}
+    found = _matching(selection)
+    if not _may_read(user):
+        return Volume(series=list(series.values()), total=0)
+    tone_sql = "(SELECT t.sentiment FROM analysis_articleanalysis t WHERE t.article_id = a.id)"
+    tone_params: list[search.SqlParam] = []
+    if selection.organisation is not None:
+        tone_sql = (
+            "COALESCE((SELECT e.tone FROM analysis_articleentity e WHERE e.article_id = a.id"
+            f" AND e.organisation_id = %s), {tone_sql})"
+        )
+        tone_params = [selection.organisation.pk]
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(a.published_at, a.created_at), {tone_sql} {found.sql}",
+            [*tone_params, *found.params],
+        )
+        for when, tone in cursor.fetchall():
+            period = series[period_start(_local_day(when), interval)]
+            period.count += 1
+            total += 1
+            if tone in TONES:
+                setattr(period, str(tone), getattr(period, str(tone)) + 1)
+    if normalise:
+        everything = _all_counts(selection, interval)
+        for period in series.values():
+            whole = everything.get(period.date, 0)
+            period.share = round(period.count / whole, 4) if whole else 0.0
+    return Volume(series=list(series.values()), total=total)
+
+
+def top_outlets(*, user: Actor, selection: Selection, limit: int = 10) -> list[OutletCount]:
+    """The outlets that published most of the selection, most first."""
+    found = _matching(selection)
+    if not _may_read(user):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.outlet_id, COUNT(*) {found.sql} GROUP BY a.outlet_id ORDER BY COUNT(*) DESC, a.outlet_id "
+            "LIMIT %s",
+            [*found.params, limit],
+        )
+        rows = cursor.fetchall()
+    names = dict(Outlet.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "name"))
+    return [OutletCount(outlet_id=pk, name=names.get(pk, "—"), count=int(n)) for pk, n in rows]
+
+
+def top_stories(*, user: Actor, selection: Selection, limit: int = 10) -> list[StoryCount]:
+    """The stories the selection's articles belong to, largest share of the selection first."""
+    found = _matching(selection)
+    if not _may_read(user):
+        return []
+    story_sql = "(SELECT t.story_id FROM analysis_articleanalysis t WHERE t.article_id = a.id)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT story_id, n FROM (SELECT {story_sql} AS story_id, COUNT(*) AS n {found.sql} "
+            f"GROUP BY {story_sql}) grouped WHERE story_id IS NOT NULL ORDER BY n DESC, story_id DESC LIMIT %s",
+            [*found.params, limit],
+        )
+        rows = cursor.fetchall()
+    stories = Story.objects.select_related("first_outlet").in_bulk([r[0] for r in rows])
+    return [StoryCount(story=stories[pk], count=int(n)) for pk, n in rows if pk in stories]
+
+
+# Terms are read from the titles and leads of this many articles of each side, the newest: enough
+# to tell what distinguishes the coverage, bounded whatever the range.
+TERM_SAMPLE = 400
+# Folded syllables too common in Vietnamese news to say anything, or not words at all.
+_STOPWORDS = frozenset(
+    """
+    va cua la co cac nhung mot duoc cho trong voi nay de khi da se thi tai tu nguoi
+    khong ve len ra vao theo nhu den tren cung sau truoc hon rat nhieu it nam ngay
+    thang gio phut luc do day nao ma nen vi neu bi bang gi ai chi van con dang duoi
+    ong ba anh em toi chung ho minh ban noi biet hay thuc hien dong thoi tai lai
+    """.split()  # noqa: SIM905
+)
+
+
+def _terms(text: str) -> set[str]:
+    """The words (syllables) and two-syllable words of `text`, lower case, stopwords left out."""
+    words = [span.text.lower() for span in syllables(text)]
+    keep = [w if len(w) > 1 and not w.isdigit() and fold_chars(w) not in _STOPWORDS else "" for w in words]
+    found = {w for w in keep if w}
+    found.update(f"{a} {b}" for a, b in itertools.pairwise(keep) if a and b)
+    return found
+
+
+def _texts(sql: str, params: Sequence[search.SqlParam]) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.title, a.lead {sql} ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT %s",
+            [*params, TERM_SAMPLE],
+        )
+        return [f"{title}\n{lead}" for title, lead in cursor.fetchall()]
+
+
+def top_terms(*, user: Actor, selection: Selection, limit: int = 20) -> list[TermScore]:
+    """Terms that distinguish the selection from the rest of the coverage of the same days: the
+    share of its articles using a term against the share of the other articles using it (a
+    smoothed log ratio), weighted by how many of its articles use it."""
+    found = _matching(selection)
+    if not _may_read(user):
+        return []
+    everything = search.matching("", search.Filters(date_from=selection.start, date_to=selection.end))
+    inside = _texts(found.sql, found.params)
+    outside = _texts(
+        f"{everything.sql} AND a.id NOT IN (SELECT a.id {found.sql})",
+        [*everything.params, *found.params],
+    )
+    if not inside:
+        return []
+    ours: Counter[str] = Counter(term for text in inside for term in _terms(text))
+    theirs: Counter[str] = Counter(term for text in outside for term in _terms(text))
+    scored = []
+    for term, n in ours.items():
+        if n < 2:
+            continue
+        ratio = math.log(((n + 0.5) / (len(inside) + 1)) / ((theirs[term] + 0.5) / (len(outside) + 1)))
+        if ratio > 0:
+            scored.append(TermScore(term=term, articles=n, background=theirs[term], score=round(ratio * n, 3)))
+    scored.sort(key=lambda t: (-t.score, t.term))
+    # A two-syllable word hides its syllables when they score only through it.
+    shown: list[TermScore] = []
+    for row in scored:
+        if " " not in row.term and any(row.term in s.term.split() and s.articles >= row.articles for s in shown):
+            continue
+        shown.append(row)
+        if len(shown) == limit:
+            break
+    return shown
+
+
+def share_of_voice(*, user: Actor, organisations: Sequence[Organisation], selection: Selection) -> list[Voice]:
+    """Each organisation's articles over the range (its relevance and query as in `selection`),
+    and its share of their sum."""
+    counts = []
+    for organisation in organisations:
+        chosen = Selection(
+            start=selection.start,
+            end=selection.end,
+            organisation=organisation,
+            query=selection.query,
+            relevance=selection.relevance,
+        )
+        found = _matching(chosen)
+        if not _may_read(user):
+            counts.append(0)
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {found.sql}", found.params)
+            counts.append(int(cursor.fetchone()[0]))
+    whole = sum(counts)
+    return [
+        Voice(organisation=o, count=n, share=round(n / whole, 4) if whole else 0.0)
+        for o, n in zip(organisations, counts, strict=True)
+    ]

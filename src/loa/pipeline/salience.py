@@ -50,8 +50,8 @@ SECONDARY_SENTENCES = 3  # or in this many sentences, whatever the article's len
 CROWDED = 5  # with this many organisations named, the title alone does not make each main
 LIST_NAMES = 4  # a sentence naming this many tickers or organisations is a list (a roundup)
 # Tone: a polarity beyond these reads as negative / positive toward the organisation.
-NEGATIVE_BELOW = -0.35
-POSITIVE_ABOVE = 0.35
+NEGATIVE_BELOW = -0.5
+POSITIVE_ABOVE = 0.4
 TITLE_WEIGHT = 0.5  # share of the title's polarity in the tone toward a main organisation
 CONTEXT_SENTENCES = 8  # how many of its sentences (each with the next one) the tone reads
 # Added to the sentences' mean polarity, times `cue_score` (in [-1, 1]): one event after the

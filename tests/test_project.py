@@ -46,5 +46,8 @@ def test_placeholders_survive_translation() -> None:
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
     for entry in catalogue.translated_entries():
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        # Vietnamese has one plural form, which serves every count: it carries the plural's
+        # placeholders (English may write "the last day" without the number).
+        source = entry.msgid_plural or entry.msgid
         for translation in translations:
-            assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(translation)), entry.msgid
+            assert sorted(pattern.findall(source)) == sorted(pattern.findall(translation)), entry.msgid

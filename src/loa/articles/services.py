@@ -31,7 +31,7 @@ from loa.pipeline.outcomes import Outcome, Stage, StageError, discard
 from loa.pipeline.urls import canonical_url, url_key
 from loa.pipeline.warc import ArchivedRecord, WarcArchive
 from loa.sources.models import Outlet, Source
-from loa.sources.services import counts_add, outlet_for_url
+from loa.sources.services import counts_add, outlet_for_url, source_health_forget, source_health_record
 from loa.text.dates import parse_news_datetime
 from loa.text.encoding import decode, sniff_html_charset
 from loa.text.normalization import normalize
@@ -539,7 +539,6 @@ def sources_health_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     a source that leaves its usual band warns its staff once per episode. Returns how many
     sources are in each state, and how many episodes were opened."""
     from loa.articles.selectors import sources_activity
-    from loa.sources.services import source_health_forget, source_health_record
 
     now = now or timezone.now()
     activity = sources_activity(now=now)

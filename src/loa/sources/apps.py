@@ -8,6 +8,7 @@ class SourcesConfig(AppConfig):
     verbose_name = _("Sources")
 
     def ready(self) -> None:
+        # In ready(), as the other apps register their outbox kinds: the app registry is loaded.
         from loa.outbox import kinds
 
         kinds.register("source_health", _("Source health warning"))

@@ -51,7 +51,9 @@ def clock() -> Iterator[None]:
 
 def _task(tree: Tree, unit: Unit, label: str, deadline: dt.date, status: str = AssignmentStatus.OPEN) -> Assignment:
     directive = Directive.objects.first() or make_directive(tree.board)
-    item = TaskItem.objects.create(directive=directive, number=label, text=f"Nhiệm vụ {label}")
+    # The number is a short label (10 characters: PostgreSQL refuses more); the text names the task.
+    number = str(TaskItem.objects.filter(directive=directive).count() + 1)
+    item = TaskItem.objects.create(directive=directive, number=number, text=f"Nhiệm vụ {label}")
     return Assignment.objects.create(task=item, unit=unit, deadline=deadline, status=status)
 
 

@@ -150,24 +150,7 @@ def articles(
     results = article_search(user=_user(request), query=q, filters=filters, order=order, page=page, size=size)
     if results.error:
         raise AnalyticsError(results.error)
-    return {
-        "query": q,
-        "total": results.total,
-        "page": results.page,
-        "pages": results.pages,
-        "results": [
-            {
-                "id": h.article.pk,
-                "title": h.article.title,
-                "url": h.article.url,
-                "outlet": h.article.outlet.name,
-                "published": h.article.published_at,
-                "title_html": h.title_html,
-                "snippet_html": h.snippet_html,
-            }
-            for h in results.hits
-        ],
-    }
+    return results.as_dict(q)
 
 
 @api.get("/organisations", response=list[schemas.OrganisationOut], tags=["organisations"])

@@ -107,24 +107,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                {
-                    "query": args.query,
-                    "total": results.total,
-                    "page": results.page,
-                    "pages": results.pages,
-                    "results": [
-                        {
-                            "id": h.article.pk,
-                            "title": h.article.title,
-                            "url": h.article.url,
-                            "outlet": h.article.outlet.name,
-                            "published": h.article.published_at.isoformat() if h.article.published_at else None,
-                            "title_html": h.title_html,
-                            "snippet_html": h.snippet_html,
-                        }
-                        for h in results.hits
-                    ],
-                },
+                results.as_dict(args.query),
+                default=lambda value: value.isoformat(),  # the publication times
                 ensure_ascii=False,
                 indent=2,
             )

@@ -61,6 +61,28 @@ class Results:
     pages: int
     error: str = ""
 
+    def as_dict(self, query: str) -> dict[str, object]:
+        """What `loa search --json` prints and the API's article search answers (the same
+        fields, so their totals and rows can be compared)."""
+        return {
+            "query": query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "results": [
+                {
+                    "id": h.article.pk,
+                    "title": h.article.title,
+                    "url": h.article.url,
+                    "outlet": h.article.outlet.name,
+                    "published": h.article.published_at,
+                    "title_html": h.title_html,
+                    "snippet_html": h.snippet_html,
+                }
+                for h in self.hits
+            ],
+        }
+
 
 MAX_PAGE = 1_000_000
 

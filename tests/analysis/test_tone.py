@@ -93,7 +93,7 @@ def test_an_article_correction_wins_on_every_page_and_count(
     coverage = organisation_coverage(organisation=evn)
     assert coverage.by_tone == {"neutral": 1}
     assert [row.tone for row in coverage.recent] == ["neutral"]
-    assert [negative for _day, _n, negative in coverage.by_day] == [0]
+    assert [(n, negative) for _day, n, negative in coverage.by_day if n] == [(1, 0)]
     client = login(users["evn_staff"])
     page = client.get(reverse("analysis:organisation", args=[evn.pk])).content.decode()
     summary = page.split('data-testid="coverage-tones">')[1].split("</p>")[0]

@@ -153,7 +153,7 @@ class CoverageRow:
 class Coverage:
     total: int  # articles about it (main subject or a substantive part)
     by_tone: dict[str, int]  # those articles by the tone toward the organisation
-    by_day: list[tuple[dt.date, int, int]]  # day, articles, negative articles
+    by_day: list[tuple[dt.date, int, int]]  # each day of the window, oldest first: articles, negative ones
     recent: list[CoverageRow]
     passing: int = 0  # articles naming it only in passing, counted apart
 
@@ -172,7 +172,10 @@ def mention_tones(mentions: QuerySet[Mention]) -> dict[tuple[int, int], str]:
 def organisation_coverage(*, organisation: Organisation, days: int = 30, recent: int = 20) -> Coverage:
     """The organisation's coverage: articles about it (main or secondary), the summary and the
     list counting the same tone toward it per article; those naming it in passing apart."""
-    since = timezone.now() - dt.timedelta(days=days)
+    today = timezone.localdate()
+    every_day = [today - dt.timedelta(days=back) for back in range(days - 1, -1, -1)]
+    # From the start of the first Vietnamese day shown, so the total is the chart's sum.
+    since = timezone.make_aware(dt.datetime.combine(every_day[0], dt.time()))
     entities = ArticleEntity.objects.filter(organisation=organisation, published_at__gte=since)
     relevant = entities.filter(salience__in=RELEVANT_SALIENCES)
     rows = list(relevant.values_list("article_id", "tone", "published_at"))
@@ -193,7 +196,8 @@ def organisation_coverage(*, organisation: Organisation, days: int = 30, recent:
     return Coverage(
         total=len(tones),
         by_tone=by_tone,
-        by_day=[(day, n, neg) for day, (n, neg) in sorted(days_rows.items())],
+        # Every day of the window, those without articles too: a gap is news as well.
+        by_day=[(day, counts[0], counts[1]) for day in every_day for counts in [days_rows.get(day, [0, 0])]],
         recent=[CoverageRow(article=article, tone=tones[article.pk]) for article in latest],
         passing=entities.filter(salience=Salience.PASSING).count(),
     )

@@ -58,18 +58,23 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 def organisation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
     coverage = selectors.organisation_coverage(organisation=organisation)
-    top = max((n for _d, n, _neg in coverage.by_day), default=0)
+    # Drawn by loa/charts.js: negative articles and the others, stacked, every day on the axis.
+    chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [f"{day:%d/%m}" for day, _n, _neg in coverage.by_day],
+        "datasets": [
+            {"label": _("Negative"), "colour": "#c62828", "data": [neg for _d, _n, neg in coverage.by_day]},
+            {"label": _("Other tones"), "colour": "#0072B2", "data": [n - neg for _d, n, neg in coverage.by_day]},
+        ],
+    }
     return render(
         request,
         "analysis/organisation_detail.html",
         {
             "organisation": organisation,
             "coverage": coverage,
-            "bars": [
-                (day, n, neg, height, 100 - height)
-                for day, n, neg in coverage.by_day
-                for height in [round(100 * n / top) if top else 0]
-            ],
+            "chart": chart,
             "can_edit": selectors.organisation_editable(user=request.user, organisation=organisation),
             "members": list(organisation.members.all()),
         },

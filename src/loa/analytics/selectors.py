@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.scoping import Actor, scope_of
-from loa.analysis.models import RELEVANT_SALIENCES, Organisation, Sentiment, Story
-from loa.analysis.selectors import organisation_list, search_conditions
+from loa.analysis.models import RELEVANT_SALIENCES, Organisation, Sentiment, Story, Topic
+from loa.analysis.selectors import organisation_list, saved_query_list, search_conditions, topic_list
 from loa.articles import search
 from loa.sources.models import Outlet
 from loa.text.folding import fold_chars
@@ -49,6 +49,7 @@ class Selection:
     organisation: Organisation | None = None
     query: str = ""
     relevance: str = "all"
+    topic: Topic | None = None
 
 
 @dataclass
@@ -102,6 +103,53 @@ def organisation_find(*, user: Actor, key: str) -> Organisation | None:
     if key.isdigit():
         return organisations.filter(pk=int(key)).first()
     return organisations.filter(short_name__iexact=key).first() if key else None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What one series of a comparison follows: a monitored organisation, a saved query or a
+    topic, named by a key such as "org:12", "query:3" or "topic:5"."""
+
+    key: str
+    label: str
+    organisation: Organisation | None = None
+    query: str = ""
+    topic: Topic | None = None
+
+
+def subject_choices(*, user: Actor) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The subjects the reader may compare, grouped for a select box."""
+    return [
+        (_("Monitored organisations"), [(f"org:{o.pk}", o.short_name) for o in organisation_list(user=user)]),
+        (_("Saved queries"), [(f"query:{q.pk}", q.name) for q in saved_query_list(user=user).filter(enabled=True)]),
+        (_("Topics"), [(f"topic:{t.pk}", t.name) for t in topic_list(user=user)]),
+    ]
+
+
+def subject_find(*, user: Actor, key: str) -> Subject | None:
+    """The subject of `key` if the reader may see it, else None."""
+    kind, _sep, pk = key.partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "org":
+        organisation = organisation_list(user=user).filter(pk=int(pk)).first()
+        if organisation is not None:
+            return Subject(key=key, label=organisation.short_name, organisation=organisation)
+    elif kind == "query":
+        saved = saved_query_list(user=user).filter(pk=int(pk)).first()
+        if saved is not None:
+            return Subject(key=key, label=saved.name, query=saved.query)
+    elif kind == "topic":
+        topic = topic_list(user=user).filter(pk=int(pk)).first()
+        if topic is not None:
+            return Subject(key=key, label=topic.name, topic=topic)
+    return None
+
+
+def query_both(first: str, second: str) -> str:
+    """Articles matching both queries (either may be empty)."""
+    first, second = first.strip(), second.strip()
+    return f"({first}) AND ({second})" if first and second else first or second
 
 
 def period_start(day: dt.date, interval: str) -> dt.date:
@@ -161,6 +209,8 @@ def _matching(selection: Selection) -> search.Matching:
             )
     elif selection.relevance == "relevant":
         raise AnalyticsError(_("Relevance applies to an organisation: give one."))
+    if selection.topic is not None:
+        conditions += search_conditions(topic_ids=[selection.topic.pk])
     filters = search.Filters(date_from=selection.start, date_to=selection.end, conditions=conditions)
     found = search.matching(selection.query, filters)
     if found.error:
@@ -356,3 +406,55 @@ def share_of_voice(*, user: Actor, organisations: Sequence[Organisation], select
         Voice(organisation=o, count=n, share=round(n / whole, 4) if whole else 0.0)
         for o, n in zip(organisations, counts, strict=True)
     ]
+
+
+@dataclass
+class Comparison:
+    """Everything the coverage page shows: each series over time, and for the series in focus its
+    tone, outlets, terms and stories; share of voice between the organisations compared (or all
+    those the reader follows when fewer than two are compared)."""
+
+    series: list[tuple[str, Volume]]
+    focus: int
+    outlets: list[OutletCount]
+    terms: list[TermScore]
+    stories: list[StoryCount]
+    voices: list[Voice]
+
+
+# Share of voice over every followed organisation: the largest this many, so the chart stays legible.
+VOICES = 8
+
+
+def comparison(
+    *,
+    user: Actor,
+    selections: Sequence[tuple[str, Selection]],
+    interval: str,
+    normalise: bool,
+    focus: int = 0,
+) -> Comparison:
+    if not selections:
+        raise AnalyticsError(_("Choose at least one organisation, saved query, topic or query."))
+    focus = min(max(focus, 0), len(selections) - 1)
+    series = [
+        (label, volume(user=user, selection=chosen, interval=interval, normalise=normalise))
+        for label, chosen in selections
+    ]
+    chosen = selections[focus][1]
+    compared = [s.organisation for _label, s in selections if s.organisation is not None]
+    relevance = next((s.relevance for _label, s in selections if s.organisation is not None), "all")
+    between = Selection(start=chosen.start, end=chosen.end, relevance=relevance)
+    if len(compared) >= 2:
+        voices = share_of_voice(user=user, organisations=compared, selection=between)
+    else:
+        voices = share_of_voice(user=user, organisations=list(organisation_list(user=user)), selection=between)
+        voices = [v for v in sorted(voices, key=lambda v: (-v.count, v.organisation.short_name)) if v.count][:VOICES]
+    return Comparison(
+        series=series,
+        focus=focus,
+        outlets=top_outlets(user=user, selection=chosen),
+        terms=top_terms(user=user, selection=chosen),
+        stories=top_stories(user=user, selection=chosen),
+        voices=voices,
+    )

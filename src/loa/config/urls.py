@@ -18,6 +18,7 @@ urlpatterns = [
     path("sources/", include("loa.sources.urls")),
     path("articles/", include("loa.articles.urls")),
     path("analysis/", include("loa.analysis.urls")),
+    path("analytics/", include("loa.analytics.urls")),
     path("alerts/", include("loa.alerts.urls")),
     path("outbox/", include("loa.outbox.urls")),
     path("incidents/", include("loa.incidents.urls")),

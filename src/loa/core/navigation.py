@@ -35,6 +35,7 @@ SECTIONS: list[NavSection] = [
         [
             NavItem(_("Coverage"), "articles:list"),
             NavItem(_("Search"), "articles:search"),
+            NavItem(_("Coverage analytics"), "analytics:coverage"),
             NavItem(_("Stories"), "analysis:stories"),
             NavItem(_("Monitored organisations"), "analysis:organisations"),
             NavItem(_("Saved queries"), "analysis:queries"),

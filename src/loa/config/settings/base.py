@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "loa.sources",
     "loa.articles",
     "loa.analysis",
+    "loa.analytics",
     "loa.outbox",
     "loa.alerts",
     "loa.incidents",

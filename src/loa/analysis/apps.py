@@ -17,6 +17,8 @@ class AnalysisConfig(AppConfig):
         # First after storing: every later step reads the mentions, tone and story. Analysis
         # commits article by article, so it runs outside the step's savepoint.
         hooks.register(STEP_ANALYSE, order=ORDER_ANALYSE, step=_analyse, atomic=False)
+        # The tone of a post's comments, counted in memory when a social post is stored.
+        hooks.register_comment_tones(_comment_tones)
 
         # Analyses stored articles that have none yet (a worker died between storing and
         # analysing, or analysis failed and was fixed since).
@@ -31,6 +33,14 @@ class AnalysisConfig(AppConfig):
         from loa.reports import sections
 
         sections.register("coverage", order=10, provider=coverage_section)
+
+
+def _comment_tones(texts: Sequence[str]) -> list[str]:
+    # Lazy: the classifier loads scikit-learn and the models; only posts with comments need it.
+    from loa.analysis.runtime import classifier
+    from loa.text import normalize
+
+    return [s.label for s in classifier().sentiment([normalize(t) for t in texts])]
 
 
 # Here, not in services, so that starting Django does not import the classifier (scikit-learn).

@@ -109,3 +109,26 @@ def _run(registered_step: _Registered, ids: list[int]) -> bool:
         logger.exception("after-store step %s failed for articles %s", registered_step.name, ids[:10])
         return False
     return True
+
+
+# The reader of comments' tone, registered by analysis (which holds the tone model): articles
+# counts the tone of a post's comments in memory without importing the layer above it.
+CommentTones = Callable[[Sequence[str]], list[str]]
+_COMMENT_TONES: list[CommentTones] = []
+
+
+def register_comment_tones(reader: CommentTones) -> None:
+    """`reader(texts)` answers "negative", "neutral" or "positive" for each text."""
+    _COMMENT_TONES[:] = [reader]
+
+
+def comment_tones(texts: Sequence[str]) -> list[str] | None:
+    """The tone of each comment, or None when no reader is registered (or it failed: comments
+    are then counted without a tone, and the post is stored all the same)."""
+    if not _COMMENT_TONES or not texts:
+        return None
+    try:
+        return _COMMENT_TONES[0](texts)
+    except Exception:
+        logger.warning("comment tones could not be read", exc_info=True)
+        return None

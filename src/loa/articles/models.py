@@ -125,3 +125,36 @@ class ArticleBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.band}"
+
+
+class Engagement(models.Model):
+    """What a platform showed about a post when Loa looked: views, reactions, comments and shares
+    are snapshots dated when observed, since platforms change their counts after the fact.
+
+    Comments only in aggregate: their number and the share of negative, neutral and positive
+    among those read, computed in memory; their texts and authors are never stored."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="engagement")
+    observed_at = models.DateTimeField(_("observed"))
+    views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
+    reactions = models.PositiveBigIntegerField(_("reactions"), null=True, blank=True)
+    comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(_("shares"), null=True, blank=True)
+    comments_read = models.PositiveIntegerField(_("comments read for tone"), default=0)
+    comments_negative = models.PositiveIntegerField(_("negative comments"), default=0)
+    comments_neutral = models.PositiveIntegerField(_("neutral comments"), default=0)
+    comments_positive = models.PositiveIntegerField(_("positive comments"), default=0)
+
+    class Meta:
+        verbose_name = _("engagement snapshot")
+        verbose_name_plural = _("engagement snapshots")
+        ordering = ["article", "observed_at"]
+        indexes = [models.Index(fields=["article", "-observed_at"], name="engagement_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.observed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def interactions(self) -> int:
+        """Reactions, comments and shares together: the usual measure of engagement."""
+        return (self.reactions or 0) + (self.comments or 0) + (self.shares or 0)

@@ -17,11 +17,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from loa.articles.services import items_enqueue
+from loa.articles.social import social_poll
 from loa.pipeline.discover import Candidate, Listing, parse_feed, parse_section, parse_sitemap
 from loa.pipeline.fetch import SLOW_REASONS, Fetcher
 from loa.pipeline.outcomes import Outcome, Stage, StageError
 from loa.pipeline.urls import numeric_host_problem
-from loa.sources.models import Source, SourceKind
+from loa.sources.models import SOCIAL_KINDS, Source, SourceKind
 from loa.sources.services import counts_add
 
 logger = logging.getLogger(__name__)
@@ -94,29 +95,53 @@ def _listing(source: Source, fetcher: Fetcher, now: dt.datetime) -> tuple[Listin
     return Listing(candidates=candidates, sitemaps=[]), validators
 
 
+def _failed(source: Source, error: StageError, now: dt.datetime, result: PollResult, fields: list[str]) -> PollResult:
+    result.error, result.outcome = str(error), error.outcome
+    counts_add(source=source, stage=Stage.DISCOVER, outcome=error.outcome, reason=error.reason)
+    source.last_error_at, source.last_error = now, str(error)[:2000]
+    source.last_error_reason = error.reason[:60]
+    source.consecutive_failures += 1
+    fields += ["last_error_at", "last_error", "last_error_reason", "consecutive_failures"]
+    if error.outcome is Outcome.RETRY:
+        # A passing failure is tried again sooner than the regular interval: 1, 2, 4… minutes.
+        backoff = dt.timedelta(minutes=min(2 ** (source.consecutive_failures - 1), source.interval_minutes))
+        source.next_poll_at = min(source.next_poll_at or now + backoff, now + backoff)
+        fields.append("next_poll_at")
+    Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
+    logger.warning("poll %s: %s", source.url, error)
+    return result
+
+
+def _social(source: Source, fetcher: Fetcher, now: dt.datetime, result: PollResult, fields: list[str]) -> PollResult:
+    """A platform's posts come whole from its connector and are stored at once (no links to fetch)."""
+    try:
+        stored = social_poll(source=source, fetcher=fetcher, now=now)
+    except StageError as error:
+        return _failed(source, error, now, result, fields)
+    source.last_success_at, source.consecutive_failures = now, 0
+    fields += ["last_success_at", "consecutive_failures"]
+    Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
+    result.found, result.new = stored.read, stored.new
+    counts_add(source=source, stage=Stage.DISCOVER, outcome=Outcome.KEPT, reason="new", n=stored.new)
+    counts_add(
+        source=source, stage=Stage.DISCOVER, outcome=Outcome.DISCARDED, reason="already_seen", n=stored.seen_again
+    )
+    return result
+
+
 def source_poll(*, source: Source, fetcher: Fetcher, now: dt.datetime | None = None) -> PollResult:
-    """Fetch the source's listing and queue the links it has not seen; record its health."""
+    """Fetch the source's listing and queue the links it has not seen; record its health. A
+    social, forum or video source's posts are read and stored by its connector instead."""
     now = now or timezone.now()
     result = PollResult(source_id=source.pk)
     fields = ["last_polled_at"]
     source.last_polled_at = now
+    if source.kind in SOCIAL_KINDS:
+        return _social(source, fetcher, now, result, fields)
     try:
         listing, validators = _listing(source, fetcher, now)
     except StageError as error:
-        result.error, result.outcome = str(error), error.outcome
-        counts_add(source=source, stage=Stage.DISCOVER, outcome=error.outcome, reason=error.reason)
-        source.last_error_at, source.last_error = now, str(error)[:2000]
-        source.last_error_reason = error.reason[:60]
-        source.consecutive_failures += 1
-        fields += ["last_error_at", "last_error", "last_error_reason", "consecutive_failures"]
-        if error.outcome is Outcome.RETRY:
-            # A passing failure is tried again sooner than the regular interval: 1, 2, 4… minutes.
-            backoff = dt.timedelta(minutes=min(2 ** (source.consecutive_failures - 1), source.interval_minutes))
-            source.next_poll_at = min(source.next_poll_at or now + backoff, now + backoff)
-            fields.append("next_poll_at")
-        Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
-        logger.warning("poll %s: %s", source.url, error)
-        return result
+        return _failed(source, error, now, result, fields)
     source.etag, source.last_modified = validators["etag"][:300], validators["last_modified"][:100]
     source.last_success_at, source.consecutive_failures = now, 0
     fields += ["etag", "last_modified", "last_success_at", "consecutive_failures"]

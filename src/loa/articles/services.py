@@ -282,7 +282,7 @@ def item_process(
                 transaction.set_rollback(True)
                 return ItemStatus.PROCESSING
         counts_add(source=item.source, stage=Stage.STORE, outcome=Outcome.KEPT)
-        _after_store([article.pk])
+        after_store([article.pk])
         return ItemStatus.DONE
     except StageError as error:
         where = Stage.DEDUP if stage == Stage.DEDUP else _error_stage(error)
@@ -309,7 +309,7 @@ _EXTRACT_REASONS = frozenset(
 )
 
 
-def _after_store(article_ids: list[int]) -> None:
+def after_store(article_ids: list[int]) -> None:
     """The after-store pipeline (analysis, alerts, incident timelines…) right after storing;
     it never fails the caller: what fails is logged and left for the sweeps."""
     hooks.articles_stored(article_ids=article_ids)
@@ -475,7 +475,7 @@ def articles_import_jsonl(*, lines: Iterable[bytes], batch: int = 200, progress:
                     stats.reject(number, f"{type(exc).__name__}: {exc}"[:200])
         pending.clear()
         if stored:
-            _after_store(stored)
+            after_store(stored)
 
     for number, raw in enumerate(lines, start=1):
         stats.read += 1

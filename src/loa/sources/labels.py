@@ -30,6 +30,15 @@ OUTCOMES: dict[str, Promise] = {
 
 REASONS: dict[str, Promise] = {
     "new": _("New links"),
+    # Social platforms, forums and video channels (loa.pipeline.connectors).
+    "no_connector": _("No connector for this kind of source"),
+    "empty_post": _("Post without text"),
+    "malformed_post": _("Unreadable post (left out)"),
+    "rate_limited": _("The platform limits requests (tried again later)"),
+    "token_expired": _("The access token has expired: renew it in the settings"),
+    "token_invalid": _("The access token is refused: check it in the settings"),
+    "credentials_missing": _("No access token or key for this source in the settings"),
+    "platform_error": _("The platform answered with an error"),
     "already_seen": _("Links already seen"),
     "malformed_but_readable": _("Malformed but readable"),
     "malformed_feed": _("Malformed feed"),

@@ -14,14 +14,28 @@ class OutletTier(models.IntegerChoices):
     MINOR = 3, _("Minor")
 
 
+class Channel(models.TextChoices):
+    """Where an outlet publishes: the press, a social network (a public page or channel), a forum
+    or a video channel. Search filters and reports' shares of coverage go by it."""
+
+    PRESS = "press", _("Press")
+    SOCIAL = "social", _("Social networks")
+    FORUM = "forum", _("Forums")
+    VIDEO = "video", _("Video")
+
+
 class Outlet(models.Model):
+    """A publisher: a newspaper or magazine, or a public page, channel or forum (a source, never a
+    person: Loa keeps no private person's name, handle or id)."""
+
     name = models.CharField(_("name"), max_length=200)
     domain = models.CharField(
         _("domain"),
         max_length=255,
         unique=True,
-        help_text=_("Host name, with the port if not standard."),
+        help_text=_("Host name, with the port if not standard; for a page or channel, host/page."),
     )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PRESS)
     tier = models.PositiveSmallIntegerField(_("prominence"), choices=OutletTier.choices, default=OutletTier.STANDARD)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -38,6 +52,21 @@ class SourceKind(models.TextChoices):
     FEED = "feed", _("RSS or Atom feed")
     SITEMAP = "sitemap", _("Sitemap (index or Google News)")
     HTML = "html", _("HTML section page")
+    YOUTUBE = "youtube", _("YouTube channel")
+    FACEBOOK = "facebook", _("Facebook page")
+    TELEGRAM = "telegram", _("Telegram public channel")
+    FORUM = "forum", _("Forum section")
+
+
+# The kinds whose connector reads whole posts (title, text, engagement) rather than links to fetch.
+SOCIAL_KINDS = frozenset({SourceKind.YOUTUBE, SourceKind.FACEBOOK, SourceKind.TELEGRAM, SourceKind.FORUM})
+# The channel of the outlet a source of each kind publishes on.
+KIND_CHANNEL = {
+    SourceKind.YOUTUBE: Channel.VIDEO,
+    SourceKind.FACEBOOK: Channel.SOCIAL,
+    SourceKind.TELEGRAM: Channel.SOCIAL,
+    SourceKind.FORUM: Channel.FORUM,
+}
 
 
 class Source(models.Model):

@@ -327,6 +327,18 @@ LOA_SITEMAP_MAX_AGE_DAYS = env.env_int("LOA_SITEMAP_MAX_AGE_DAYS", 3)
 # links cannot bury every other source's news under a day and a half of backlog.
 LOA_SOURCE_MAX_NEW_LINKS_PER_POLL = env.env_int("LOA_SOURCE_MAX_NEW_LINKS_PER_POLL", 500)
 
+# --- social platforms, forums, video (loa.pipeline.connectors) ----------------------------
+# YouTube Data API v3 key: with it, a channel's videos get their views, likes and comment
+# counts (videos.list statistics); without it, only the channel's public feed is read.
+LOA_YOUTUBE_API_KEY = os.environ.get("LOA_YOUTUBE_API_KEY", "")
+LOA_YOUTUBE_API_URL = os.environ.get("LOA_YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3")
+# Facebook pages: "PAGE_ID=TOKEN" pairs separated by commas, a page access token of each public
+# page the organisation manages or has been granted. Graph API's address (a replay in tests).
+LOA_FACEBOOK_PAGE_TOKENS = dict(
+    pair.split("=", 1) for pair in env.env_list("LOA_FACEBOOK_PAGE_TOKENS", []) if "=" in pair
+)
+LOA_GRAPH_API_URL = os.environ.get("LOA_GRAPH_API_URL", "https://graph.facebook.com/v19.0")
+
 # --- analysis -----------------------------------------------------------------------
 # Trained by `loa model train` (sentiment, topics, story term weights); shipped with Loa.
 LOA_MODEL_PATH = PACKAGE_DIR / "analysis" / "models_store" / "loa-models.joblib"

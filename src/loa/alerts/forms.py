@@ -40,6 +40,7 @@ class RuleForm(forms.ModelForm[AlertRule]):
             "story_hours",
             "story_min_articles",
             "story_negative_share",
+            "min_interactions_per_hour",
             "emails",
             "webhook_url",
             "suppression_minutes",
@@ -52,7 +53,10 @@ class RuleForm(forms.ModelForm[AlertRule]):
             "escalation_emails": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "max_tier": _("1: national outlets only; 2: also regional; 3: every outlet."),
+            "max_tier": _(
+                "1: national outlets only; 2: also regional; 3: every outlet. "
+                "From social networks to the press: the press outlets that count as reached."
+            ),
             "min_prominence": _("0 to 1: how central the organisation is in the article (1: in the title)."),
             "sigma": _("A spike is above the mean of the earlier windows plus k standard deviations."),
             "story_negative_share": _("0 to 1, e.g. 0.5 for half of the story's recent articles."),
@@ -69,6 +73,13 @@ class RuleForm(forms.ModelForm[AlertRule]):
         unit.queryset = unit_list(user=user)
         organisation.queryset = organisation_list(user=user).filter(enabled=True)
         saved_query.queryset = saved_query_list(user=user).filter(enabled=True)
+        # Only the engagement rule reads it: other rules' forms (and older clients) may leave it out.
+        self.fields["min_interactions_per_hour"].required = False
+
+    def clean_min_interactions_per_hour(self) -> int:
+        value = self.cleaned_data.get("min_interactions_per_hour")
+        default = AlertRule._meta.get_field("min_interactions_per_hour").default
+        return int(value) if value is not None else int(default)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

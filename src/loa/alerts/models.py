@@ -11,6 +11,8 @@ class RuleKind(models.TextChoices):
     NEGATIVE_PROMINENT = "negative_prominent", _("Negative coverage in a prominent outlet")
     VOLUME_SPIKE = "volume_spike", _("Spike in coverage volume")
     NEGATIVE_STORY = "negative_story", _("Fast-growing negative story")
+    CROSSOVER = "crossover", _("From social networks to the press")
+    ENGAGEMENT_VELOCITY = "engagement", _("Social post engagement growing fast")
 
 
 class Severity(models.TextChoices):
@@ -79,6 +81,12 @@ class AlertRule(models.Model):
     story_hours = models.PositiveIntegerField(_("story window (hours)"), default=6)
     story_min_articles = models.PositiveIntegerField(_("story minimum articles"), default=3)
     story_negative_share = models.FloatField(_("story negative share"), default=0.5)
+    # Engagement: a post whose reactions, comments and shares together grow this fast.
+    min_interactions_per_hour = models.PositiveIntegerField(
+        _("interactions per hour"),
+        default=500,
+        help_text=_("Engagement rule: reactions, comments and shares added per hour between two observations."),
+    )
     emails = models.TextField(_("e-mail recipients"), blank=True, help_text=_("One address per line."))
     webhook_url = models.URLField(_("webhook"), blank=True)
     suppression_minutes = models.PositiveIntegerField(

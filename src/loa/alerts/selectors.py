@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from loa.accounts import roles
@@ -33,3 +36,31 @@ def alerts_open_count(*, user: Actor) -> int:
 
 def alert_deliveries(*, alert: Alert) -> QuerySet[Delivery]:
     return alert.deliveries.select_related("message").order_by("channel", "target")
+
+
+@dataclass(frozen=True)
+class PathStage:
+    article_id: int
+    title: str
+    outlet: str
+    channel_label: str
+    at: dt.datetime
+
+
+def alert_path(*, alert: Alert) -> list[PathStage]:
+    """A crossover alert's path, from where the story first appeared off the press to the press
+    and beyond, as recorded when it was raised."""
+    stages = alert.data.get("path") if isinstance(alert.data, dict) else None
+    if not isinstance(stages, list):
+        return []
+    return [
+        PathStage(
+            article_id=int(s["article"]),
+            title=str(s["title"]),
+            outlet=str(s["outlet"]),
+            channel_label=str(s["channel_label"]),
+            at=dt.datetime.fromisoformat(str(s["at"])),
+        )
+        for s in stages
+        if isinstance(s, dict)
+    ]

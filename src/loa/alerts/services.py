@@ -41,13 +41,21 @@ from loa.analysis.models import (
     Sentiment,
     Story,
 )
-from loa.articles.models import Article
+from loa.articles.models import Article, Engagement
 from loa.outbox import models as outbox
 from loa.outbox.services import Outgoing, message_queue, messages_send
+from loa.sources.models import Channel as OutletChannel
 from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
+# Outlets where a story can smoulder before the press: social pages, forums, video channels.
+OFF_PRESS = (OutletChannel.SOCIAL, OutletChannel.FORUM, OutletChannel.VIDEO)
+# A story crossing over to the press is looked for among stories active this recently.
+CROSSOVER_LOOKBACK = dt.timedelta(days=7)
+# Engagement growth is measured over at least this long: two observations a minute apart would
+# turn a handful of reactions into thousands an hour.
+MIN_VELOCITY_SPAN = dt.timedelta(minutes=10)
 # How far back the sweep looks again at articles for the per-article rules.
 RECHECK = dt.timedelta(minutes=30)
 # The usual tone of a rule's articles: over this long before the window of an alert.
@@ -409,6 +417,140 @@ def _evaluate_story(rule: AlertRule, now: dt.datetime) -> list[Alert]:
     return raised
 
 
+def _when(article: Article) -> dt.datetime:
+    return article.published_at or article.created_at
+
+
+def _stage(article: Article) -> dict[str, object]:
+    return {
+        "article": article.pk,
+        "title": article.title[:200],
+        "outlet": article.outlet.name,
+        "channel": article.outlet.channel,
+        "channel_label": str(article.outlet.get_channel_display()),
+        "tier": article.outlet.tier,
+        "at": _when(article).isoformat(),
+    }
+
+
+def _crossover_path(articles: Sequence[Article], max_tier: int) -> list[Article] | None:
+    """The story's path from social networks to the press, oldest first: where it first appeared
+    (off the press), the first prominent press outlet that took it, and where it spread off the
+    press after that, if it has yet; None unless the story started off the press and reached it."""
+    if not articles or articles[0].outlet.channel not in OFF_PRESS:
+        return None
+    press = next(
+        (a for a in articles if a.outlet.channel == OutletChannel.PRESS and a.outlet.tier <= max_tier),
+        None,
+    )
+    if press is None:
+        return None
+    after = next((a for a in articles if _when(a) > _when(press) and a.outlet.channel in OFF_PRESS), None)
+    return [articles[0], press, *([after] if after else [])]
+
+
+def _evaluate_crossover(rule: AlertRule, now: dt.datetime, story_ids: Iterable[int] | None = None) -> list[Alert]:
+    """Stories of the rule's articles first seen on social networks, forums or video that have
+    reached a prominent press outlet: one alert per story, with the path and its times."""
+    rows = _articles_of(rule).filter(analysis__story__isnull=False, created_at__gte=now - CROSSOVER_LOOKBACK)
+    if story_ids is not None:
+        rows = rows.filter(analysis__story_id__in=list(story_ids))
+    raised = []
+    for story_id in sorted(set(rows.values_list("analysis__story_id", flat=True))):
+        key = f"crossover:{story_id}"
+        if Alert.objects.filter(rule=rule, trigger_key=key).exists():
+            continue
+        articles = sorted(
+            Article.objects.filter(analysis__story_id=story_id).select_related("outlet"),
+            key=lambda a: (_when(a), a.pk),
+        )
+        path = _crossover_path(articles, rule.max_tier)
+        if path is None:
+            continue
+        story = Story.objects.get(pk=story_id)
+        first, press = path[0], path[1]
+        alert = alert_raise(
+            rule=rule,
+            trigger_key=key,
+            title=_("From social networks to the press: %(title)s") % {"title": story.title},
+            summary=_("First seen on %(first)s (%(first_channel)s) at %(first_at)s; in %(press)s at %(press_at)s.")
+            % {
+                "first": first.outlet.name,
+                "first_channel": first.outlet.get_channel_display(),
+                "first_at": f"{timezone.localtime(_when(first)):%H:%M %d/%m/%Y}",
+                "press": press.outlet.name,
+                "press_at": f"{timezone.localtime(_when(press)):%H:%M %d/%m/%Y}",
+            },
+            article=press,
+            story=story,
+            data={"path": [_stage(a) for a in path]},
+            explanation=_explain_articles(
+                rule, [a.pk for a in articles], hours=max(1, int((now - _when(first)).total_seconds() // 3600))
+            ),
+            now=now,
+        )
+        if alert:
+            raised.append(alert)
+    return raised
+
+
+def _evaluate_engagement(rule: AlertRule, now: dt.datetime) -> list[Alert]:
+    """The rule's social posts whose reactions, comments and shares together grew at least
+    `min_interactions_per_hour` between their last two observations (in the last day)."""
+    watched = (
+        _articles_of(rule)
+        .filter(outlet__channel__in=OFF_PRESS, engagement__observed_at__gte=now - dt.timedelta(days=1))
+        .exclude(pk__in=Alert.objects.filter(rule=rule, trigger_key__startswith="engagement:").values("article_id"))
+        .select_related("outlet")
+        .distinct()
+    )
+    raised = []
+    for article in watched[:500]:
+        snapshots = list(Engagement.objects.filter(article=article).order_by("-observed_at")[:2])
+        if len(snapshots) < 2:
+            continue
+        latest, previous = snapshots
+        span = max(latest.observed_at - previous.observed_at, MIN_VELOCITY_SPAN)
+        rate = (latest.interactions - previous.interactions) / (span.total_seconds() / 3600)
+        if rate < rule.min_interactions_per_hour:
+            continue
+        alert = alert_raise(
+            rule=rule,
+            trigger_key=f"engagement:{article.pk}",
+            title=_("Engagement growing fast: %(title)s") % {"title": article.title},
+            summary=_("%(outlet)s: %(added)s interactions in %(minutes)s minutes (%(rate)s an hour); %(total)s in all.")
+            % {
+                "outlet": article.outlet.name,
+                "added": latest.interactions - previous.interactions,
+                "minutes": round((latest.observed_at - previous.observed_at).total_seconds() / 60),
+                "rate": round(rate),
+                "total": latest.interactions,
+            },
+            article=article,
+            data={
+                "interactions": latest.interactions,
+                "previous": previous.interactions,
+                "per_hour": round(rate, 1),
+                "observed_at": latest.observed_at.isoformat(),
+            },
+            explanation=_explain_article(rule, article),
+            now=now,
+        )
+        if alert:
+            raised.append(alert)
+    return raised
+
+
+def _evaluate_window(rule: AlertRule, now: dt.datetime) -> list[Alert]:
+    if rule.kind == RuleKind.VOLUME_SPIKE:
+        return _evaluate_volume(rule, now)
+    if rule.kind == RuleKind.CROSSOVER:
+        return _evaluate_crossover(rule, now)
+    if rule.kind == RuleKind.ENGAGEMENT_VELOCITY:
+        return _evaluate_engagement(rule, now)
+    return _evaluate_story(rule, now)
+
+
 def alerts_evaluate_articles(*, article_ids: Iterable[int]) -> list[Alert]:
     """Right after analysis (an after-store step, registered in `apps.py`): per-article rules,
     and window rules of what these articles touch. What fails is looked at again by the sweep."""
@@ -425,10 +567,11 @@ def alerts_evaluate_articles(*, article_ids: Iterable[int]) -> list[Alert]:
     for rule in rules:
         if rule.kind == RuleKind.NEGATIVE_PROMINENT:
             raised += _evaluate_negative_prominent(rule, articles)
-        elif rule.kind == RuleKind.VOLUME_SPIKE:
-            raised += _evaluate_volume(rule, now)
+        elif rule.kind == RuleKind.CROSSOVER:
+            stories = {a.analysis.story_id for a in articles if hasattr(a, "analysis") and a.analysis.story_id}
+            raised += _evaluate_crossover(rule, now, stories)
         else:
-            raised += _evaluate_story(rule, now)
+            raised += _evaluate_window(rule, now)
     return raised
 
 
@@ -437,7 +580,7 @@ def alerts_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     raised = 0
     for rule in _rules().exclude(kind=RuleKind.NEGATIVE_PROMINENT):
-        raised += len(_evaluate_volume(rule, now) if rule.kind == RuleKind.VOLUME_SPIKE else _evaluate_story(rule, now))
+        raised += len(_evaluate_window(rule, now))
     # A worker that died between analysing an article and raising its alert leaves the
     # alert unraised; looking again at recent articles catches it (raising is idempotent).
     recent = list(

@@ -53,6 +53,7 @@ def alert_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "alert": alert,
             "explanation": explanation_text(alert.explanation),
+            "path": selectors.alert_path(alert=alert),
             "deliveries": selectors.alert_deliveries(alert=alert),
             "incidents": Incident.objects.filter(alert=alert),
             "can_write": can_write,

@@ -1,7 +1,7 @@
 """A replay of YouTube's public interfaces for one or more channels: each channel's Atom feed
 (/feeds/videos.xml?channel_id=UC…) and the Data API v3's `videos.list` (/youtube/v3/videos),
 answering by key as Google does: statistics for a known key, 400 for an invalid or expired key,
-403 quotaExceeded or rateLimitExceeded for keys named so.
+403 quotaExceeded or rateLimitExceeded, or 503, for the keys named so in `ERROR_KEYS`.
 
 `feed_answer`, when set, is served instead of any feed (a 429, a broken feed).
 """
@@ -22,6 +22,7 @@ ERROR_KEYS = {
     "expired-key": "keyExpired",
     "quota-key": "quotaExceeded",
     "rate-key": "rateLimitExceeded",
+    "unavailable-key": "backendError",
 }
 
 
@@ -43,6 +44,8 @@ def api_error(kind: str) -> Answer:
         )
     if kind == "rateLimitExceeded":
         return _error(403, kind, "The request cannot be completed: rate limit exceeded.", "usageLimits")
+    if kind == "backendError":
+        return _error(503, kind, "The service is currently unavailable.")
     if kind == "keyExpired":
         return _error(400, "badRequest", "API key expired. Please renew the API key.", info="API_KEY_EXPIRED")
     return _error(400, "badRequest", "API key not valid. Please pass a valid API key.", info="API_KEY_INVALID")

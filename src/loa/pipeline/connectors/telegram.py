@@ -48,6 +48,11 @@ _VIEWS = etree.XPath(f".//*[{_class('tgme_widget_message_views')}]")
 _TIME = etree.XPath(f".//*[{_class('tgme_widget_message_date')}]//time[@datetime]")
 
 
+def _select(path: etree.XPath, node: Any) -> list[Any]:
+    found = path(node)
+    return list(found) if isinstance(found, list) else []
+
+
 def preview_url(url: str) -> tuple[str, str]:
     """(the channel's preview address, its name) from https://t.me/NAME or https://t.me/s/NAME."""
     parts = urlsplit(url.strip())
@@ -83,16 +88,16 @@ def page_parse(body: str) -> tuple[list[Post], list[Rejected], list[int]]:
         raise quarantine("malformed_html", str(exc)[:300]) from exc
     if document is None:
         raise quarantine("malformed_html", "empty page")
-    nodes = _MESSAGES(document)
-    if not nodes and not _CHANNEL(document):
+    nodes = _select(_MESSAGES, document)
+    if not nodes and not _select(_CHANNEL, document):
         raise quarantine("malformed_html", "not a Telegram channel's public preview")
     posts: list[tuple[int, Post]] = []
     rejected: list[Rejected] = []
     ids: list[int] = []
     for index, node in enumerate(nodes[:MAX_MESSAGES]):
         match = _POST.fullmatch(node.get("data-post", ""))
-        texts = _TEXT(node)
-        times = _TIME(node)
+        texts = _select(_TEXT, node)
+        times = _select(_TIME, node)
         if match is None:
             rejected.append(Rejected(where=f"message {index}", reason="malformed_post"))
             continue
@@ -101,7 +106,7 @@ def page_parse(body: str) -> tuple[list[Post], list[Rejected], list[int]]:
         if not texts:
             # A photo, a sticker, a poll: nothing Loa reads, not a fault of the payload.
             continue
-        views = _VIEWS(node)
+        views = _select(_VIEWS, node)
         number = count(views[0].text_content()) if views else None
         post = Post(
             url=f"https://t.me/{match.group(1)}/{message_id}",

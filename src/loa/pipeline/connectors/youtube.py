@@ -122,6 +122,8 @@ def _api_error(status: int, body: bytes) -> StageError:
         reasons |= {str(d.get("reason", "")) for d in error.get("details", []) if isinstance(d, dict)}
     except (ValueError, AttributeError):
         pass
+    if status >= 500:
+        return retry(f"http_{status}", "YouTube Data API")
     if status == 429 or reasons & _RATE_REASONS:
         return retry("rate_limited", f"YouTube Data API: {', '.join(sorted(reasons)) or status}")
     if "expired" in message.lower() or "API_KEY_EXPIRED" in reasons:
@@ -141,7 +143,9 @@ def statistics_fetch(ids: list[str], poll: Poll, fetcher: Fetcher) -> dict[str, 
         query = urlencode({"part": "statistics", "id": ",".join(ids[start : start + API_BATCH])})
         url = f"{api}/videos?{query}&key={poll.credentials.youtube_api_key}"
         try:
-            response = fetcher.get(url, accept="application/json", keep=(400, 401, 403, 429))
+            # Error answers come back to be read here, 5xx included: the fetcher would log the
+            # address of each retry, and the address carries the key.
+            response = fetcher.get(url, accept="application/json", keep=(400, 401, 403, 429, 500, 502, 503, 504))
         except StageError as error:
             # The fetcher's detail is the address, and the address carries the key.
             raise StageError(error.outcome, error.reason, "YouTube Data API") from None

@@ -164,3 +164,12 @@ def test_a_channel_s_addresses() -> None:
     assert preview_url(f"https://t.me/s/{NAME}/") == (f"https://t.me/s/{NAME}", NAME)
     with pytest.raises(Exception, match="bad_url"):
         preview_url("https://t.me/")
+
+
+def test_each_channel_is_its_own_outlet() -> None:
+    one = channel_source(f"https://t.me/s/{NAME}")
+    two = source_create(url="https://t.me/s/evnspc", name="EVNSPC", kind=SourceKind.TELEGRAM)
+    press = source_create(url="https://tuoitre.vn/rss/tin-moi-nhat.rss", name="Tuổi Trẻ")
+    assert (one.outlet.domain, two.outlet.domain) == (f"t.me/{NAME}", "t.me/evnspc")
+    assert one.outlet.channel == two.outlet.channel == Channel.SOCIAL
+    assert press.outlet.channel == Channel.PRESS

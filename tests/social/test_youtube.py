@@ -221,3 +221,16 @@ def test_a_channel_page_s_address_gives_its_feed() -> None:
     )
     feed = f"https://www.youtube.com/feeds/videos.xml?channel_id={CHANNEL}"
     assert feed_url(feed) == feed
+
+
+def test_a_channel_is_one_outlet_whichever_address_names_it() -> None:
+    feed = channel_source(f"https://www.youtube.com/feeds/videos.xml?channel_id={CHANNEL}")
+    page = source_create(url=f"https://www.youtube.com/channel/{CHANNEL}", name="Kênh", kind=SourceKind.YOUTUBE)
+    other = source_create(
+        url="https://www.youtube.com/feeds/videos.xml?channel_id=UCotherChannel0000000001", name="Khác", kind="youtube"
+    )
+    assert feed.outlet == page.outlet
+    assert feed.outlet.domain == f"youtube.com/channel/{CHANNEL.lower()}"
+    assert feed.outlet.name == "Điện lực Việt Nam TV"
+    assert other.outlet != feed.outlet
+    assert other.outlet.channel == Channel.VIDEO

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from loa.devtools.platforms import Answer, PlatformServer
 from loa.pipeline.fetch import AddressGuard, Fetcher, FetchPolicy, HostGate, parse_networks
 from loa.pipeline.outcomes import Outcome, StageError
 
@@ -181,3 +182,23 @@ def test_declared_and_mislabeled_encodings(replay: Any, fetcher: Fetcher) -> Non
         text = normalize(fetcher.get(f"{replay.base(0)}{path}").text())
         assert "Ban Tuyên giáo Đảng ủy Khối" in text, path
         assert "\ufffd" not in text, path
+
+
+def test_error_statuses_kept_are_answers_not_retried() -> None:
+    """An API's error body says what went wrong: the statuses a caller keeps come back whole,
+    once; the others are still raised."""
+    asked: list[str] = []
+
+    def api(path: str, query: dict[str, list[str]]) -> Answer:
+        asked.append(path)
+        status = int(path.rsplit("/", 1)[1])
+        return Answer(status=status, body=b'{"error": {"code": %d}}' % status, content_type="application/json")
+
+    with PlatformServer(api) as server, Fetcher(policy(respect_robots=False)) as fetcher:
+        for status in (400, 403, 429, 503):
+            response = fetcher.get(f"{server.base}/e/{status}", keep=(400, 403, 429, 503))
+            assert response.status == status
+            assert response.body == b'{"error": {"code": %d}}' % status
+        assert asked == ["/e/400", "/e/403", "/e/429", "/e/503"]
+        assert failure(fetcher, f"{server.base}/e/403").reason == "http_403"
+        assert failure(fetcher, f"{server.base}/e/429").reason == "http_429"

@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -367,8 +367,19 @@ class Fetcher:
 
     # -- public ----------------------------------------------------------------------
 
-    def get(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*") -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "*/*",
+        keep: Collection[int] = (),
+    ) -> Response:
         """Fetch `url` politely; raises StageError (discard, quarantine or retry) on failure.
+
+        Error statuses in `keep` are returned as responses, not raised nor retried: an API's
+        error body says what went wrong (a rate limit, an invalid key) and its caller reads it.
 
         The whole call, robots.txt and retries included, ends within `call_deadline`;
         a fetch that ran out of time is not tried again here (its queue retries it later)
@@ -392,7 +403,7 @@ class Fetcher:
                         break
                     time.sleep(pause)
                 try:
-                    response = self._get_following(url, headers)
+                    response = self._get_following(url, headers, frozenset(keep))
                 except StageError as error:
                     if error.outcome is not Outcome.RETRY:
                         raise
@@ -402,7 +413,7 @@ class Fetcher:
                         self._mark_slow(url)
                         break
                     continue
-                if response.status in (401, 403):
+                if response.status in (401, 403) and response.status not in keep:
                     raise discard(f"http_{response.status}", url)
                 return response
             if last_error is None:
@@ -462,12 +473,12 @@ class Fetcher:
             parser.parse(response.text().splitlines())
         return parser
 
-    def _get_following(self, url: str, headers: dict[str, str]) -> Response:
+    def _get_following(self, url: str, headers: dict[str, str], keep: frozenset[int] = frozenset()) -> Response:
         started = time.monotonic()
         with deadline_scope(started + self.policy.deadline):
-            return self._follow(url, headers, started)
+            return self._follow(url, headers, started, keep)
 
-    def _follow(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _follow(self, url: str, headers: dict[str, str], started: float, keep: frozenset[int]) -> Response:
         seen: list[str] = []
         current = url
         while True:
@@ -475,7 +486,7 @@ class Fetcher:
                 raise quarantine("redirect_loop", " → ".join([*seen, current]))
             if len(seen) > self.policy.max_redirects:
                 raise quarantine("too_many_redirects", " → ".join(seen))
-            response = self._get_once(current, headers, started)
+            response = self._get_once(current, headers, started, keep)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
@@ -497,18 +508,18 @@ class Fetcher:
                 request_headers=response.request_headers,
             )
 
-    def _get_once(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _get_once(self, url: str, headers: dict[str, str], started: float, keep: frozenset[int]) -> Response:
         self.guard.check_url(url)
         host = host_of(url)
         self.gate.acquire(host)
         try:
             # Another fetch of this host may have run out of time while this one waited.
             self._check_not_slow(url)
-            return self._transfer(url, headers, started)
+            return self._transfer(url, headers, started, keep)
         finally:
             self.gate.release(host)
 
-    def _transfer(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _transfer(self, url: str, headers: dict[str, str], started: float, keep: frozenset[int]) -> Response:
         policy = self.policy
         fetched_at = datetime.now(UTC)
         try:
@@ -547,6 +558,8 @@ class Fetcher:
             raise retry("timeout", f"{url}: {type(exc).__name__}") from exc
         except (httpx.TransportError, httpx.StreamError) as exc:
             raise retry("network", f"{url}: {type(exc).__name__}: {exc}") from exc
+        if status in keep:
+            return result
         if status == 429 or status >= 500:
             raise retry(f"http_{status}", url)
         if status in (404, 410):

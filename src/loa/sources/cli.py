@@ -58,12 +58,12 @@ def register(
     commands = sources.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
     listing = commands.add_parser("list", help="every source with kind, interval and address")
     listing.set_defaults(handler=cmd_list)
-    add = commands.add_parser("add", help="register a feed, sitemap or section page")
-    add.add_argument("url", help="address of the feed, sitemap or page")
+    add = commands.add_parser("add", help="register a feed, sitemap, section page or channel")
+    add.add_argument("url", help="address of the feed, sitemap or page (a channel's for youtube or telegram)")
     add.add_argument("--name", help="name of the source")
     add.add_argument(
         "--kind",
-        choices=["feed", "sitemap", "html"],
+        choices=["feed", "sitemap", "html", "youtube", "telegram"],
         default="feed",
         help="what the address serves",
     )

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,9 @@ from loa.outbox.services import Outgoing, message_queue
 from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.sources import health
 from loa.sources.models import (
+    KIND_CHANNEL,
+    SOCIAL_KINDS,
+    Channel,
     HealthEpisode,
     HostSlot,
     Outlet,
@@ -70,6 +73,27 @@ def outlet_for_url(url: str, *, name: str = "", tier: int = OutletTier.STANDARD)
     return outlet
 
 
+def page_outlet_for_url(url: str, *, kind: str, name: str = "", tier: int = OutletTier.STANDARD) -> Outlet:
+    """The outlet of a social, forum or video source, created on the channel of its kind: a page
+    or channel ("t.me/evnnews", "youtube.com/channel/UC…"), not the platform's host that
+    unrelated pages share; a forum is its host. An existing outlet is kept as it is."""
+    parts = urlsplit(url)
+    host = host_of(url).removeprefix("www.")
+    if not host:
+        raise ValidationError(_("The address has no host name: %(url)s") % {"url": url})
+    channel_id = parse_qs(parts.query).get("channel_id", [""])[0]
+    segments = [s for s in parts.path.split("/") if s]
+    if segments[:1] == ["s"]:  # a Telegram channel's web preview, t.me/s/NAME
+        segments = segments[1:]
+    page = f"channel/{channel_id}" if channel_id else "/".join(segments[: 2 if segments[:1] == ["channel"] else 1])
+    key = host if kind == SourceKind.FORUM or not page else f"{host}/{page}".lower()[:255]
+    channel = KIND_CHANNEL.get(SourceKind(kind), Channel.PRESS)
+    outlet, _created = Outlet.objects.get_or_create(
+        domain=key, defaults={"name": (name or key)[:200], "tier": tier, "channel": channel}
+    )
+    return outlet
+
+
 def _validate_pattern(pattern: str) -> None:
     if pattern:
         try:
@@ -103,7 +127,12 @@ def source_create(
         )
     _validate_pattern(link_pattern)
     source = Source(
-        outlet=outlet or outlet_for_url(url, name=outlet_name, tier=tier),
+        outlet=outlet
+        or (
+            page_outlet_for_url(url, kind=kind, name=outlet_name or name, tier=tier)
+            if kind in SOCIAL_KINDS
+            else outlet_for_url(url, name=outlet_name, tier=tier)
+        ),
         name=name.strip() or url,
         url=url.strip(),
         kind=kind,

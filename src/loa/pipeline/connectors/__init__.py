@@ -53,3 +53,7 @@ CONNECTORS: dict[str, Connector] = {}
 def register(kind: str, connector: Connector) -> Connector:
     CONNECTORS[kind] = connector
     return connector
+
+
+# Each connector module registers itself on import.
+from loa.pipeline.connectors import telegram, youtube  # noqa: E402,F401

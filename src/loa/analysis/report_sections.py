@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from loa.analysis.models import RELEVANT_SALIENCES, ArticleAnalysis, ArticleEntity, Organisation, Story
+from loa.articles.models import Article
 from loa.pipeline.tones import TONE_NAMES
 from loa.reports.sections import TOP_STORIES, Chart, ReportScope, Section, TableData, number, percent
 
@@ -111,8 +112,32 @@ def coverage_section(scope: ReportScope) -> Section:
             unit="%",
         )
     )
+    section.tables.append(_by_channel(articles, analyses))
     section.tables.append(_top_stories(analyses))
     return section
+
+
+# The report's names of where coverage appeared (loa.sources.models.Channel), in this order.
+CHANNEL_NAMES = {"press": "Báo chí", "social": "Mạng xã hội", "forum": "Diễn đàn", "video": "Video"}
+
+
+def _by_channel(articles: set[int], analyses: dict[int, dict[str, Any]]) -> TableData:
+    """The share of the coverage by kind of source: the press, social networks, forums, video."""
+    channels = dict(Article.objects.filter(pk__in=articles).values_list("pk", "outlet__channel"))
+    counts = Counter(channels.values())
+    negative = Counter(
+        channels[pk] for pk, row in analyses.items() if row["sentiment"] == "negative" and pk in channels
+    )
+    total = len(articles)
+    return TableData(
+        title="Số bài theo loại nguồn",
+        header=["Loại nguồn", "Số bài", "Tỷ lệ", "Tiêu cực"],
+        rows=[
+            [name, number(counts[key]), percent(counts[key], total), number(negative[key])]
+            for key, name in CHANNEL_NAMES.items()
+            if counts[key] or key == "press"
+        ],
+    )
 
 
 def _top_stories(analyses: dict[int, dict[str, Any]]) -> TableData:

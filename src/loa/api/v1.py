@@ -31,6 +31,7 @@ from loa.directives.selectors import assignment_list, directive_list
 from loa.events.selectors import occurrences
 from loa.incidents.models import Incident, IncidentStatus
 from loa.incidents.selectors import incident_list
+from loa.sources.models import Channel
 
 # The longest calendar one request may list.
 MAX_EVENT_DAYS = 400
@@ -128,6 +129,7 @@ def articles(
     q: str = "",
     org: str | None = None,
     tone: str | None = None,
+    channel: str | None = None,
     order: str = "relevance",
     page: int = 1,
     size: int = 20,
@@ -138,10 +140,13 @@ def articles(
         raise AnalyticsError("order: relevance | date")
     if tone is not None and tone not in Sentiment.values:
         raise AnalyticsError("tone: negative | neutral | positive")
+    if channel is not None and channel not in Channel.values:
+        raise AnalyticsError("channel: press | social | forum | video")
     organisation = _organisation(request, org)
     filters = search.Filters(
         date_from=rng.date_from,
         date_to=rng.date_to,
+        channels=(channel,) if channel else (),
         conditions=search_conditions(
             organisation_ids=[organisation.pk] if organisation else [],
             sentiments=[tone] if tone else [],

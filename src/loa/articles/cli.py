@@ -92,6 +92,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         date_from=dt.date.fromisoformat(args.date_from) if args.date_from else None,
         date_to=dt.date.fromisoformat(args.date_to) if args.date_to else None,
         outlet_ids=outlet_ids,
+        channels=(args.channel,) if args.channel else (),
     )
     results = article_search(
         user=SYSTEM,
@@ -305,6 +306,11 @@ def register(
     finder.add_argument("--from", dest="date_from", help="published on or after (YYYY-MM-DD)")
     finder.add_argument("--to", dest="date_to", help="published on or before (YYYY-MM-DD)")
     finder.add_argument("--outlet", help="only outlets whose name contains this")
+    finder.add_argument(
+        "--channel",
+        choices=["press", "social", "forum", "video"],
+        help="only this kind of source (báo chí, mạng xã hội…)",
+    )
     finder.add_argument("--order", choices=["relevance", "date"], default="relevance", help="ranking")
     finder.add_argument("--page", type=int, default=1, help="page number")
     finder.add_argument("--limit", type=int, default=20, help="results per page (at most 100)")

@@ -96,6 +96,8 @@ class Filters:
     date_to: dt.date | None = None
     outlet_ids: tuple[int, ...] = ()
     source_ids: tuple[int, ...] = ()
+    # Where the outlets publish (loa.sources.models.Channel): press, social, forum, video.
+    channels: tuple[str, ...] = ()
     article_ids: tuple[int, ...] | None = None  # restricts to these (other modules' filters)
     # Extra SQL conditions from other modules (analysis: organisation, tone, topic), each
     # with "{a}" for the article table's alias and its parameters.
@@ -135,6 +137,10 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
             params.extend(values)
+    if filters.channels:
+        marks = ", ".join(["%s"] * len(filters.channels))
+        clauses.append(f"{alias}.outlet_id IN (SELECT o.id FROM sources_outlet o WHERE o.channel IN ({marks}))")
+        params.extend(filters.channels)
     for sql, extra in filters.conditions:
         clauses.append(sql.format(a=alias))
         params.extend(extra)

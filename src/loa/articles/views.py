@@ -26,6 +26,7 @@ from loa.analysis.selectors import (
 from loa.articles import search
 from loa.articles.selectors import article_copies, article_get, article_list, article_search
 from loa.core.forms import DayField
+from loa.sources.models import Channel
 from loa.sources.selectors import outlet_list
 
 PAGE_SIZE = 30
@@ -78,6 +79,12 @@ class SearchForm(forms.Form):
     date_from = DayField(label=_("From"), required=False)
     date_to = DayField(label=_("To"), required=False)
     outlet = forms.TypedChoiceField(label=_("Outlet"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(
+        label=_("Source"),
+        required=False,
+        choices=[("", _("All sources")), *Channel.choices],
+        widget=forms.Select(attrs={"aria-label": _("Source: press, social networks, forums, video")}),
+    )
     organisation = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
     tone = forms.ChoiceField(label=_("Tone"), required=False)
     topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
@@ -110,6 +117,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             date_from=date_from,
             date_to=date_to,
             outlet_ids=(data["outlet"],) if data.get("outlet") else (),
+            channels=(data["channel"],) if data.get("channel") else (),
             conditions=search_conditions(
                 organisation_ids=[data["organisation"]] if data.get("organisation") else [],
                 sentiments=[data["tone"]] if data.get("tone") else [],

@@ -163,7 +163,8 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
         text=True,
     )
     try:
-        page = wait_for(f"http://127.0.0.1:{port}/login/", timeout=90).decode()
+        # The first start loads the demo and weeks of past coverage (analysed) before serving.
+        page = wait_for(f"http://127.0.0.1:{port}/login/", timeout=180).decode()
         assert "Đăng nhập" in page
         health = wait_for(f"http://127.0.0.1:{port}/healthz", timeout=10)
         assert b'"database": "ok"' in health

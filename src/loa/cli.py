@@ -90,7 +90,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         # A newcomer sees the bloc's own coverage within minutes, not unrelated news: the replay
         # serves the sample's articles naming the monitored organisations first.
         print_line("Loa: chọn bài mẫu về các tổ chức được theo dõi (replay sample)…")
-        replay_data = demo_sample(replay_data, Path(settings.VAR_DIR) / "demo-replay.jsonl.gz")
+        sample = replay_data
+        replay_data = demo_sample(sample, Path(settings.VAR_DIR) / "demo-replay.jsonl.gz")
+        _seed_history(sample, replay=replay_data, first_port=args.replay_port)
     generated = _ensure_admin() + generated
     url = f"http://{args.host}:{args.port}/"
     _keep_credentials(generated, url=url)
@@ -164,6 +166,20 @@ def _keep_credentials(generated: list[Credential], *, url: str) -> None:
     path = credentials_path(settings.VAR_DIR)
     credentials_write(path=path, credentials=generated, url=url, now=timezone.localtime())
     print_line(f"  Đã ghi mật khẩu vào {path} (chỉ chủ tệp đọc được).")
+
+
+def _seed_history(sample: Path, *, replay: Path, first_port: int) -> None:
+    """Weeks of past coverage (once), so the dashboard has a usual level to compare today with."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from loa.devtools.history import history_load, history_sample, read_records
+
+    print_line("Loa: nạp bài cũ của các tuần trước (past coverage)…")
+    chosen = history_sample(sample, Path(settings.VAR_DIR) / "demo-history.jsonl.gz", replay=replay)
+    stored = history_load(records=read_records(chosen), first_port=first_port, now=timezone.localtime())
+    if stored:
+        print_line(f"Loa: đã nạp {stored} bài cũ về các tổ chức được theo dõi.")
 
 
 def _load_demo(*, webhook_url: str) -> list[Credential]:

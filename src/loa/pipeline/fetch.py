@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -367,12 +367,24 @@ class Fetcher:
 
     # -- public ----------------------------------------------------------------------
 
-    def get(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*") -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "*/*",
+        accept_statuses: Collection[int] = (),
+    ) -> Response:
         """Fetch `url` politely; raises StageError (discard, quarantine or retry) on failure.
 
         The whole call, robots.txt and retries included, ends within `call_deadline`;
         a fetch that ran out of time is not tried again here (its queue retries it later)
-        and marks its host slow for `slow_host_pause`."""
+        and marks its host slow for `slow_host_pause`.
+
+        A final status in `accept_statuses` (4xx, 429 or 5xx) is returned as a Response
+        rather than raised, and not retried: an API says in the body of its 400 or 429 why
+        it refused (an expired token, a rate limit), and only the caller can read that."""
         policy = self.policy
         # A configured deadline longer than call_deadline still gets one full attempt.
         with deadline_scope(time.monotonic() + max(policy.call_deadline, policy.deadline)):
@@ -392,7 +404,7 @@ class Fetcher:
                         break
                     time.sleep(pause)
                 try:
-                    response = self._get_following(url, headers)
+                    response = self._get_following(url, headers, frozenset(accept_statuses))
                 except StageError as error:
                     if error.outcome is not Outcome.RETRY:
                         raise
@@ -402,7 +414,7 @@ class Fetcher:
                         self._mark_slow(url)
                         break
                     continue
-                if response.status in (401, 403):
+                if response.status in (401, 403) and response.status not in accept_statuses:
                     raise discard(f"http_{response.status}", url)
                 return response
             if last_error is None:
@@ -462,12 +474,16 @@ class Fetcher:
             parser.parse(response.text().splitlines())
         return parser
 
-    def _get_following(self, url: str, headers: dict[str, str]) -> Response:
+    def _get_following(
+        self, url: str, headers: dict[str, str], accept_statuses: frozenset[int] = frozenset()
+    ) -> Response:
         started = time.monotonic()
         with deadline_scope(started + self.policy.deadline):
-            return self._follow(url, headers, started)
+            return self._follow(url, headers, started, accept_statuses)
 
-    def _follow(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _follow(
+        self, url: str, headers: dict[str, str], started: float, accept_statuses: frozenset[int] = frozenset()
+    ) -> Response:
         seen: list[str] = []
         current = url
         while True:
@@ -475,7 +491,7 @@ class Fetcher:
                 raise quarantine("redirect_loop", " → ".join([*seen, current]))
             if len(seen) > self.policy.max_redirects:
                 raise quarantine("too_many_redirects", " → ".join(seen))
-            response = self._get_once(current, headers, started)
+            response = self._get_once(current, headers, started, accept_statuses)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
@@ -497,18 +513,22 @@ class Fetcher:
                 request_headers=response.request_headers,
             )
 
-    def _get_once(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _get_once(
+        self, url: str, headers: dict[str, str], started: float, accept_statuses: frozenset[int] = frozenset()
+    ) -> Response:
         self.guard.check_url(url)
         host = host_of(url)
         self.gate.acquire(host)
         try:
             # Another fetch of this host may have run out of time while this one waited.
             self._check_not_slow(url)
-            return self._transfer(url, headers, started)
+            return self._transfer(url, headers, started, accept_statuses)
         finally:
             self.gate.release(host)
 
-    def _transfer(self, url: str, headers: dict[str, str], started: float) -> Response:
+    def _transfer(
+        self, url: str, headers: dict[str, str], started: float, accept_statuses: frozenset[int] = frozenset()
+    ) -> Response:
         policy = self.policy
         fetched_at = datetime.now(UTC)
         try:
@@ -547,6 +567,8 @@ class Fetcher:
             raise retry("timeout", f"{url}: {type(exc).__name__}") from exc
         except (httpx.TransportError, httpx.StreamError) as exc:
             raise retry("network", f"{url}: {type(exc).__name__}: {exc}") from exc
+        if status in accept_statuses:
+            return result
         if status == 429 or status >= 500:
             raise retry(f"http_{status}", url)
         if status in (404, 410):

@@ -26,6 +26,8 @@ from loa.outbox.services import Outgoing, message_queue
 from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.sources import health
 from loa.sources.models import (
+    KIND_CHANNEL,
+    Channel,
     HealthEpisode,
     HostSlot,
     Outlet,
@@ -60,13 +62,17 @@ def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str =
             continue  # another worker created the row first; add to it
 
 
-def outlet_for_url(url: str, *, name: str = "", tier: int = OutletTier.STANDARD) -> Outlet:
+def outlet_for_url(
+    url: str, *, name: str = "", tier: int = OutletTier.STANDARD, channel: str = Channel.PRESS
+) -> Outlet:
     domain = host_of(url)
     if domain.startswith("www."):
         domain = domain[4:]
     if not domain:
         raise ValidationError(_("The address has no host name: %(url)s") % {"url": url})
-    outlet, _created = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain, "tier": tier})
+    outlet, _created = Outlet.objects.get_or_create(
+        domain=domain, defaults={"name": name or domain, "tier": tier, "channel": channel}
+    )
     return outlet
 
 
@@ -103,7 +109,9 @@ def source_create(
         )
     _validate_pattern(link_pattern)
     source = Source(
-        outlet=outlet or outlet_for_url(url, name=outlet_name, tier=tier),
+        # A new outlet of a page, channel or forum is on that channel, not the press.
+        outlet=outlet
+        or outlet_for_url(url, name=outlet_name, tier=tier, channel=KIND_CHANNEL.get(kind, Channel.PRESS)),
         name=name.strip() or url,
         url=url.strip(),
         kind=kind,

@@ -53,3 +53,7 @@ CONNECTORS: dict[str, Connector] = {}
 def register(kind: str, connector: Connector) -> Connector:
     CONNECTORS[kind] = connector
     return connector
+
+
+# Each platform's module registers its connector (they import this module's names, hence last).
+from loa.pipeline.connectors import facebook  # noqa: E402,F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -111,7 +111,9 @@ def source_create(
     source = Source(
         # A new outlet of a page, channel or forum is on that channel, not the press.
         outlet=outlet
-        or outlet_for_url(url, name=outlet_name, tier=tier, channel=KIND_CHANNEL.get(kind, Channel.PRESS)),
+        or outlet_for_url(
+            url, name=outlet_name, tier=tier, channel=KIND_CHANNEL.get(cast(SourceKind, kind), Channel.PRESS)
+        ),
         name=name.strip() or url,
         url=url.strip(),
         kind=kind,

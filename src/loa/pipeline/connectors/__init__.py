@@ -56,4 +56,4 @@ def register(kind: str, connector: Connector) -> Connector:
 
 
 # Each platform's module registers its connector (they import this module's names, hence last).
-from loa.pipeline.connectors import facebook  # noqa: E402,F401
+from loa.pipeline.connectors import facebook, forum  # noqa: E402,F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ def test_a_page_s_posts_are_stored_with_counts_and_comment_tones(
         return ["negative" if "tệ" in t or "lỗi" in t else "positive" for t in texts]
 
     monkeypatch.setattr(hooks, "_COMMENT_TONES", [tones])
+    caplog.set_level(logging.DEBUG)
     use_token(settings, graph, "EAAtok-ok")
     source = page_source()
     assert source.outlet.channel == Channel.SOCIAL
@@ -187,7 +189,8 @@ def test_graph_errors_land_on_the_source_s_health(
     assert len(graph.requests) == (0 if not token else 1)
 
 
-def test_a_fetch_failure_does_not_carry_the_token(fetcher: Fetcher) -> None:
+def test_a_fetch_failure_does_not_carry_the_token(fetcher: Fetcher, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     credentials = Credentials(facebook_page_tokens={PAGE: "EAAsecret"}, graph_api_url="http://127.0.0.1:9/v19.0")
     with pytest.raises(StageError) as caught:
         list(
@@ -195,3 +198,5 @@ def test_a_fetch_failure_does_not_carry_the_token(fetcher: Fetcher) -> None:
         )
     assert caught.value.reason == "network"
     assert "EAAsecret" not in str(caught.value)
+    assert "attempt 1 failed" in caplog.text  # the fetcher's retry was logged, without the token
+    assert "EAAsecret" not in caplog.text

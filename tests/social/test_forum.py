@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def threads(url: str, fetcher: Fetcher, **poll: object) -> list:  # type: ignore
 def test_a_section_s_threads_are_stored_without_their_posters(
     kind: str, address: str, fetcher: Fetcher, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     listing, feed = SECTIONS[kind]
     with forum_replay(FIXTURE, kind) as forum:
         source = source_create(

@@ -62,9 +62,13 @@ def test_a_section_s_threads_are_stored_without_their_posters(
     assert "hóa đơn tháng 2 lên 1,8 triệu" in first.body
     assert "nhà tôi cũng vậy" not in first.body  # the quote of another member is left out
     assert first.published_at == dt.datetime(2025, 3, 5, 8, 0, tzinfo=dt.UTC)
-    snapshot = Engagement.objects.get(article=first)
-    assert snapshot.comments == 57
-    assert snapshot.views == (2345 if address == "listing" else None)  # feeds show no views
+    snapshot = Engagement.objects.filter(article=first).first()
+    if address == "feed" and kind == "phpbb":
+        assert snapshot is None  # phpBB's Atom feed shows no counts
+    else:
+        assert snapshot is not None
+        assert snapshot.comments == 57  # the listing's replies, or the feed's slash:comments
+        assert snapshot.views == (2345 if address == "listing" else None)  # feeds show no views
     stored = " ".join(f"{a.title} {a.body} {a.url}" for a in Article.objects.all())
     for trace in POSTERS:
         assert trace not in stored

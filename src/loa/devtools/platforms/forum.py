@@ -48,6 +48,25 @@ def _rss(items: list[dict[str, Any]], base: str, link: Any, generator: str) -> A
     return Answer(200, RSS, xml.encode())
 
 
+def _atom(items: list[dict[str, Any]], base: str, link: Any) -> Answer:
+    """phpBB's feed.php writes Atom, each entry with its poster's name."""
+    entries = "".join(
+        f"<entry><author><name><![CDATA[{t['author']}]]></name></author><updated>{t['started']}</updated>"
+        f"<published>{t['started']}</published><id>{base}{_e(link(t))}</id>"
+        f'<link href="{base}{_e(link(t))}"/><title type="html"><![CDATA[Điện lực • {t["title"]}]]></title>'
+        f'<content type="html" xml:base="{base}{_e(link(t))}"><![CDATA[{t["first_post"]}'
+        f'<p>Statistics: Posted by <a href="{base}/memberlist.php?mode=viewprofile&amp;u={t["author_id"]}">'
+        f"{t['author']}</a> — {t['started']}</p><hr />]]></content></entry>"
+        for t in items
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">'
+        f'<link rel="self" type="application/atom+xml" href="{base}/feed.php?f=12"/><title>Diễn đàn</title>'
+        f"<updated>2025-03-05T08:00:00+00:00</updated><id>{base}/feed.php?f=12</id>{entries}</feed>"
+    )
+    return Answer(200, "application/atom+xml; charset=UTF-8", xml.encode())
+
+
 def _xenforo_row(t: dict[str, Any]) -> str:
     stamp = int(dt.datetime.fromisoformat(t["started"]).timestamp())
     return (
@@ -165,7 +184,7 @@ def forum_route(fixture: dict[str, Any], kind: str, *, per_page: int = 3) -> Any
                 return _first_post_page(kind, thread) if thread else not_found()
         if kind == "phpbb":
             if path == "/feed.php":
-                return _rss(threads, base, lambda t: f"/viewtopic.php?f=12&t={t['id']}", "phpBB")
+                return _atom(threads, base, lambda t: f"/viewtopic.php?f=12&t={t['id']}")
             if path == "/viewforum.php":
                 start = int(query.get("start", "0"))
                 return listing(start // per_page + 1, f"./viewforum.php?f=12&start={start + per_page}")

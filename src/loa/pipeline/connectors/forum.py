@@ -43,6 +43,9 @@ _PERSONAL = (
     " | //a[contains(@href,'/members/') or contains(@href,'memberlist.php') or contains(@href,'member.php')]"
     " | //img | //script | //style"
 )
+_STATISTICS = re.compile(r"(?:Statistics|Thống kê|Statistiques)\s*:", re.IGNORECASE)
+# phpBB's feed titles an entry "Forum name • Topic title".
+_PHPBB_TITLE = re.compile(r"^[^•]{1,120} • ")
 _NUMBER = re.compile(r"\d[\d.,\s]*(?:[KkMm]|N|nghìn|triệu)?")
 
 
@@ -105,6 +108,10 @@ def _html_text(markup: str) -> str:
         fragment = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
         return ""
+    # phpBB's feed ends each entry with "Statistics: Posted by NAME — date".
+    for paragraph in fragment.xpath(".//p"):
+        if _STATISTICS.match(paragraph.text_content().strip()):
+            paragraph.drop_tree()
     return text_of(fragment)
 
 
@@ -215,10 +222,14 @@ def _parse_html(response: Response) -> lxml_html.HtmlElement:
 
 def parse_feed(body: bytes) -> PostPage:
     parsed = feedparser.parse(body)
+    links = " ".join(str(link.get("href", "")) for link in parsed.feed.get("links", []))
+    phpbb = "feed.php" in links or "phpbb" in str(parsed.feed.get("generator", "")).lower()
     page = PostPage()
     for index, entry in enumerate(parsed.entries[:MAX_THREADS]):
         # The entry's author (dc:creator, <author>) is not read.
         link, title = entry.get("link", ""), entry.get("title", "").strip()
+        if phpbb:
+            title = _PHPBB_TITLE.sub("", title)
         if not link or not title:
             page.rejected.append(Rejected(where=str(index), reason="malformed_post"))
             continue

@@ -14,7 +14,8 @@ import pytest
 
 from loa.articles.models import Article, Engagement
 from loa.articles.polling import source_poll
-from loa.devtools.platforms.forum import forum_replay
+from loa.devtools.platforms import Answer, PlatformReplay, not_found
+from loa.devtools.platforms.forum import forum_replay, forum_route
 from loa.pipeline.connectors import CONNECTORS, Poll
 from loa.pipeline.connectors import forum as connector
 from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
@@ -149,3 +150,16 @@ def test_failures_land_on_the_source_s_health(fetcher: Fetcher, path: str, outco
     source.refresh_from_db()
     assert (source.last_error_reason, source.consecutive_failures) == (reason, 1)
     assert not Article.objects.exists()
+
+
+def test_a_thread_page_that_fails_is_left_out_the_others_kept(fetcher: Fetcher) -> None:
+    serve = forum_route(FIXTURE, "xenforo", per_page=10)
+
+    def route(path: str, query: dict[str, str], base: str) -> Answer:
+        return not_found() if path.endswith(".500/") else serve(path, query, base)
+
+    with PlatformReplay(route) as forum:
+        pages = threads(forum.base + SECTIONS["xenforo"][0], fetcher)
+    assert len(pages[0].posts) == 4
+    assert [r.reason for r in pages[0].rejected] == ["http_404"]
+    assert "mat-dien-thanh-xuan" in pages[0].rejected[0].where

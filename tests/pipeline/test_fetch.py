@@ -126,6 +126,23 @@ def test_server_errors_are_retried_then_reported(replay: Any, fetcher: Fetcher) 
     assert failure(fetcher, f"{replay.base(0)}/_test/status/429").outcome is Outcome.RETRY
 
 
+def test_statuses_the_caller_accepts_are_returned_with_their_body_and_not_retried(
+    replay: Any, fetcher: Fetcher
+) -> None:
+    """An API's 400 or 429 says in its body why it refused; a caller that asks gets it."""
+    for code in (400, 403, 429, 503):
+        path = f"/_test/status/{code}"
+        before = replay.hits.get(path, 0)
+        response = fetcher.get(f"{replay.base(0)}{path}", keep={400, 403, 429, 503})
+        assert (response.status, response.body) == (code, f"<h1>{code}</h1>".encode())
+        assert replay.hits[path] - before == 1
+    # Statuses not named are still raised as before.
+    assert failure(fetcher, f"{replay.base(0)}/_test/status/404").reason == "http_404"
+    with pytest.raises(StageError) as caught:
+        fetcher.get(f"{replay.base(0)}/_test/status/400", keep={429})
+    assert (caught.value.outcome, caught.value.reason) == (Outcome.DISCARDED, "http_400")
+
+
 def test_robots_txt_is_respected(replay: Any, fetcher: Fetcher) -> None:
     assert failure(fetcher, f"{replay.base(1)}/private/page").reason == "robots_disallowed"
     with Fetcher(policy(respect_robots=False)) as rude:

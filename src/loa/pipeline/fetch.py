@@ -19,6 +19,7 @@ import contextvars
 import ipaddress
 import logging
 import random
+import re
 import socket
 import threading
 import time
@@ -102,6 +103,14 @@ class Response:
         if declared is None and "html" in self.content_type:
             declared = sniff_html_charset(self.body)
         return decode(self.body, declared=declared).text
+
+
+# An API key or token in a query string (Graph's paging links carry the page token).
+_SECRET_PARAM = re.compile(r"(?<=[?&])((?:access_token|api_key|key|token)=)[^&#\s]+", re.IGNORECASE)
+
+
+def _for_log(text: str) -> str:
+    return _SECRET_PARAM.sub(r"\1***", text)
 
 
 def _charset(content_type: str) -> str | None:
@@ -408,7 +417,7 @@ class Fetcher:
                     if error.outcome is not Outcome.RETRY:
                         raise
                     last_error = error
-                    logger.info("fetch %s: attempt %s failed: %s", url, attempt + 1, error)
+                    logger.info("fetch %s: attempt %s failed: %s", _for_log(url), attempt + 1, _for_log(str(error)))
                     if error.reason in SLOW_REASONS:
                         self._mark_slow(url)
                         break

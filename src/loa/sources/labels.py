@@ -39,6 +39,8 @@ REASONS: dict[str, Promise] = {
     "token_invalid": _("The access token is refused: check it in the settings"),
     "credentials_missing": _("No access token or key for this source in the settings"),
     "platform_error": _("The platform answered with an error"),
+    "malformed_payload": _("Unreadable answer from the platform"),
+    "not_a_forum": _("Not a forum section Loa can read (XenForo, phpBB or vBulletin)"),
     "already_seen": _("Links already seen"),
     "malformed_but_readable": _("Malformed but readable"),
     "malformed_feed": _("Malformed feed"),

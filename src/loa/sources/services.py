@@ -23,6 +23,7 @@ from loa.accounts import roles
 from loa.accounts.models import User
 from loa.outbox.models import Channel as OutboxChannel
 from loa.outbox.services import Outgoing, message_queue
+from loa.pipeline.connectors import facebook
 from loa.pipeline.urls import host_of, numeric_host_problem
 from loa.sources import health
 from loa.sources.models import (
@@ -63,13 +64,17 @@ def counts_add(*, source: Source | None, stage: str, outcome: str, reason: str =
             continue  # another worker created the row first; add to it
 
 
-def outlet_for_url(url: str, *, name: str = "", tier: int = OutletTier.STANDARD) -> Outlet:
+def outlet_for_url(
+    url: str, *, name: str = "", tier: int = OutletTier.STANDARD, channel: str = Channel.PRESS
+) -> Outlet:
     domain = host_of(url)
     if domain.startswith("www."):
         domain = domain[4:]
     if not domain:
         raise ValidationError(_("The address has no host name: %(url)s") % {"url": url})
-    outlet, _created = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain, "tier": tier})
+    outlet, _created = Outlet.objects.get_or_create(
+        domain=domain, defaults={"name": name or domain, "tier": tier, "channel": channel}
+    )
     return outlet
 
 
@@ -81,6 +86,9 @@ def page_outlet_for_url(url: str, *, kind: str, name: str = "", tier: int = Outl
     host = host_of(url).removeprefix("www.")
     if not host:
         raise ValidationError(_("The address has no host name: %(url)s") % {"url": url})
+    if kind == SourceKind.FACEBOOK and facebook.page_id(url):
+        # However the page was written (facebook.com/ID, /pages/Name/ID, a Graph address): its id.
+        host, parts = "facebook.com", urlsplit(f"https://facebook.com/{facebook.page_id(url)}")
     channel_id = parse_qs(parts.query).get("channel_id", [""])[0]
     segments = [s for s in parts.path.split("/") if s]
     if segments[:1] == ["s"]:  # a Telegram channel's web preview, t.me/s/NAME

@@ -39,7 +39,7 @@ class PlatformServer:
             def do_GET(self) -> None:
                 server.asked.append(self.path)
                 parts = urlsplit(self.path)
-                answer = server.replay(parts.path, parse_qs(parts.query))
+                answer = server.replay(parts.path, parse_qs(parts.query, keep_blank_values=True))
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)
                 self.send_header("Content-Length", str(len(answer.body)))
@@ -69,6 +69,40 @@ class PlatformServer:
     ) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def reply(status: int, content_type: str, body: bytes) -> Answer:
+    return Answer(status=status, body=body, content_type=content_type)
+
+
+Route = Callable[[str, dict[str, str], str], Answer]  # (path, query, the replay's own address) -> answer
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    query: dict[str, str]
+
+
+class PlatformReplay(PlatformServer):
+    """A replay whose route gets single-valued queries and the replay's own address (to write the
+    paging links an API hands back), and that records the requests a connector sent."""
+
+    def __init__(self, route: Route) -> None:
+        self.requests: list[Request] = []
+        lock = threading.Lock()
+
+        def replay(path: str, query: dict[str, list[str]]) -> Answer:
+            single = {name: values[0] for name, values in query.items()}
+            if path != "/robots.txt":
+                with lock:
+                    self.requests.append(Request(path, single))
+            return route(path, single, self.base)
+
+        super().__init__(replay)
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
 
 
 def not_found() -> Answer:

@@ -55,5 +55,5 @@ def register(kind: str, connector: Connector) -> Connector:
     return connector
 
 
-# Each connector module registers itself on import.
-from loa.pipeline.connectors import telegram, youtube  # noqa: E402,F401
+# Each platform's module registers its connector (they import this module's names, hence last).
+from loa.pipeline.connectors import facebook, forum, telegram, youtube  # noqa: E402,F401

@@ -106,7 +106,14 @@ def test_json_lines_with_nested_counts_and_bad_lines(tmp_path: Path) -> None:
     mapping, created = mapping_save(
         name="vendor-json",
         columns=columns_from_pairs(
-            ["platform=network", "page=source.name", "url=link", "text=content", "views=stats.views", "reactions=stats.likes"]
+            [
+                "platform=network",
+                "page=source.name",
+                "url=link",
+                "text=content",
+                "views=stats.views",
+                "reactions=stats.likes",
+            ]
         ),
     )
     assert created
@@ -134,7 +141,12 @@ def test_json_lines_with_nested_counts_and_bad_lines(tmp_path: Path) -> None:
 def test_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str) -> None:
     rows = [
         ["platform", "page", "url", "text"],
-        ["facebook", "EVN Hà Nội", "https://www.facebook.com/evnhanoi/posts/1", "Lịch tạm ngừng cấp điện quận Đống Đa."],
+        [
+            "facebook",
+            "EVN Hà Nội",
+            "https://www.facebook.com/evnhanoi/posts/1",
+            "Lịch tạm ngừng cấp điện quận Đống Đa.",
+        ],
     ]
     text = "\r\n".join(delimiter.join(cells) for cells in rows) + "\r\n"
     path = tmp_path / "export.txt"
@@ -179,15 +191,13 @@ def test_limits_refuse_the_whole_file_before_storing(tmp_path: Path, monkeypatch
     monkeypatch.setattr(social_import, "MAX_FILE_BYTES", 100)
     with pytest.raises(ImportRefused, match="file too large"):
         export_open(path=path, mapping=generic_mapping())
+    monkeypatch.setattr(social_import, "MAX_FILE_BYTES", 10_000)
     with pytest.raises(ImportRefused, match="mapped columns missing"):
-        monkeypatch.setattr(social_import, "MAX_FILE_BYTES", 10_000)
         export_open(path=write(tmp_path / "other.csv", "url,content\nhttps://a.vn/1,x\n"), mapping=generic_mapping())
     assert not Article.objects.exists()
 
 
-def test_the_command_saves_lists_and_uses_a_vendor_mapping(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_command_saves_lists_and_uses_a_vendor_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     export = tmp_path / "buzz.csv"
     export.write_text(
         "Kênh,Nguồn,Link,Thời gian,Nội dung,Lượt xem,Thích,Tác giả,ID người dùng\n"

@@ -98,7 +98,9 @@ def cmd_import_social(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from error
     shown = {"\t": "tab"}.get(export.delimiter, export.delimiter)
     layout = f"CSV, phân cách “{shown}”" if export.format == "csv" else "JSON lines"
-    print(f"{args.file}: {layout}, {export.encoding}, {export.rows} dòng, bảng ánh xạ “{mapping.name}”.", file=sys.stderr)
+    print(
+        f"{args.file}: {layout}, {export.encoding}, {export.rows} dòng, bảng ánh xạ “{mapping.name}”.", file=sys.stderr
+    )
     for warning in export.warnings:
         print(f"  {warning}", file=sys.stderr)
     with tqdm(total=export.rows, unit="dòng", desc="Nhập bài đăng", file=sys.stderr, disable=args.quiet) as bar:

@@ -53,9 +53,9 @@ _SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 
 # A column whose name says it holds a person cannot be mapped to a field (e.g. page="Tác giả"):
-# the mapping would store people as pages.
+# the mapping would store people as pages. ("Tài khoản", a TikTok export's account, is its page.)
 _PERSON_COLUMN = re.compile(
-    r"author|tac ?gia|nguoi ?(dang|viet|binh luan)|user|handle|profile|ho ?so|commenter|nickname|ten ?tai ?khoan"
+    r"author|tac ?gia|nguoi ?(dang|viet|binh luan|dung)|user|handle|profile|ho ?so|commenter|nickname"
 )
 
 # Platforms by their folded name, with the host of their pages and the channel they publish on.
@@ -126,7 +126,7 @@ def columns_from_pairs(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, column = pair.partition("=")
         if not sep:
-            raise ImportRefused(f"“{pair}”: cần dạng trường=cột, ví dụ text=\"Nội dung\" (expected field=column)")
+            raise ImportRefused(f'“{pair}”: cần dạng trường=cột, ví dụ text="Nội dung" (expected field=column)')
         name = name.strip().lower()
         if name in columns:
             raise ImportRefused(f"Trường “{name}” được ánh xạ hai lần (field mapped twice)")
@@ -143,9 +143,7 @@ def mapping_save(*, name: str, columns: dict[str, str]) -> tuple[Mapping, bool]:
         raise ImportRefused("“generic” là bảng ánh xạ có sẵn, không sửa được (built-in mapping)")
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
-        raise ImportRefused(
-            f"Trường không có: {', '.join(unknown)}; các trường: {', '.join(FIELDS)} (unknown fields)"
-        )
+        raise ImportRefused(f"Trường không có: {', '.join(unknown)}; các trường: {', '.join(FIELDS)} (unknown fields)")
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         raise ImportRefused(f"Thiếu cột cho trường bắt buộc: {', '.join(missing)} (required fields)")
@@ -236,9 +234,7 @@ def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def export_open(
-    *, path: Path, mapping: Mapping, fmt: str = "auto", delimiter: str | None = None
-) -> Export:
+def export_open(*, path: Path, mapping: Mapping, fmt: str = "auto", delimiter: str | None = None) -> Export:
     """Open an export: check its size, format and columns against the mapping, count its rows.
     Raises ImportRefused with the reason when it cannot be imported at all."""
     if not path.is_file():
@@ -310,9 +306,9 @@ def _lookup(record: dict[str, object], key: str) -> object:
     if key in record:
         return record[key]
     wanted = key.casefold()
-    for name, value in record.items():
+    for name, found in record.items():
         if name.casefold() == wanted:
-            return value
+            return found
     value: object = record
     for part in key.split("."):
         if not isinstance(value, dict) or part not in value:

@@ -234,3 +234,18 @@ def test_the_command_saves_lists_and_uses_a_vendor_mapping(tmp_path: Path, capsy
     assert Engagement.objects.filter(article__url__endswith="/video/77").count() == 2
     assert cli.main(["import-social", str(export), "--mapping", "khong-co", "--quiet"]) == 1
     assert "no such mapping" in capsys.readouterr().err
+
+
+def test_the_platform_of_rows_that_name_none(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "export.tsv",
+        "page\turl\ttext\n"
+        "evn.official\thttps://www.tiktok.com/@evn.official/video/1\tVideo một về giá điện.\n"
+        "evn.official\thttps://www.tiktok.com/@evn.official/video/2\tVideo một về giá điện.\n",
+    )
+    stats = run_import(path, platform="TikTok")
+    assert (stats.new, stats.reasons["duplicate_content"], stats.problems) == (1, 1, [])
+    assert Outlet.objects.get().channel == Channel.VIDEO
+    other = write(tmp_path / "other.csv", "page,url,text\nChợ tốt,https://forum.example.vn/t/9,Hỏi về hoá đơn.\n")
+    assert run_import(other).new == 1
+    assert Outlet.objects.filter(domain="forum.example.vn/chợ tốt", channel=Channel.SOCIAL).exists()

@@ -59,6 +59,78 @@ def cmd_import_jsonl(args: argparse.Namespace) -> int:
     return 0 if stats.rejected == 0 else 3
 
 
+def cmd_import_social(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from loa.articles import social_import as service
+
+    try:
+        if args.list_mappings:
+            for mapping in service.mappings_list():
+                when = f"cập nhật {mapping.updated_at:%d/%m/%Y %H:%M}" if mapping.updated_at else "có sẵn (built-in)"
+                columns = ", ".join(f"{name}={column}" for name, column in mapping.columns.items())
+                print(f"{mapping.name}\t{when}\t{columns}")
+            return 0
+        if args.delete_mapping:
+            if not service.mapping_delete(args.delete_mapping):
+                raise CommandError(f"Không có bảng ánh xạ “{args.delete_mapping}” (no such mapping)")
+            print(f"Đã xoá bảng ánh xạ “{args.delete_mapping}”.")
+            return 0
+        if args.save_mapping:
+            saved, created = service.mapping_save(
+                name=args.save_mapping, columns=service.columns_from_pairs(args.column or [])
+            )
+            print(f"{'Đã tạo' if created else 'Đã cập nhật'} bảng ánh xạ “{saved.name}”.")
+            if not args.file:
+                return 0
+        elif args.column:
+            raise CommandError("--column chỉ dùng cùng --save-mapping (--column needs --save-mapping)")
+        if not args.file:
+            raise CommandError("Cần tệp cần nhập (FILE), --save-mapping hoặc --list-mappings")
+        mapping = service.mapping_get(args.mapping or args.save_mapping)
+        export = service.export_open(
+            path=Path(args.file), mapping=mapping, fmt=args.format, delimiter=_delimiter_arg(args.delimiter)
+        )
+    except service.ImportRefused as error:
+        raise CommandError(str(error)) from error
+    shown = {"\t": "tab"}.get(export.delimiter, export.delimiter)
+    layout = f"CSV, phân cách “{shown}”" if export.format == "csv" else "JSON lines"
+    print(
+        f"{args.file}: {layout}, {export.encoding}, {export.rows} dòng, bảng ánh xạ “{mapping.name}”.", file=sys.stderr
+    )
+    for warning in export.warnings:
+        print(f"  {warning}", file=sys.stderr)
+    with tqdm(total=export.rows, unit="dòng", desc="Nhập bài đăng", file=sys.stderr, disable=args.quiet) as bar:
+        stats = service.social_import(export=export, platform=args.platform or "", progress=bar.update)
+    duplicates = sum(stats.reasons.values())
+    print(
+        f"Đọc {stats.read} dòng: lưu {stats.new} bài mới trên {stats.pages} trang, đã có {stats.seen_again} "
+        f"(ghi thêm số tương tác), trùng nội dung {duplicates}, bị từ chối {len(stats.problems)}."
+    )
+    if stats.problems:
+        for line, reason in stats.problems[:20]:
+            print(f"  dòng {line}: {reason}", file=sys.stderr)
+        if len(stats.problems) > 20:
+            print(f"  … và {len(stats.problems) - 20} dòng khác", file=sys.stderr)
+        if args.rejects:
+            with open(args.rejects, "w", encoding="utf-8") as out:
+                for line, reason in stats.problems:
+                    out.write(json.dumps({"line": line, "reason": reason}, ensure_ascii=False) + "\n")
+    return 0 if not stats.problems else 3
+
+
+def _delimiter_arg(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = {"tab": "\t", "\\t": "\t"}.get(value.lower(), value)
+    if len(value) != 1:
+        raise CommandError(f"Ký tự phân cách phải là một ký tự: {value!r} (delimiter: one character)")
+    return value
+
+
 def _lines(path: str) -> Iterator[bytes]:
     """Lines of the file as bytes; a UTF-16 or UTF-32 file (by its BOM) is read as text first,
     since its newlines are not single bytes."""
@@ -295,6 +367,31 @@ def register(
     importer.add_argument("--rejects", help="write rejected line numbers and reasons here as JSON lines")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=cmd_import_jsonl)
+
+    social = subparsers.add_parser(
+        "import-social",
+        help="import posts from a social-listening vendor's export (CSV or JSON lines) with a column mapping",
+        description=(
+            "Each row becomes a post of its page (an outlet): only the mapped columns are read, author, "
+            "user and profile columns never. Fields: platform, page, url, published, text, title, views, "
+            "reactions, comments, shares (url, page and text required). The built-in mapping 'generic' "
+            "reads the columns of those names."
+        ),
+    )
+    social.add_argument("file", nargs="?", help="the export: .csv (any of , ; tab |) or .jsonl")
+    social.add_argument("--mapping", help="the vendor's saved mapping (default: generic)")
+    social.add_argument("--platform", help="platform of the rows that name none (e.g. tiktok)")
+    social.add_argument("--format", choices=["auto", "csv", "jsonl"], default="auto", help="file format")
+    social.add_argument("--delimiter", help="CSV delimiter (default: guessed from the header; 'tab' for tabs)")
+    social.add_argument("--save-mapping", metavar="NAME", help="save a vendor's mapping from the --column options")
+    social.add_argument(
+        "--column", action="append", metavar="FIELD=COLUMN", help='with --save-mapping, e.g. text="Nội dung"'
+    )
+    social.add_argument("--list-mappings", action="store_true", help="list the saved mappings")
+    social.add_argument("--delete-mapping", metavar="NAME", help="delete a saved mapping")
+    social.add_argument("--rejects", help="write rejected line numbers and reasons here as JSON lines")
+    social.add_argument("--quiet", action="store_true", help="no progress bar")
+    social.set_defaults(handler=cmd_import_social)
 
     reextract = subparsers.add_parser("reextract", help="extract stored articles again from their archived pages")
     reextract.add_argument("--since", help="only articles stored on or after this day (YYYY-MM-DD)")

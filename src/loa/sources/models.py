@@ -229,3 +229,23 @@ class HealthEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}: {self.state} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ImportMapping(models.Model):
+    """Which column of a social-listening vendor's export holds each field of a post (`loa
+    import-social --mapping NAME`). Only the columns named here are ever read: an export's author
+    columns stay in the file."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    # {field: column}, the fields of loa.articles.social_import.FIELDS.
+    columns = models.JSONField(_("columns"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

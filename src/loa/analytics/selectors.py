@@ -170,8 +170,8 @@ def _matching(selection: Selection) -> search.Matching:
 
 def _day_sql(start: dt.date, end: dt.date) -> tuple[str, list[search.SqlParam]]:
     """SQL for the Vietnamese day of article `a`, so that the database groups articles by day and
-    hands back one row a day instead of one an article (bench.analytics: a query's 90 days of
-    100 000 articles, 0.18 s, most of it converting times in Python, → …)."""
+    hands back one row a day instead of one an article (bench.analytics: converting the 8 746
+    times of "điện lực" over 90 days of 100 000 articles took 0.11 s in Python alone)."""
     when = "COALESCE(a.published_at, a.created_at)"
     zone = timezone.get_current_timezone()
     if connection.vendor == "sqlite":
@@ -196,7 +196,7 @@ def _all_counts(selection: Selection, days: list[dt.date], interval: str) -> dic
     """Articles of every kind per period: the denominator of the normalised series. The articles
     `search.matching("")` selects for the range, counted period by period between the first
     instants of consecutive periods, which the article_time index answers without reading an
-    article (bench.analytics: 90 days of 100 000 articles, 0.4 s → …)."""
+    article (bench.analytics: 90 days of 100 000 articles, 0.4 s → 0.03 s)."""
     if not days:
         return {}
     bounds = [*days, _next_period(days[-1], interval)]

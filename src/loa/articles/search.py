@@ -139,12 +139,19 @@ def _date_sql(filters: Filters, alias: str) -> tuple[list[str], list[SqlParam]]:
 
 def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]]:
     clauses, params = _date_sql(filters, alias)
+    dated = bool(clauses)
     for column, values in (("outlet_id", filters.outlet_ids), ("source_id", filters.source_ids)):
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
             params.extend(values)
+    # SQLite, without statistics, lets a condition's "a.id IN (…)" drive the query: it reads every
+    # article an organisation was ever named in to check its date. Within a date range, a unary
+    # plus (the same value) leaves the range's index to drive instead, and reads only the
+    # articles of those days (bench.analytics, an organisation over 90 days of 1 000 000 articles:
+    # 0.8 s → 0.27 s for the count).
+    within = f"+{alias}" if dated and connection.vendor == "sqlite" else alias
     for sql, extra in filters.conditions:
-        clauses.append(sql.format(a=alias))
+        clauses.append(sql.format(a=within))
         params.extend(extra)
     if filters.article_ids is not None:
         if not filters.article_ids:

@@ -218,23 +218,55 @@ def _matching(selection: Selection) -> search.Matching:
     return found
 
 
-def _local_day(when: dt.datetime | str) -> dt.date:
-    if isinstance(when, str):  # SQLite hands back text for a computed column
-        when = dt.datetime.fromisoformat(when)
-    if timezone.is_naive(when):
-        when = when.replace(tzinfo=dt.UTC)
-    return timezone.localtime(when).date()
+def _day_sql(start: dt.date, end: dt.date) -> tuple[str, list[search.SqlParam]]:
+    """SQL for the Vietnamese day of article `a`, so that the database groups articles by day and
+    hands back one row a day instead of one an article (bench.analytics: converting the 8 746
+    times of "điện lực" over 90 days of 100 000 articles took 0.11 s in Python alone)."""
+    when = "COALESCE(a.published_at, a.created_at)"
+    zone = timezone.get_current_timezone()
+    if connection.vendor == "sqlite":
+        # SQLite knows no time zones; Django's function for it converts in Python, row by row.
+        # A zone that keeps one offset over the range (Vietnam's has since 1975) is a shift.
+        offsets = {
+            dt.datetime.combine(start + dt.timedelta(days=n), dt.time.min, tzinfo=zone).utcoffset()
+            for n in range((end - start).days + 2)
+        }
+        offset = offsets.pop() if len(offsets) == 1 else None
+        if offset is not None:
+            return f"date({when}, %s)", [f"{int(offset.total_seconds()) // 60:+d} minutes"]
+    sql, params = connection.ops.datetime_cast_date_sql(when, (), timezone.get_current_timezone_name())
+    return sql, list(params)
 
 
-def _all_counts(selection: Selection, interval: str) -> Counter[dt.date]:
-    """Articles of every kind per period: the denominator of the normalised series."""
-    found = search.matching("", search.Filters(date_from=selection.start, date_to=selection.end))
-    counts: Counter[dt.date] = Counter()
+def _as_date(value: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite returns text
+
+
+def _all_counts(selection: Selection, days: list[dt.date], interval: str) -> dict[dt.date, int]:
+    """Articles of every kind per period: the denominator of the normalised series. The articles
+    `search.matching("")` selects for the range, counted period by period between the first
+    instants of consecutive periods, which the article_time index answers without reading an
+    article (bench.analytics: 90 days of 100 000 articles, 0.4 s → 0.03 s)."""
+    if not days:
+        return {}
+    bounds = [*days, _next_period(days[-1], interval)]
+    rows = ", ".join(["(%s, %s, %s)"] * len(days))
+    params: list[search.SqlParam] = []
+    for number, (first, after) in enumerate(itertools.pairwise(bounds)):
+        # The range's own ends where a period sticks out of it, as matching("") would cut it.
+        params += [
+            number,
+            search.day_start(max(first, selection.start)),
+            search.day_start(min(after, selection.end + dt.timedelta(days=1))),
+        ]
+    when = "COALESCE(a.published_at, a.created_at)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(a.published_at, a.created_at) {found.sql}", found.params)
-        for (when,) in cursor.fetchall():
-            counts[period_start(_local_day(when), interval)] += 1
-    return counts
+        cursor.execute(
+            f"WITH b (n, lo, hi) AS (VALUES {rows}) SELECT b.n, (SELECT COUNT(*) FROM articles_article a"
+            f" WHERE {when} >= b.lo AND {when} < b.hi) FROM b",
+            params,
+        )
+        return {days[int(n)]: int(count) for n, count in cursor.fetchall()}
 
 
 def volume(
@@ -261,20 +293,22 @@ def volume(
             f" AND e.organisation_id = %s), {tone_sql})"
         )
         tone_params = [selection.organisation.pk]
+    day_sql, day_params = _day_sql(selection.start, selection.end)
     total = 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(a.published_at, a.created_at), {tone_sql} {found.sql}",
-            [*tone_params, *found.params],
+            f"SELECT day, tone, COUNT(*) FROM (SELECT {day_sql} AS day, {tone_sql} AS tone {found.sql}) m"
+            " GROUP BY day, tone",
+            [*day_params, *tone_params, *found.params],
         )
-        for when, tone in cursor.fetchall():
-            period = series[period_start(_local_day(when), interval)]
-            period.count += 1
-            total += 1
+        for day, tone, count in cursor.fetchall():
+            period = series[period_start(_as_date(day), interval)]
+            period.count += count
+            total += count
             if tone in TONES:
-                setattr(period, str(tone), getattr(period, str(tone)) + 1)
+                setattr(period, str(tone), getattr(period, str(tone)) + count)
     if normalise:
-        everything = _all_counts(selection, interval)
+        everything = _all_counts(selection, days, interval)
         for period in series.values():
             whole = everything.get(period.date, 0)
             period.share = round(period.count / whole, 4) if whole else 0.0

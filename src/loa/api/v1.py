@@ -109,13 +109,27 @@ class Organisations(Schema):
     org: list[str] = Field(..., description="organisations, by id or short name (repeat the parameter)")
 
 
-def _selection(request: HttpRequest, *, org: str | None, q: str, rng: Range, relevance: str) -> Selection:
+class Coverage(Range):
+    """The coverage every /analytics/* endpoint reads: the days, the query and, for an
+    organisation, which of its articles."""
+
+    q: str = ""
+    relevance: str = "all"
+
+
+class OrganisationCoverage(Coverage):
+    """Coverage of at most one organisation (id or short name), of the query, or of both."""
+
+    org: str | None = None
+
+
+def _selection(request: HttpRequest, coverage: Coverage, *, org: str | None = None) -> Selection:
     return Selection(
-        start=rng.date_from,
-        end=rng.date_to,
+        start=coverage.date_from,
+        end=coverage.date_to,
         organisation=_organisation(request, org),
-        query=q,
-        relevance=relevance,
+        query=coverage.q,
+        relevance=coverage.relevance,
     )
 
 
@@ -179,11 +193,8 @@ def organisations(request: HttpRequest) -> list[dict[str, Any]]:
 @api.get("/analytics/volume", response=schemas.VolumeOut, tags=["analytics"])
 def volume(
     request: HttpRequest,
-    rng: Query[Range],
-    org: str | None = None,
-    q: str = "",
+    coverage: Query[OrganisationCoverage],
     interval: str = "day",
-    relevance: str = "all",
     normalise: bool = False,
 ) -> analytics.Volume:
     """Articles per day, week or month of an organisation (`org`: id or short name), of a query
@@ -191,34 +202,28 @@ def volume(
     `total` equals `loa search QUERY --from … --to … --json`'s total. `relevance=relevant` counts
     only articles mainly or substantially about the organisation. `normalise=true` adds each
     period's share of all coverage."""
-    selection = _selection(request, org=org, q=q, rng=rng, relevance=relevance)
+    selection = _selection(request, coverage, org=coverage.org)
     return analytics.volume(user=_user(request), selection=selection, interval=interval, normalise=normalise)
 
 
 @api.get("/analytics/outlets", response=list[schemas.OutletOut], tags=["analytics"])
 def top_outlets(
     request: HttpRequest,
-    rng: Query[Range],
-    org: str | None = None,
-    q: str = "",
-    relevance: str = "all",
+    coverage: Query[OrganisationCoverage],
     limit: int = 10,
 ) -> list[analytics.OutletCount]:
-    selection = _selection(request, org=org, q=q, rng=rng, relevance=relevance)
+    selection = _selection(request, coverage, org=coverage.org)
     return analytics.top_outlets(user=_user(request), selection=selection, limit=max(1, min(limit, 100)))
 
 
 @api.get("/analytics/terms", response=list[schemas.TermOut], tags=["analytics"])
 def top_terms(
     request: HttpRequest,
-    rng: Query[Range],
-    org: str | None = None,
-    q: str = "",
-    relevance: str = "all",
+    coverage: Query[OrganisationCoverage],
     limit: int = 20,
 ) -> list[analytics.TermScore]:
     """Terms that distinguish this coverage from the rest of the same days."""
-    selection = _selection(request, org=org, q=q, rng=rng, relevance=relevance)
+    selection = _selection(request, coverage, org=coverage.org)
     return analytics.top_terms(user=_user(request), selection=selection, limit=max(1, min(limit, 100)))
 
 
@@ -238,13 +243,10 @@ def _story(story: Story, count: int | None = None) -> dict[str, Any]:
 @api.get("/analytics/stories", response=list[schemas.StoryOut], tags=["analytics"])
 def top_stories(
     request: HttpRequest,
-    rng: Query[Range],
-    org: str | None = None,
-    q: str = "",
-    relevance: str = "all",
+    coverage: Query[OrganisationCoverage],
     limit: int = 10,
 ) -> list[dict[str, Any]]:
-    selection = _selection(request, org=org, q=q, rng=rng, relevance=relevance)
+    selection = _selection(request, coverage, org=coverage.org)
     found = analytics.top_stories(user=_user(request), selection=selection, limit=max(1, min(limit, 100)))
     return [_story(row.story, row.count) for row in found]
 
@@ -252,17 +254,14 @@ def top_stories(
 @api.get("/analytics/share-of-voice", response=list[schemas.VoiceOut], tags=["analytics"])
 def share_of_voice(
     request: HttpRequest,
-    rng: Query[Range],
+    coverage: Query[Coverage],
     orgs: Query[Organisations],
-    q: str = "",
-    relevance: str = "all",
 ) -> list[dict[str, Any]]:
     """Each organisation's articles over the range and its share of their sum (two to ten `org`)."""
     if not 1 <= len(orgs.org) <= 10:
         raise AnalyticsError("org: one to ten organisations")
     chosen = [o for o in (_organisation(request, key) for key in orgs.org) if o is not None]
-    selection = _selection(request, org=None, q=q, rng=rng, relevance="all")
-    selection = Selection(start=selection.start, end=selection.end, query=q, relevance=relevance)
+    selection = _selection(request, coverage)
     voices = analytics.share_of_voice(user=_user(request), organisations=chosen, selection=selection)
     return [
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,7 +102,12 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["outlet", "-published_at"], name="article_outlet_time")]
+        indexes = [
+            models.Index(fields=["outlet", "-published_at"], name="article_outlet_time"),
+            # The time search filters and analytics group on (publication, else storage): date
+            # ranges then read this index instead of every row (bench.analytics).
+            models.Index(Coalesce("published_at", "created_at"), name="article_time"),
+        ]
 
     def __str__(self) -> str:
         return self.title

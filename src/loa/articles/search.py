@@ -116,23 +116,32 @@ class Page:
 SqlParam = int | str | dt.datetime
 
 
-def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]]:
+def day_start(day: dt.date) -> SqlParam:
+    """The first instant of a (Vietnamese) day as the database compares stored times: SQLite keeps
+    UTC text, and an aware bound passed as is compared as text ("…00:00:00+07:00") was read 7 hours
+    late, so a day lost its first hours."""
+    value = dt.datetime.combine(day, dt.time.min, tzinfo=_tz())
+    adapted: SqlParam | None = connection.ops.adapt_datetimefield_value(value)
+    return value if adapted is None else adapted  # None only for a None value
+
+
+def _date_sql(filters: Filters, alias: str) -> tuple[list[str], list[SqlParam]]:
+    # The very expression of the article_time index, so that a range reads the index.
+    when = f"COALESCE({alias}.published_at, {alias}.created_at)"
     clauses: list[str] = []
     params: list[SqlParam] = []
-    when = f"COALESCE({alias}.published_at, {alias}.created_at)"
-
-    # Bounds as the database stores times: SQLite keeps UTC text, and an aware bound passed as is
-    # compared as text ("…00:00:00+07:00") was read 7 hours late, so a day lost its first hours.
-    def adapt(value: dt.datetime) -> SqlParam:
-        adapted: SqlParam | None = connection.ops.adapt_datetimefield_value(value)
-        return value if adapted is None else adapted  # None only for a None value
-
     if filters.date_from:
         clauses.append(f"{when} >= %s")
-        params.append(adapt(dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_tz())))
+        params.append(day_start(filters.date_from))
     if filters.date_to:
         clauses.append(f"{when} < %s")
-        params.append(adapt(dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_tz())))
+        params.append(day_start(filters.date_to + dt.timedelta(days=1)))
+    return clauses, params
+
+
+def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]]:
+    clauses, params = _date_sql(filters, alias)
+    dated = bool(clauses)
     for column, values in (("outlet_id", filters.outlet_ids), ("source_id", filters.source_ids)):
         if values:
             clauses.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
@@ -141,8 +150,14 @@ def _filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[SqlParam]
         marks = ", ".join(["%s"] * len(filters.channels))
         clauses.append(f"{alias}.outlet_id IN (SELECT o.id FROM sources_outlet o WHERE o.channel IN ({marks}))")
         params.extend(filters.channels)
+    # SQLite, without statistics, lets a condition's "a.id IN (…)" drive the query: it reads every
+    # article an organisation was ever named in to check its date. Within a date range, a unary
+    # plus (the same value) leaves the range's index to drive instead, and reads only the
+    # articles of those days (bench.analytics, an organisation over 90 days of 1 000 000 articles:
+    # 0.8 s → 0.27 s for the count).
+    within = f"+{alias}" if dated and connection.vendor == "sqlite" else alias
     for sql, extra in filters.conditions:
-        clauses.append(sql.format(a=alias))
+        clauses.append(sql.format(a=within))
         params.extend(extra)
     if filters.article_ids is not None:
         if not filters.article_ids:
@@ -171,6 +186,23 @@ class Matching:
     error: str = ""
 
 
+def _id_window(filters: Filters) -> tuple[str, list[SqlParam]]:
+    """Bounds on the FTS rowid implied by a date range: the smallest and largest id of the articles
+    of those days (read from the article_time index). They select no other articles than the range
+    itself, but FTS5 then skips the matches outside them instead of reading each one's article to
+    check its date: a recent range of a large archive, whose ids follow the order of ingestion,
+    reads only its own part (bench.analytics: "điện lực", 90 days of 100 000 articles, 0.27 s →
+    0.05 s)."""
+    clauses, params = _date_sql(filters, "t")
+    if not clauses:
+        return "", []
+    dated = f"FROM articles_article t WHERE {' AND '.join(clauses)}"
+    return (
+        f" AND f.rowid >= (SELECT MIN(t.id) {dated}) AND f.rowid <= (SELECT MAX(t.id) {dated})",
+        [*params, *params],
+    )
+
+
 def matching(query: str, filters: Filters | None = None) -> Matching:
     filters = filters or Filters()
     try:
@@ -188,9 +220,10 @@ def matching(query: str, filters: Filters | None = None) -> Matching:
             match = to_fts5(node)
         except QueryError as error:
             return Matching("", [], node, query_error_message(error))
+        window, window_params = _id_window(filters)
         return Matching(
-            f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{where}",
-            [match, *params],
+            f"FROM {FTS_TABLE} f JOIN {table} a ON a.id = f.rowid WHERE {FTS_TABLE} MATCH %s{window}{where}",
+            [match, *window_params, *params],
             node,
         )
     return Matching(

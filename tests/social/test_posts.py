@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
+from loa.accounts.models import User
 from loa.articles import hooks
 from loa.articles.models import Article, Engagement
 from loa.articles.social import page_outlet, posts_store
 from loa.pipeline.social import Engagement as Counts
 from loa.pipeline.social import Post, count, scrub, title_from
 from loa.sources.models import Channel
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,27 @@ def test_an_empty_post_is_counted_not_stored() -> None:
     stored = posts_store(source=None, outlet=outlet, posts=[Post(url="https://t.me/evnnews/5", text="  @someone ")])
     assert (stored.new, stored.rejected, dict(stored.reasons)) == (0, 1, {"empty_post": 1})
     assert not Article.objects.exists()
+
+
+def test_the_post_page_shows_its_engagement_curve(monkeypatch: pytest.MonkeyPatch, users: dict[str, User]) -> None:
+    monkeypatch.setattr(hooks, "_COMMENT_TONES", [lambda texts: ["negative" for _t in texts]])
+    outlet = page_outlet(key="facebook.com/evnhanoi", name="EVN Hà Nội")
+    post = Post(
+        url="https://www.facebook.com/evnhanoi/posts/9",
+        text="EVN Hà Nội khuyến cáo tiết kiệm điện mùa nắng nóng.",
+        engagement=Counts(reactions=10, comments=2, shares=1),
+        comment_texts=["Giá cao quá", "Mất điện hoài"],
+    )
+    posts_store(source=None, outlet=outlet, posts=[post], now=WHEN)
+    post.engagement, post.comment_texts = Counts(reactions=40, comments=5, shares=3), []
+    posts_store(source=None, outlet=outlet, posts=[post], now=WHEN + dt.timedelta(hours=1))
+    article = Article.objects.get()
+    page = login(users["evn_staff"]).get(f"/articles/{article.pk}/").content.decode()
+    assert 'data-testid="engagement"' in page
+    assert 'data-chart="chart-engagement"' in page
+    assert page.count("<tr><td>") == 2  # two observations
+    assert "Sắc thái của 2 bình luận đã đọc" not in page  # the latest observation read none
+    assert "Giá cao quá" not in page
+    first = Engagement.objects.order_by("observed_at").first()
+    assert first is not None
+    assert (first.comments_read, first.comments_negative) == (2, 2)

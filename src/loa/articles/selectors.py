@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from loa.accounts.scoping import Actor, scope_of
 from loa.articles import search
-from loa.articles.models import Article, FetchItem, ItemStatus
+from loa.articles.models import Article, Engagement, FetchItem, ItemStatus
 from loa.sources import health
 from loa.sources.models import Source
 from loa.text.query import Phrase
@@ -207,3 +207,42 @@ def sources_activity(
         )
         out[source_id] = SourceActivity(source_id=source_id, days=days, verdict=verdict)
     return out
+
+
+@dataclass(frozen=True)
+class EngagementView:
+    snapshots: list[Engagement]  # oldest first
+    latest: Engagement
+    chart: dict[str, object]  # for loa/charts.js
+
+
+def article_engagement(*, article: Article) -> EngagementView | None:
+    """A post's engagement as observed over time (views, reactions, comments, shares), the tone of
+    its comments in aggregate, and the chart of its curve; None for an article without any."""
+    snapshots = list(article.engagement.order_by("observed_at")[:500])
+    if not snapshots:
+        return None
+    labels = [f"{timezone.localtime(s.observed_at):%d/%m %H:%M}" for s in snapshots]
+    measures = [
+        ("reactions", "#0072B2", [s.reactions for s in snapshots]),
+        ("comments", "#E69F00", [s.comments for s in snapshots]),
+        ("shares", "#CC79A7", [s.shares for s in snapshots]),
+        ("views", "#56B4E9", [s.views for s in snapshots]),
+    ]
+    names = {
+        "reactions": Engagement._meta.get_field("reactions").verbose_name,
+        "comments": Engagement._meta.get_field("comments").verbose_name,
+        "shares": Engagement._meta.get_field("shares").verbose_name,
+        "views": Engagement._meta.get_field("views").verbose_name,
+    }
+    chart: dict[str, object] = {
+        "type": "line",
+        "labels": labels,
+        "datasets": [
+            {"label": str(names[key]).capitalize(), "colour": colour, "data": values}
+            for key, colour, values in measures
+            # A measure the platform does not show (views of a Facebook post) is left out.
+            if any(v is not None for v in values)
+        ],
+    }
+    return EngagementView(snapshots=snapshots, latest=snapshots[-1], chart=chart)

@@ -24,7 +24,7 @@ from loa.analysis.selectors import (
     topic_list,
 )
 from loa.articles import search
-from loa.articles.selectors import article_copies, article_get, article_list, article_search
+from loa.articles.selectors import article_copies, article_engagement, article_get, article_list, article_search
 from loa.core.forms import DayField
 from loa.sources.models import Channel
 from loa.sources.selectors import outlet_list
@@ -64,6 +64,7 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "article": article,
             "copies": article_copies(article=article),
+            "engagement": article_engagement(article=article),
             "view": view,
             "correction": correction,
             "suggesting": suggesting,

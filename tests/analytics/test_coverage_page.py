@@ -14,6 +14,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from loa.accounts.models import User
+from loa.accounts.services import api_token_create
 from loa.analysis.models import Organisation, SavedQuery
 from loa.analysis.services import articles_analyse
 from loa.articles.models import Article
@@ -161,3 +162,32 @@ def test_a_bad_query_is_explained(users: dict[str, User], coverage: list[Article
     assert response.context["error"]
     assert not response.context["figures"]
     assert b"coverage-error" in response.content
+
+
+def test_coverage_weighed_by_engagement(
+    users: dict[str, User], organisations: dict[str, Organisation], coverage: list[Article]
+) -> None:
+    """Each post counts the interactions it drew as last observed; the press, with none, counts 0."""
+    from loa.articles.models import Engagement
+
+    evn_post = coverage[1]
+    Engagement.objects.create(article=evn_post, observed_at=at("2025-03-05", 10), reactions=10, comments=2, shares=1)
+    Engagement.objects.create(article=evn_post, observed_at=at("2025-03-06", 10), reactions=90, comments=7, shares=3)
+    evn = organisations["evn"]
+    response = page(login(users["admin"]), s1=f"org:{evn.pk}", measure="interactions")
+    rows = table(response, "volume")
+    assert rows[0] == ["Ngày", "EVN", "EVN, lượt tương tác"]
+    assert rows[3][1:] == ["1", "0"]
+    assert rows[5][1:] == ["1", "100"]
+    assert response.context["figures"]["volume"].chart["datasets"][0]["data"][4] == 100
+    key = api_token_create(user=users["admin"], name="thử").key
+    body = (
+        Client()
+        .get(
+            "/api/v1/analytics/volume",
+            {"org": "EVN", "from": "2025-03-01", "to": "2025-03-07", "engagement": "true"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        .json()
+    )
+    assert [p["interactions"] for p in body["series"]] == [0, 0, 0, 0, 100, 0, 0]

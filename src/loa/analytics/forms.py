@@ -33,7 +33,11 @@ class CoverageForm(forms.Form):
     )
     measure = forms.ChoiceField(
         label=_("Show"),
-        choices=[("count", _("Number of articles")), ("share", _("Share of all coverage"))],
+        choices=[
+            ("count", _("Number of articles")),
+            ("share", _("Share of all coverage")),
+            ("interactions", _("Interactions on social posts")),
+        ],
         required=False,
     )
 

@@ -60,6 +60,9 @@ class Period:
     neutral: int = 0
     positive: int = 0
     share: float | None = None  # of all coverage in the period, when asked
+    # Reactions, comments and shares of the period's posts as last observed, when asked (press
+    # articles have none: weighed by engagement, coverage is what social audiences did with it).
+    interactions: int | None = None
 
 
 @dataclass
@@ -275,11 +278,12 @@ def volume(
     selection: Selection,
     interval: str = "day",
     normalise: bool = False,
+    engagement: bool = False,
 ) -> Volume:
     """Articles of the selection per period, every period of the range listed (zero ones too),
     split by tone (toward the organisation when there is one, else the article's tone; an article
     not yet analysed is counted without a tone). With `normalise`, each period's share of all
-    coverage in it."""
+    coverage in it; with `engagement`, the interactions its posts drew as last observed."""
     days = periods(selection.start, selection.end, interval)
     series = {day: Period(date=day) for day in days}
     found = _matching(selection)
@@ -294,16 +298,27 @@ def volume(
         )
         tone_params = [selection.organisation.pk]
     day_sql, day_params = _day_sql(selection.start, selection.end)
+    weight_sql = (
+        "(SELECT COALESCE(g.reactions, 0) + COALESCE(g.comments, 0) + COALESCE(g.shares, 0)"
+        " FROM articles_engagement g WHERE g.article_id = a.id ORDER BY g.observed_at DESC LIMIT 1)"
+        if engagement
+        else "0"
+    )
     total = 0
+    if engagement:
+        for period in series.values():
+            period.interactions = 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT day, tone, COUNT(*) FROM (SELECT {day_sql} AS day, {tone_sql} AS tone {found.sql}) m"
-            " GROUP BY day, tone",
+            f"SELECT day, tone, COUNT(*), SUM(COALESCE(weight, 0)) FROM (SELECT {day_sql} AS day, {tone_sql} AS tone,"
+            f" {weight_sql} AS weight {found.sql}) m GROUP BY day, tone",
             [*day_params, *tone_params, *found.params],
         )
-        for day, tone, count in cursor.fetchall():
+        for day, tone, count, weight in cursor.fetchall():
             period = series[period_start(_as_date(day), interval)]
             period.count += count
+            if engagement:
+                period.interactions = (period.interactions or 0) + int(weight or 0)
             total += count
             if tone in TONES:
                 setattr(period, str(tone), getattr(period, str(tone)) + count)
@@ -465,14 +480,23 @@ def comparison(
     user: Actor,
     selections: Sequence[tuple[str, Selection]],
     interval: str,
-    normalise: bool,
+    measure: str = "count",
     focus: int = 0,
 ) -> Comparison:
     if not selections:
         raise AnalyticsError(_("Choose at least one organisation, saved query, topic or query."))
     focus = min(max(focus, 0), len(selections) - 1)
     series = [
-        (label, volume(user=user, selection=chosen, interval=interval, normalise=normalise))
+        (
+            label,
+            volume(
+                user=user,
+                selection=chosen,
+                interval=interval,
+                normalise=measure == "share",
+                engagement=measure == "interactions",
+            ),
+        )
         for label, chosen in selections
     ]
     chosen = selections[focus][1]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from loa.analytics.selectors import OutletCount, StoryCount, TermScore, Voice, Volume
+from loa.analytics.selectors import OutletCount, Period, StoryCount, TermScore, Voice, Volume
 from loa.docformat.sheets import Column, Sheet
 
 # Series colours: distinguishable for the common colour blindnesses (Okabe–Ito), none of them the
@@ -38,17 +38,23 @@ def period_title(interval: str) -> str:
     return {"day": _("Day"), "week": _("Week from"), "month": _("Month")}[interval]
 
 
-def volume_sheet(series: Sequence[Series], *, interval: str, normalised: bool) -> Sheet:
+def volume_sheet(series: Sequence[Series], *, interval: str, measure: str) -> Sheet:
+    """Each period's articles of each series, and its share of all coverage or its posts'
+    interactions when that is the measure shown."""
     columns = [Column(period_title(interval))]
     columns += [Column(s.label) for s in series]
-    if normalised:
+    if measure == "share":
         columns += [Column(_("%(label)s, share of all") % {"label": s.label}, places=2, percent=True) for s in series]
+    elif measure == "interactions":
+        columns += [Column(_("%(label)s, interactions") % {"label": s.label}) for s in series]
     rows: list[Sequence[Any]] = []
     for i, period in enumerate(series[0].volume.series if series else []):
         row: list[Any] = [period.date]
         row += [s.volume.series[i].count for s in series]
-        if normalised:
+        if measure == "share":
             row += [s.volume.series[i].share or 0.0 for s in series]
+        elif measure == "interactions":
+            row += [s.volume.series[i].interactions or 0 for s in series]
         rows.append(row)
     return Sheet(_("Articles over time"), columns, rows)
 
@@ -108,18 +114,26 @@ def stories_sheet(stories: Sequence[StoryCount], *, label: str) -> Sheet:
     return Sheet(_("Top stories: %(label)s") % {"label": label}, columns, rows)
 
 
-def volume_chart(series: Sequence[Series], *, interval: str, normalised: bool) -> dict[str, Any]:
-    """A line per series: counts, or percentages of all coverage."""
+def _shown(period: Period, measure: str) -> float | int:
+    if measure == "share":
+        return round(100 * (period.share or 0.0), 2)
+    if measure == "interactions":
+        return period.interactions or 0
+    return period.count
+
+
+def volume_chart(series: Sequence[Series], *, interval: str, measure: str) -> dict[str, Any]:
+    """A line per series: counts, percentages of all coverage, or interactions."""
     first = series[0].volume.series if series else []
     return {
         "type": "line",
         "labels": [period_label(p.date, interval) for p in first],
-        "percent": normalised,
+        "percent": measure == "share",
         "datasets": [
             {
                 "label": s.label,
                 "colour": PALETTE[i % len(PALETTE)],
-                "data": [round(100 * (p.share or 0.0), 2) if normalised else p.count for p in s.volume.series],
+                "data": [_shown(p, measure) for p in s.volume.series],
             }
             for i, s in enumerate(series)
         ],

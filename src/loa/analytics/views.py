@@ -44,14 +44,14 @@ def _figure(key: str, sheet: Sheet, chart: dict[str, Any] | None) -> Figure:
     return Figure(key=key, sheet=sheet, chart=chart, header=header, rows=rows)
 
 
-def _figures(found: selectors.Comparison, *, interval: str, normalised: bool) -> list[Figure]:
+def _figures(found: selectors.Comparison, *, interval: str, measure: str) -> list[Figure]:
     series = [tables.Series(label, volume) for label, volume in found.series]
     focus = series[found.focus]
-    volume = tables.volume_sheet(series, interval=interval, normalised=normalised)
+    volume = tables.volume_sheet(series, interval=interval, measure=measure)
     voices = tables.voice_sheet(found.voices)
     outlets = tables.outlets_sheet(found.outlets, label=focus.label)
     return [
-        _figure("volume", volume, tables.volume_chart(series, interval=interval, normalised=normalised)),
+        _figure("volume", volume, tables.volume_chart(series, interval=interval, measure=measure)),
         _figure("tone", tables.tone_sheet(focus, interval=interval), tables.tone_chart(focus, interval=interval)),
         _figure("voice", voices, tables.bar_chart(voices, value_column=2, percent=True)),
         _figure("outlets", outlets, tables.bar_chart(outlets)),
@@ -107,16 +107,14 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 selections=selections,
                 interval=form.cleaned_data["interval"],
-                normalise=form.cleaned_data["measure"] == "share",
+                measure=form.cleaned_data["measure"],
                 focus=focus,
             )
         except selectors.AnalyticsError as problem:
             error = str(problem)
         else:
             focus = found.focus
-            figures = _figures(
-                found, interval=form.cleaned_data["interval"], normalised=form.cleaned_data["measure"] == "share"
-            )
+            figures = _figures(found, interval=form.cleaned_data["interval"], measure=form.cleaned_data["measure"])
     export, kind = request.GET.get("export", ""), request.GET.get("format", "csv")
     keys = {f.key for f in figures} | {"all"}
     if figures and export in keys and kind in FORMATS and not (export == "all" and kind == "csv"):

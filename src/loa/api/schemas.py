@@ -47,6 +47,7 @@ class PeriodOut(Schema):
     neutral: int
     positive: int
     share: float | None = None
+    interactions: int | None = None
 
 
 class VolumeOut(Schema):

@@ -196,14 +196,18 @@ def volume(
     coverage: Query[OrganisationCoverage],
     interval: str = "day",
     normalise: bool = False,
+    engagement: bool = False,
 ) -> analytics.Volume:
     """Articles per day, week or month of an organisation (`org`: id or short name), of a query
     (`q`), or of both, every period of the range listed (zero ones too), split by tone. For a query
     `total` equals `loa search QUERY --from … --to … --json`'s total. `relevance=relevant` counts
     only articles mainly or substantially about the organisation. `normalise=true` adds each
-    period's share of all coverage."""
+    period's share of all coverage; `engagement=true` the reactions, comments and shares its social
+    posts drew, as last observed (`interactions`)."""
     selection = _selection(request, coverage, org=coverage.org)
-    return analytics.volume(user=_user(request), selection=selection, interval=interval, normalise=normalise)
+    return analytics.volume(
+        user=_user(request), selection=selection, interval=interval, normalise=normalise, engagement=engagement
+    )
 
 
 @api.get("/analytics/outlets", response=list[schemas.OutletOut], tags=["analytics"])

@@ -21,8 +21,8 @@ from tests.factories import coverage, unit_of
 pytestmark = pytest.mark.django_db
 
 
-def _posted(domain: str, channel: str, hours_ago: float, *, tier: int = 2, title: str | None = None) -> Article:
-    article = coverage(domain=domain, tier=tier, tone="negative", **({"title": title} if title else {}))
+def _posted(domain: str, channel: str, hours_ago: float, *, tier: int = 2) -> Article:
+    article = coverage(domain=domain, tier=tier, tone="negative")
     Outlet.objects.filter(domain=domain).update(channel=channel)
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - dt.timedelta(hours=hours_ago))
     return article

@@ -18,8 +18,8 @@ from loa.accounts.services import api_token_create
 from loa.analysis.models import Organisation, SavedQuery
 from loa.analysis.services import articles_analyse
 from loa.articles.models import Article
-from tests.conftest import Tree, login
-from tests.factories import make_article
+from tests.conftest import login
+from tests.factories import Tree, make_article
 from tests.factories.analysis import entity_set, make_evn, make_pvn
 
 pytestmark = pytest.mark.django_db

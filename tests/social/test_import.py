@@ -7,6 +7,7 @@ import codecs
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def run_import(path: Path, mapping: str | None = None, **kwargs: str) -> social_import.SocialImportStats:
+def run_import(path: Path, mapping: str | None = None, **kwargs: Any) -> social_import.SocialImportStats:
     export = export_open(path=path, mapping=mapping_get(mapping))
     return social_import.social_import(export=export, now=NOW, **kwargs)
 

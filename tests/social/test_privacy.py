@@ -299,7 +299,7 @@ _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 def database_texts() -> Iterator[tuple[str, str]]:
     """(where, text) for every text, char and JSON value of every model's table."""
     for model in apps.get_models(include_auto_created=True):
-        names = [f.column for f in model._meta.concrete_fields if isinstance(f, _TEXT_FIELDS)]
+        names = [f.column for f in model._meta.concrete_fields if isinstance(f, _TEXT_FIELDS) and f.column]
         if not names:
             continue
         table = model._meta.db_table

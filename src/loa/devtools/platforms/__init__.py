@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -60,7 +61,7 @@ class PlatformServer:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def __enter__(self) -> PlatformServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

@@ -72,3 +72,11 @@ def test_the_report_shares_coverage_by_kind_of_source(tree: Tree, mixed: dict[st
         ["Diễn đàn", "1", "33,3%", "1"],
         ["Video", "1", "33,3%", "0"],
     ]
+
+
+def test_loa_sources_add_offers_every_kind() -> None:
+    from loa.sources.models import SourceKind
+
+    parser = cli.build_parser()
+    for kind in SourceKind:
+        assert parser.parse_args(["sources", "add", "https://x.vn/", "--kind", str(kind)]).kind == kind

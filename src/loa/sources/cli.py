@@ -59,11 +59,11 @@ def register(
     listing = commands.add_parser("list", help="every source with kind, interval and address")
     listing.set_defaults(handler=cmd_list)
     add = commands.add_parser("add", help="register a feed, sitemap, section page or channel")
-    add.add_argument("url", help="address of the feed, sitemap or page (a channel's for youtube or telegram)")
+    add.add_argument("url", help="address of the feed, sitemap or page (a channel, page or forum section)")
     add.add_argument("--name", help="name of the source")
     add.add_argument(
         "--kind",
-        choices=["feed", "sitemap", "html", "youtube", "telegram"],
+        choices=["feed", "sitemap", "html", "youtube", "facebook", "telegram", "forum"],  # SourceKind
         default="feed",
         help="what the address serves",
     )

@@ -27,9 +27,18 @@ from django.test import override_settings
 
 from loa import cli
 from loa.articles import hooks, search
+from loa.articles.polling import source_poll
 from loa.articles.social import page_outlet, posts_store
 from loa.articles.social_import import export_open, mapping_get, social_import
+from loa.devtools.platforms import PlatformServer
+from loa.devtools.platforms.facebook import graph_replay
+from loa.devtools.platforms.forum import forum_replay
+from loa.devtools.platforms.telegram import telegram_replay
+from loa.devtools.platforms.youtube import youtube_replay
+from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
 from loa.pipeline.social import Engagement, Post, count
+from loa.sources.models import SourceKind
+from loa.sources.services import source_create
 from loa.text.folding import fold
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +282,108 @@ CONNECTOR_SECRETS = (
     "Ngọcthảoviên",
 )
 
+# --- ingests: the connectors, polled from their replays --------------------------------------
+
+
+def _replay_fetcher() -> Fetcher:
+    policy = FetchPolicy(allowed_networks=parse_networks(["127.0.0.0/8"]), host_interval=0.0, attempts=1)
+    return Fetcher(policy)
+
+
+def _poll(url: str, kind: str) -> None:
+    with _replay_fetcher() as fetcher:
+        source = source_create(url=url, name="Nguồn thử", kind=kind)
+        for hours in (0, 1):  # seen again: a second snapshot, comments read again
+            result = source_poll(source=source, fetcher=fetcher, now=NOW + dt.timedelta(hours=hours))
+            assert result.error == "", result.error
+
+
+def ingest_facebook(tmp: Path) -> None:
+    hooks.register_comment_tones(lambda texts: ["negative" if "tệ" in t else "neutral" for t in texts])
+    with (
+        graph_replay(FACEBOOK) as graph,
+        override_settings(
+            LOA_FACEBOOK_PAGE_TOKENS={FACEBOOK_PAGE: "EAAtok-ok"}, LOA_GRAPH_API_URL=f"{graph.base}/v19.0"
+        ),
+    ):
+        _poll(f"https://www.facebook.com/{FACEBOOK_PAGE}", SourceKind.FACEBOOK)
+
+
+def ingest_forum(tmp: Path) -> None:
+    for kind, path in (("xenforo", "/forums/dien-luc.12/"), ("phpbb", "/feed.php?f=12")):
+        with forum_replay(FORUM, kind) as forum:
+            _poll(forum.base + path, SourceKind.FORUM)
+
+
+def ingest_telegram(tmp: Path) -> None:
+    with PlatformServer(telegram_replay(SOCIAL_FIXTURES)) as server:
+        _poll(f"{server.base}/s/evnhanoi_news", SourceKind.TELEGRAM)
+
+
+def ingest_youtube(tmp: Path) -> None:
+    with (
+        PlatformServer(youtube_replay(SOCIAL_FIXTURES)) as server,
+        override_settings(LOA_YOUTUBE_API_URL=f"{server.base}/youtube/v3", LOA_YOUTUBE_API_KEY="good-key"),
+    ):
+        _poll(f"{server.base}/feeds/videos.xml?channel_id=UCq7EVNdienlucVietNam001", SourceKind.YOUTUBE)
+
+
+SOCIAL_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "social"
+FACEBOOK = json.loads((SOCIAL_FIXTURES / "facebook_page.json").read_text("utf-8"))
+FACEBOOK_PAGE = "104857362"
+FORUM = json.loads((SOCIAL_FIXTURES / "forum_section.json").read_text("utf-8"))
+
+
+def _people(data: object, keys: frozenset[str]) -> tuple[str, ...]:
+    """Every value under a key that names a person, anywhere in a fixture."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in keys and isinstance(value, str | int):
+                found.append(str(value))
+            elif key in keys and isinstance(value, dict):
+                found += [str(v) for v in value.values() if isinstance(v, str | int)]
+            else:
+                found += _people(value, keys)
+    elif isinstance(data, list):
+        for item in data:
+            found += _people(item, keys)
+    return tuple(dict.fromkeys(found))
+
+
+CONNECTOR_INGESTS = [
+    Ingest(
+        "Facebook page (Graph API replay)",
+        ingest_facebook,
+        # Commenters and any poster who is not the page itself (the page is a source, not a
+        # person), and the comments' own texts.
+        _people([p.get("comments", {}) for p in FACEBOOK["pages"][FACEBOOK_PAGE]], frozenset({"from"}))
+        + _people(
+            [p for p in FACEBOOK["pages"][FACEBOOK_PAGE] if p["from"]["id"] != FACEBOOK_PAGE], frozenset({"from"})
+        )
+        + tuple(c["message"] for p in FACEBOOK["pages"][FACEBOOK_PAGE] for c in p.get("comments", {}).get("data", [])),
+        (FACEBOOK["pages"][FACEBOOK_PAGE][0]["message"][:30],),
+    ),
+    Ingest(
+        "forum section (XenForo listing, phpBB feed)",
+        ingest_forum,
+        _people(FORUM, frozenset({"author", "author_id"})),
+        (FORUM["threads"][0]["title"][:30],),
+    ),
+    Ingest(
+        "Telegram public channel (web preview replay)",
+        ingest_telegram,
+        ("Nguyễn Thị Lan", "Trần Văn Bình", "binhtran88", "Hoàng Minh Đức", "lan_nguyen"),
+        ("lịch bảo trì lưới điện khu vực Hà Đông",),
+    ),
+    Ingest(
+        "YouTube channel (feed and Data API replay)",
+        ingest_youtube,
+        ("Phạm Quang Huy", "UCHuyPhamPersonal", "huypham.evn", "le.thi.mai", "huy.pham@gmail"),
+        ("kế hoạch cung ứng điện mùa khô 2025",),
+    ),
+]
+
 INGESTS: list[Ingest] = [
     Ingest("vendor export, CSV, generic mapping", ingest_export_csv, EXPORT_AUTHORS, ("Khu Linh Đàm mất điện",)),
     Ingest(
@@ -288,6 +399,7 @@ INGESTS: list[Ingest] = [
         CONNECTOR_SECRETS,
         ("lịch tạm ngừng cấp điện", "công tơ điện tử"),
     ),
+    *CONNECTOR_INGESTS,
 ]
 
 

@@ -258,6 +258,8 @@ LIST_VIEWS: dict[str, ListCase] = {
         capability_denied=("evn_staff", "evn_leader", "evn_viewer"),
     ),
     "analysis:queries": ListCase(foreign_markers=("Truy vấn PVN",), own_markers=("Truy vấn EVN",)),
+    # Coverage analytics offers the saved queries in scope as series (the press itself is shared).
+    "analytics:coverage": ListCase(foreign_markers=("Truy vấn PVN",), own_markers=("Truy vấn EVN",)),
     "alerts:list": ListCase(foreign_markers=("Cảnh báo PVN",), own_markers=("Cảnh báo EVN",)),
     "alerts:rules": ListCase(foreign_markers=("Quy tắc PVN",), own_markers=("Quy tắc EVN",)),
     # Recipients' addresses are for the staff who write for the unit.
@@ -662,6 +664,7 @@ GROWTH: dict[str, Callable[[More], object]] = {
     # Creating a rule writes audit entries (of the alert module: GROWTH_QUERY).
     "core:audit": lambda m: make_rule(m.unit, m.label),
     "analysis:queries": lambda m: make_saved_query(m.unit, m.label),
+    "analytics:coverage": lambda m: make_saved_query(m.unit, m.label),
     "alerts:list": lambda m: make_alert(make_rule(m.unit, m.label), m.label),
     "alerts:rules": lambda m: make_rule(m.unit, m.label),
     "incidents:list": _incident,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,3 +81,24 @@ def test_loa_sources_add_offers_every_kind() -> None:
     parser = cli.build_parser()
     for kind in SourceKind:
         assert parser.parse_args(["sources", "add", "https://x.vn/", "--kind", str(kind)]).kind == kind
+
+
+def test_the_source_form_checks_a_platform_s_address(users: dict[str, User], settings: Any) -> None:
+    from loa.sources.forms import SourceForm
+
+    def errors(url: str, kind: str) -> list[str]:
+        form = SourceForm(
+            {"url": url, "name": "Nguồn", "kind": kind, "tier": 2, "interval_minutes": 10}, user=users["admin"]
+        )
+        form.is_valid()
+        return [str(e) for e in form.errors.get("url", [])]
+
+    settings.LOA_FACEBOOK_PAGE_TOKENS = {"104857362": "EAAtok"}
+    assert errors("https://www.youtube.com/channel/UCq7EVNdienluc", "youtube") == []
+    assert errors("https://www.youtube.com/watch?v=abc", "youtube") == [
+        "Địa chỉ này không phải của loại nguồn đã chọn."
+    ]
+    assert errors("https://t.me/s/evnhanoi_news", "telegram") == []
+    assert errors("https://www.facebook.com/104857362", "facebook") == []
+    assert "LOA_FACEBOOK_PAGE_TOKENS" in errors("https://www.facebook.com/999", "facebook")[0]
+    assert errors("https://diendan.vn/forums/dien.12/index.rss", "forum") == []

@@ -25,6 +25,18 @@ def _django() -> None:
     require_migrated()
 
 
+def _report_problems(problems: list[tuple[int, str]], rejects: str | None) -> None:
+    """The rejected lines of an import: the first 20 on standard error, all of them to `rejects`."""
+    for line, reason in problems[:20]:
+        print(f"  dòng {line}: {reason}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"  … và {len(problems) - 20} dòng khác", file=sys.stderr)
+    if problems and rejects:
+        with open(rejects, "w", encoding="utf-8") as out:
+            for line, reason in problems:
+                out.write(json.dumps({"line": line, "reason": reason}, ensure_ascii=False) + "\n")
+
+
 def cmd_import_jsonl(args: argparse.Namespace) -> int:
     if not os.path.isfile(args.file):
         raise CommandError(f"Không có tệp {args.file} (file not found)")
@@ -47,15 +59,7 @@ def cmd_import_jsonl(args: argparse.Namespace) -> int:
     ):
         stats = articles_import_jsonl(lines=handle, progress=bar.update)
     print(f"Đọc {stats.read} dòng: lưu {stats.stored}, trùng {stats.duplicates}, bị từ chối {stats.rejected}.")
-    if stats.problems:
-        for line, reason in stats.problems[:20]:
-            print(f"  dòng {line}: {reason}", file=sys.stderr)
-        if len(stats.problems) > 20:
-            print(f"  … và {len(stats.problems) - 20} dòng khác", file=sys.stderr)
-        if args.rejects:
-            with open(args.rejects, "w", encoding="utf-8") as out:
-                for line, reason in stats.problems:
-                    out.write(json.dumps({"line": line, "reason": reason}, ensure_ascii=False) + "\n")
+    _report_problems(stats.problems or [], args.rejects)
     return 0 if stats.rejected == 0 else 3
 
 
@@ -110,15 +114,7 @@ def cmd_import_social(args: argparse.Namespace) -> int:
         f"Đọc {stats.read} dòng: lưu {stats.new} bài mới trên {stats.pages} trang, đã có {stats.seen_again} "
         f"(ghi thêm số tương tác), trùng nội dung {duplicates}, bị từ chối {len(stats.problems)}."
     )
-    if stats.problems:
-        for line, reason in stats.problems[:20]:
-            print(f"  dòng {line}: {reason}", file=sys.stderr)
-        if len(stats.problems) > 20:
-            print(f"  … và {len(stats.problems) - 20} dòng khác", file=sys.stderr)
-        if args.rejects:
-            with open(args.rejects, "w", encoding="utf-8") as out:
-                for line, reason in stats.problems:
-                    out.write(json.dumps({"line": line, "reason": reason}, ensure_ascii=False) + "\n")
+    _report_problems(stats.problems, args.rejects)
     return 0 if not stats.problems else 3
 
 

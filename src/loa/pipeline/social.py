@@ -106,6 +106,19 @@ def clean_post(post: Post) -> Post:
     )
 
 
+def posted_at(value: object) -> dt.datetime | None:
+    """A platform's time of posting: ISO 8601 ("…Z", "+00:00", or Graph's "+0000"); without a
+    zone it is UTC, as the platforms write it; unreadable, None (the post is kept undated)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value.strip().replace("Z", "+00:00"))
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
 def count(value: object) -> int | None:
     """A platform's count as an int (they come as numbers, strings, "1,2K" or "3.4M"), or None."""
     if isinstance(value, bool) or value is None:

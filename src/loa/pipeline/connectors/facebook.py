@@ -15,7 +15,6 @@ it; it is taken out of every error detail this module raises, since those are st
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -24,7 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from loa.pipeline.connectors import Poll, register
 from loa.pipeline.fetch import Fetcher, Response
 from loa.pipeline.outcomes import StageError, discard, quarantine, retry
-from loa.pipeline.social import MAX_COMMENTS_READ, Engagement, Post, PostPage, Rejected, count
+from loa.pipeline.social import MAX_COMMENTS_READ, Engagement, Post, PostPage, Rejected, count, posted_at
 
 POSTS_PER_PAGE = 25
 # Graph serves at most 100 comments per edge request; the tone needs no more.
@@ -93,16 +92,6 @@ def _error(response: Response, payload: object) -> StageError:
     return discard("platform_error", detail)
 
 
-def _time(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        # Graph writes "2025-03-05T02:00:00+0000".
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(dt.UTC)
-    except ValueError:
-        return None
-
-
 def _summary_total(edge: object) -> int | None:
     summary = edge.get("summary") if isinstance(edge, dict) else None
     return count(summary.get("total_count")) if isinstance(summary, dict) else None
@@ -124,7 +113,7 @@ def _post(item: dict[str, Any]) -> Post:
     post_id = item["id"]
     if not isinstance(post_id, str) or not post_id.strip():
         raise ValueError("no id")
-    published = _time(item.get("created_time"))
+    published = posted_at(item.get("created_time"))
     if published is None:
         raise ValueError("no readable created_time")
     message = item.get("message", "")

@@ -29,7 +29,7 @@ from lxml import html as lxml_html
 from loa.pipeline.connectors import Poll, register
 from loa.pipeline.fetch import Fetcher, Response
 from loa.pipeline.outcomes import Outcome, StageError, discard, quarantine, retry
-from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count
+from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count, posted_at
 
 # Thread pages read per poll for their first post; threads per listing page or feed.
 THREADS_READ = 10
@@ -125,11 +125,9 @@ def _when(values: list[str]) -> dt.datetime | None:
         value = value.strip()
         if value.isdigit():  # XenForo's data-time: seconds since the epoch
             return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        parsed = posted_at(value)
+        if parsed is not None:
+            return parsed
     return None
 
 

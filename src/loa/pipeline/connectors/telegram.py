@@ -14,7 +14,6 @@ only the elements named above are read, so none of these names leaves the parse 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,7 +25,7 @@ from lxml import html as lxml_html
 from loa.pipeline.connectors import Poll, register
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import discard, quarantine, retry
-from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count
+from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count, posted_at
 
 # Messages read from one page at most (Telegram shows about 20).
 MAX_MESSAGES = 100
@@ -70,14 +69,6 @@ def _message_text(node: Any) -> str:
     return "".join(node.itertext()).strip()
 
 
-def _published(value: str) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
 def page_parse(body: str) -> tuple[list[Post], list[Rejected], list[int]]:
     """The posts of a preview page, newest first; the messages that could not be read; the ids
     of all messages (a photo without a caption has an id, not a post). Raises StageError for a
@@ -111,7 +102,7 @@ def page_parse(body: str) -> tuple[list[Post], list[Rejected], list[int]]:
         post = Post(
             url=f"https://t.me/{match.group(1)}/{message_id}",
             text=_message_text(texts[0]),
-            published=_published(times[0].get("datetime", "")) if times else None,
+            published=posted_at(times[0].get("datetime", "")) if times else None,
             engagement=Engagement(views=number) if number is not None else None,
         )
         posts.append((message_id, post))

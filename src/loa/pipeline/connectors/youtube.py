@@ -18,7 +18,6 @@ stops the poll so that the source's health shows it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -31,7 +30,7 @@ from lxml import etree
 from loa.pipeline.connectors import Poll, register
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome, StageError, discard, quarantine, retry
-from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count
+from loa.pipeline.social import Engagement, Post, PostPage, Rejected, count, posted_at
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +67,6 @@ def _text(node: Any, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _published(value: str) -> dt.datetime | None:
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
 def feed_parse(body: bytes) -> tuple[list[tuple[str, Post]], list[Rejected]]:
     """(video id, post) for each readable entry, and the entries that are not; raises StageError
     (`malformed_feed`) for a body that is not an Atom feed."""
@@ -103,7 +94,7 @@ def feed_parse(body: bytes) -> tuple[list[tuple[str, Post]], list[Rejected]]:
             url=f"https://www.youtube.com/watch?v={video_id}",
             title=title,
             text=f"{title}\n\n{description}" if description else title,
-            published=_published(_text(entry, "atom:published")),
+            published=posted_at(_text(entry, "atom:published")),
             engagement=engagement,
         )
         videos.append((video_id, post))

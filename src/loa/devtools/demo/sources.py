@@ -38,3 +38,18 @@ def demo_sources(*, host: str, first_port: int, interval_minutes: int = 2) -> in
         )
         added += 1
     return added
+
+
+@transaction.atomic
+def demo_social_sources_add(*, host: str, first_port: int, interval_minutes: int = 2) -> int:
+    """Register the demo's YouTube channel, Facebook page, Telegram channel and forum section
+    (served by `loa social-replay-server`) as sources (once); returns how many were added."""
+    from loa.devtools.platforms.demo import bases_at, demo_social_sources
+
+    added = 0
+    for item in demo_social_sources(bases_at(host=host, first_port=first_port)):
+        if Source.objects.filter(url=item.url).exists():
+            continue
+        source_create(url=item.url, name=item.name, kind=item.kind, interval_minutes=interval_minutes)
+        added += 1
+    return added

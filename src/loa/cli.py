@@ -97,8 +97,9 @@ def cmd_up(args: argparse.Namespace) -> int:
                 print_line(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
         if social:
             from loa.devtools.demo import demo_social_sources_add
+            from loa.devtools.platforms.demo import bases_at
 
-            added = demo_social_sources_add(host="127.0.0.1", first_port=args.social_port)
+            added = demo_social_sources_add(bases=bases_at(host="127.0.0.1", first_port=args.social_port))
             if added:
                 print_line(f"Loa: đã thêm {added} nguồn mạng xã hội, diễn đàn, video mẫu (social replays).")
     if replay_data is not None:

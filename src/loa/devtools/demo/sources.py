@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from loa.sources.models import Source
+from loa.sources.models import OutletTier, Source
 from loa.sources.services import source_create
 
 # (outlet index on the replay server, path, kind, name, prominence)
@@ -41,15 +41,18 @@ def demo_sources(*, host: str, first_port: int, interval_minutes: int = 2) -> in
 
 
 @transaction.atomic
-def demo_social_sources_add(*, host: str, first_port: int, interval_minutes: int = 2) -> int:
+def demo_social_sources_add(*, bases: list[str], interval_minutes: int = 2) -> int:
     """Register the demo's YouTube channel, Facebook page, Telegram channel and forum section
-    (served by `loa social-replay-server`) as sources (once); returns how many were added."""
-    from loa.devtools.platforms.demo import bases_at, demo_social_sources
+    (served by `loa social-replay-server` at `bases`) as sources (once); returns how many were added."""
+    from loa.devtools.platforms.demo import demo_social_sources
 
     added = 0
-    for item in demo_social_sources(bases_at(host=host, first_port=first_port)):
+    for item in demo_social_sources(bases):
         if Source.objects.filter(url=item.url).exists():
             continue
-        source_create(url=item.url, name=item.name, kind=item.kind, interval_minutes=interval_minutes)
+        # Minor outlets: a page's negative post is not "in a major outlet" for the demo's rules.
+        source_create(
+            url=item.url, name=item.name, kind=item.kind, tier=OutletTier.MINOR, interval_minutes=interval_minutes
+        )
         added += 1
     return added

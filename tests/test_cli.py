@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -30,6 +31,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports."""
+    while True:
+        first = free_port()
+        if first + count > 65535:
+            continue
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
 
 
 @pytest.fixture
@@ -155,6 +172,7 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     clean_env["DATABASE_URL"] = fresh_database_url
     port, inbox_port = free_port(), free_port()
     inbox = ["--inbox-smtp-port", str(free_port()), "--inbox-http-port", str(inbox_port)]
+    inbox += ["--social-port", str(free_ports(4))]
     process = subprocess.Popen(
         [*LOA, "up", "--demo", "--port", str(port), "--web-workers", "1", *inbox],
         env=clean_env,
@@ -196,6 +214,9 @@ def test_up_serves_the_login_page_and_stops_cleanly_on_ctrl_c(
     assert "worker stopped" in output
     assert "scheduler stopped" in output
     assert "inbox stopped" in output
+    # The replayed YouTube channel, Facebook page, Telegram channel and forum are sources too.
+    assert "đã thêm 4 nguồn mạng xã hội, diễn đàn, video mẫu" in output
+    assert "social stopped" in output
     with socket.socket() as probe:
         # The port is free again: nothing was left listening (TIME_WAIT aside).
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -38,6 +38,7 @@ logger = logging.getLogger("loa.cli")
 
 REPLAY_PORT = 8801
 REPLAY_OUTLETS = 6
+SOCIAL_PORT = 8811  # four ports: YouTube, Graph API, Telegram, forum
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -45,9 +46,16 @@ def cmd_up(args: argparse.Namespace) -> int:
     from loa.devtools.cli import default_data
 
     replay_data = default_data() if args.demo and not args.no_replay else None
-    if replay_data is not None:
+    social = args.demo and not args.no_social
+    if replay_data is not None or social:
         # The demo polls local replay outlets; let the fetcher reach loopback for them only.
         os.environ.setdefault("LOA_FETCH_ALLOW_NETWORKS", "127.0.0.1/32")
+    if social:
+        from loa.devtools.platforms.demo import bases_at, demo_social_settings
+
+        # The worker reaches the demo's Facebook page and YouTube statistics through the replays.
+        for name, value in demo_social_settings(bases_at(host="127.0.0.1", first_port=args.social_port)).items():
+            os.environ.setdefault(name, value)
     inbox = args.demo and not args.no_inbox
     if inbox and importlib.util.find_spec("aiosmtpd") is None:
         # The inbox is a development tool (installed by `make run`); the demo runs without it.
@@ -63,6 +71,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     check_port_free(args.host, args.port)
     if replay_data is not None:
         for port in range(args.replay_port, args.replay_port + REPLAY_OUTLETS):
+            check_port_free("127.0.0.1", port)
+    if social:
+        for port in range(args.social_port, args.social_port + 4):
             check_port_free("127.0.0.1", port)
     if inbox:
         check_port_free("127.0.0.1", args.inbox_smtp_port)
@@ -84,6 +95,13 @@ def cmd_up(args: argparse.Namespace) -> int:
             added = demo_sources(host="127.0.0.1", first_port=args.replay_port)
             if added:
                 print_line(f"Loa: đã thêm {added} nguồn tin mẫu từ máy chủ phát lại (replay outlets).")
+        if social:
+            from loa.devtools.demo import demo_social_sources_add
+            from loa.devtools.platforms.demo import bases_at
+
+            added = demo_social_sources_add(bases=bases_at(host="127.0.0.1", first_port=args.social_port))
+            if added:
+                print_line(f"Loa: đã thêm {added} nguồn mạng xã hội, diễn đàn, video mẫu (social replays).")
     if replay_data is not None:
         from loa.devtools.monitored import demo_sample
 
@@ -119,8 +137,14 @@ def cmd_up(args: argparse.Namespace) -> int:
             str(args.replay_port),
             "--outlets",
             str(REPLAY_OUTLETS),
+            *(["--crossover"] if social else []),
         ]
         children.insert(0, Child("replay", [python, "-m", "loa", *replay], ports=[("127.0.0.1", args.replay_port)]))
+    if social:
+        platforms = ["social-replay-server", "--port", str(args.social_port)]
+        children.insert(
+            0, Child("social", [python, "-m", "loa", *platforms], ports=[("127.0.0.1", args.social_port + 3)])
+        )
     if inbox:
         mailbox = [
             "demo-inbox",
@@ -393,6 +417,14 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler")
     up.add_argument("--no-replay", action="store_true", help="with --demo, do not start the local replay news outlets")
     up.add_argument("--replay-port", type=int, default=REPLAY_PORT, help="port of the first replay outlet")
+    up.add_argument(
+        "--no-social",
+        action="store_true",
+        help="with --demo, do not start the replayed YouTube channel, Facebook page, Telegram channel and forum",
+    )
+    up.add_argument(
+        "--social-port", type=int, default=SOCIAL_PORT, help="first of the four ports of the social replays"
+    )
     up.add_argument("--no-inbox", action="store_true", help="with --demo, do not start the local alert inbox")
     up.add_argument("--inbox-smtp-port", type=int, default=8825, help="SMTP port of the demo inbox")
     up.add_argument("--inbox-http-port", type=int, default=8807, help="webhook and web port of the demo inbox")

@@ -26,6 +26,7 @@ NOT_AUDITED = {
     "articles.article",
     "articles.articleband",
     "articles.fetchitem",
+    "articles.engagement",
     "sources.pipelinecount",
     "sources.hostslot",
     "analysis.articleanalysis",

@@ -33,7 +33,7 @@ def test_demo_loads_once_with_alerts_playbooks_and_spokespersons() -> None:
     assert all(p.steps.count() >= 4 for p in playbooks)
     assert Spokesperson.objects.count() == 3
     rules = list(AlertRule.objects.all())
-    assert {r.kind for r in rules} == {"negative_prominent", "volume_spike", "negative_story"}
+    assert {r.kind for r in rules} == {"negative_prominent", "volume_spike", "negative_story", "crossover"}
     assert all(r.webhook_url == "http://127.0.0.1:8807/hooks/loa" and r.email_list() for r in rules)
     again = demo_load(password="mật-khẩu-demo-đủ-dài-42")
     assert not again.created

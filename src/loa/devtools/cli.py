@@ -47,6 +47,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
         live=args.live,
         live_interval=args.live_interval,
     )
+    if args.crossover:
+        from loa.devtools.platforms.demo import press_articles
+
+        # The press article of the demo's crossover story, on its outlet, at its minute.
+        for article in press_articles(corpus.started):
+            if article.outlet < args.outlets:
+                corpus.articles.append(article)
+                corpus.by_key[(article.outlet, article.slug)] = article
     ports = [args.port + i for i in range(args.outlets)]
     try:
         server = ReplayServer(corpus, host=args.host, ports=ports).start()
@@ -59,6 +67,26 @@ def cmd_replay(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     server.stop()
+    return 0
+
+
+def cmd_social(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from loa.devtools.platforms.demo import DemoSocial
+
+    social = DemoSocial(started=dt.datetime.now(dt.UTC), host=args.host, first_port=args.port)
+    try:
+        social.start()
+    except OSError as exc:
+        raise CommandError(f"Không mở được cổng {args.port}–{args.port + 3}: {exc}", 3) from exc
+    youtube, graph, telegram, forum = social.bases
+    print(f"YouTube {youtube}  Graph API {graph}  Telegram {telegram}  diễn đàn {forum}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    social.stop()
     return 0
 
 
@@ -101,7 +129,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="publish first the articles naming the demo's monitored organisations (loa up --demo)",
     )
+    replay.add_argument(
+        "--crossover",
+        action="store_true",
+        help="also publish the press article of the demo's crossover story (loa up --demo)",
+    )
     replay.set_defaults(handler=cmd_replay)
+
+    social = subparsers.add_parser(
+        "social-replay-server", help="serve the demo's YouTube channel, Facebook page, Telegram channel and forum"
+    )
+    social.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    social.add_argument(
+        "--port", type=int, default=8811, help="first of four ports: YouTube, Graph API, Telegram, forum"
+    )
+    social.set_defaults(handler=cmd_social)
 
     inbox = subparsers.add_parser("demo-inbox", help="a local SMTP server and webhook receiver that keep alerts")
     inbox.add_argument("--host", default="127.0.0.1", help="address to listen on")

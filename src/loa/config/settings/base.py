@@ -189,6 +189,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "articles.article",
     "articles.articleband",
     "articles.fetchitem",
+    # A social post's counts, snapshotted at each poll (dozens a minute in the demo).
+    "articles.engagement",
     "sources.pipelinecount",
     "sources.hostslot",
     "analysis.articleanalysis",

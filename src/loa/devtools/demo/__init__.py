@@ -25,10 +25,10 @@ from loa.devtools.demo import (
     study,
     units,
 )
-from loa.devtools.demo.sources import demo_sources
+from loa.devtools.demo.sources import demo_social_sources_add, demo_sources
 from loa.units.models import Unit
 
-__all__ = ["DemoResult", "demo_load", "demo_sources"]
+__all__ = ["DemoResult", "demo_load", "demo_social_sources_add", "demo_sources"]
 
 
 @dataclass(frozen=True)

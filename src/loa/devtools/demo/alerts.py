@@ -204,6 +204,15 @@ def load(units: dict[str, Unit], *, webhook_url: str) -> None:
             queries["Sai phạm, tiêu cực"],
             {"story_hours": 6, "story_min_articles": 3, "story_negative_share": 0.5, "severity": "high"},
         ),
+        (
+            # The demo's forum thread reaches a prominent outlet, then the fanpage (loa up --demo).
+            "EVN: từ mạng xã hội, diễn đàn lên báo",
+            "evn",
+            RuleKind.CROSSOVER,
+            organisations["EVN"],
+            None,
+            {"max_tier": 1, "severity": "high", "suppression_minutes": 0},
+        ),
     ]
     for name, unit_code, kind, organisation, query, options in rules:
         rule_save(

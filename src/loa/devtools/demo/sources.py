@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from loa.sources.models import Source
+from loa.sources.models import OutletTier, Source
 from loa.sources.services import source_create
 
 # (outlet index on the replay server, path, kind, name, prominence)
@@ -35,6 +35,24 @@ def demo_sources(*, host: str, first_port: int, interval_minutes: int = 2) -> in
             outlet_name=OUTLETS[outlet][1],
             tier=tier,
             interval_minutes=interval_minutes,
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def demo_social_sources_add(*, bases: list[str], interval_minutes: int = 2) -> int:
+    """Register the demo's YouTube channel, Facebook page, Telegram channel and forum section
+    (served by `loa social-replay-server` at `bases`) as sources (once); returns how many were added."""
+    from loa.devtools.platforms.demo import demo_social_sources
+
+    added = 0
+    for item in demo_social_sources(bases):
+        if Source.objects.filter(url=item.url).exists():
+            continue
+        # Minor outlets: a page's negative post is not "in a major outlet" for the demo's rules.
+        source_create(
+            url=item.url, name=item.name, kind=item.kind, tier=OutletTier.MINOR, interval_minutes=interval_minutes
         )
         added += 1
     return added

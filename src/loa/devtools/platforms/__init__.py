@@ -89,7 +89,7 @@ class PlatformReplay(PlatformServer):
     """A replay whose route gets single-valued queries and the replay's own address (to write the
     paging links an API hands back), and that records the requests a connector sent."""
 
-    def __init__(self, route: Route) -> None:
+    def __init__(self, route: Route, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[Request] = []
         lock = threading.Lock()
 
@@ -100,7 +100,7 @@ class PlatformReplay(PlatformServer):
                     self.requests.append(Request(path, single))
             return route(path, single, self.base)
 
-        super().__init__(replay)
+        super().__init__(replay, host=host, port=port)
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]

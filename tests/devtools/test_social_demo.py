@@ -45,8 +45,8 @@ def clock() -> Clock:
 def social(settings: Any, clock: Clock) -> Iterator[DemoSocial]:
     with DemoSocial(started=START, clock=clock) as replays:
         for name, value in demo_social_settings(replays.bases).items():
-            value = dict([value.split("=", 1)]) if name == "LOA_FACEBOOK_PAGE_TOKENS" else value
-            setattr(settings, name, value)
+            # The environment's "ID=TOKEN" is a mapping in the settings.
+            setattr(settings, name, dict([value.split("=", 1)]) if name == "LOA_FACEBOOK_PAGE_TOKENS" else value)
         yield replays
 
 

@@ -36,17 +36,19 @@ def test_forum_then_press_then_fanpage_raises_exactly_one_alert(evn: Organisatio
     assert alerts_evaluate_articles(article_ids=[minor_press.pk]) == []  # not a prominent outlet yet
     press = _posted("baolon.vn", Channel.PRESS, 3, tier=1)
     (alert,) = alerts_evaluate_articles(article_ids=[press.pk])
+    assert [stage["article"] for stage in alert.data["path"]] == [forum.pk, press.pk]
     fanpage = _posted("fanpage-tintuc.vn", Channel.SOCIAL, 1)
     assert alerts_evaluate_articles(article_ids=[fanpage.pk]) == []
     alerts_sweep()
     assert Alert.objects.count() == 1
+    alert.refresh_from_db()  # raised once; its path now goes on to the fanpage
 
     story = Story.objects.get(analyses__article=forum)
     assert {a.analysis.story_id for a in Article.objects.all()} == {story.pk}
     assert alert.trigger_key == f"crossover:{story.pk}"
     assert alert.article_id == press.pk
-    assert [stage["article"] for stage in alert.data["path"]] == [forum.pk, press.pk]
-    assert [stage["channel"] for stage in alert.data["path"]] == ["forum", "press"]
+    assert [stage["article"] for stage in alert.data["path"]] == [forum.pk, press.pk, fanpage.pk]
+    assert [stage["channel"] for stage in alert.data["path"]] == ["forum", "press", "social"]
     assert "diendan-dien.vn" in alert.summary
     assert "baolon.vn" in alert.summary
 

@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 # Outlets where a story can smoulder before the press: social pages, forums, video channels.
 OFF_PRESS = (OutletChannel.SOCIAL, OutletChannel.FORUM, OutletChannel.VIDEO)
+# A crossover's path: where it started off the press, the press outlet, where it spread after.
+CROSSOVER_STAGES = 3
 # A story crossing over to the press is looked for among stories active this recently.
 CROSSOVER_LOOKBACK = dt.timedelta(days=7)
 # Engagement growth is measured over at least this long: two observations a minute apart would
@@ -458,7 +460,8 @@ def _evaluate_crossover(rule: AlertRule, now: dt.datetime, story_ids: Iterable[i
     raised = []
     for story_id in sorted(set(rows.values_list("analysis__story_id", flat=True))):
         key = f"crossover:{story_id}"
-        if Alert.objects.filter(rule=rule, trigger_key=key).exists():
+        raised_before = Alert.objects.filter(rule=rule, trigger_key=key).first()
+        if raised_before is not None and len(raised_before.data.get("path", [])) >= CROSSOVER_STAGES:
             continue
         articles = sorted(
             Article.objects.filter(analysis__story_id=story_id).select_related("outlet"),
@@ -466,6 +469,12 @@ def _evaluate_crossover(rule: AlertRule, now: dt.datetime, story_ids: Iterable[i
         )
         path = _crossover_path(articles, rule.max_tier)
         if path is None:
+            continue
+        if raised_before is not None:
+            # Raised once; the path grows when the story spreads off the press after it.
+            if len(path) > len(raised_before.data.get("path", [])):
+                raised_before.data = {**raised_before.data, "path": [_stage(a) for a in path]}
+                raised_before.save(update_fields=["data"])
             continue
         story = Story.objects.get(pk=story_id)
         first, press = path[0], path[1]

@@ -10,10 +10,11 @@ import pytest
 from loa.accounts.models import User
 from loa.articles import hooks
 from loa.articles.models import Article, Engagement
-from loa.articles.social import page_outlet, posts_store
+from loa.articles.social import posts_store
 from loa.pipeline.social import Engagement as Counts
 from loa.pipeline.social import Post, count, scrub, title_from
 from loa.sources.models import Channel
+from loa.sources.services import page_outlet
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

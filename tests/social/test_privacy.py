@@ -28,7 +28,7 @@ from django.test import override_settings
 from loa import cli
 from loa.articles import hooks, search
 from loa.articles.polling import source_poll
-from loa.articles.social import page_outlet, posts_store
+from loa.articles.social import posts_store
 from loa.articles.social_import import export_open, mapping_get, social_import
 from loa.devtools.platforms import PlatformServer
 from loa.devtools.platforms.facebook import graph_replay
@@ -38,7 +38,7 @@ from loa.devtools.platforms.youtube import youtube_replay
 from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
 from loa.pipeline.social import Engagement, Post, count
 from loa.sources.models import SourceKind
-from loa.sources.services import source_create
+from loa.sources.services import page_outlet, source_create
 from loa.text.folding import fold
 from tests.social.traces import pattern
 

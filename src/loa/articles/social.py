@@ -26,7 +26,7 @@ from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome, Stage, StageError, discard
 from loa.pipeline.social import Post, clean_post
 from loa.pipeline.urls import url_key
-from loa.sources.models import Channel, Outlet, Source
+from loa.sources.models import Outlet, Source
 from loa.sources.services import counts_add
 
 logger = logging.getLogger(__name__)
@@ -42,15 +42,6 @@ class Stored:
     rejected: int = 0
     new_ids: list[int] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
-
-
-def page_outlet(*, key: str, name: str, channel: str = Channel.SOCIAL) -> Outlet:
-    """The outlet of a public page, channel or forum, keyed "host/page" (e.g. "facebook.com/evn")."""
-    key = key.strip().lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")[:255]
-    outlet, _created = Outlet.objects.get_or_create(
-        domain=key, defaults={"name": name[:200] or key, "channel": channel}
-    )
-    return outlet
 
 
 def _snapshot(article: Article, post: Post, now: dt.datetime) -> Engagement | None:

@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from loa.articles.social import page_outlet, posts_store
+from loa.articles.social import posts_store
 from loa.pipeline.social import Engagement, Post, clean_post, count
 from loa.sources.models import Channel, ImportMapping, Outlet
+from loa.sources.services import page_outlet
 from loa.text.dates import parse_news_datetime
 from loa.text.encoding import decode
 from loa.text.folding import fold

@@ -78,6 +78,16 @@ def outlet_for_url(
     return outlet
 
 
+def page_outlet(*, key: str, name: str, channel: str = Channel.SOCIAL, tier: int = OutletTier.STANDARD) -> Outlet:
+    """The outlet of a public page, channel or forum, keyed "host/page" (e.g. "facebook.com/evn");
+    an existing one is kept as it is."""
+    key = key.strip().lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")[:255]
+    outlet, _created = Outlet.objects.get_or_create(
+        domain=key, defaults={"name": name[:200] or key, "channel": channel, "tier": tier}
+    )
+    return outlet
+
+
 def page_outlet_for_url(url: str, *, kind: str, name: str = "", tier: int = OutletTier.STANDARD) -> Outlet:
     """The outlet of a social, forum or video source, created on the channel of its kind: a page
     or channel ("t.me/evnnews", "youtube.com/channel/UC…"), not the platform's host that
@@ -95,11 +105,7 @@ def page_outlet_for_url(url: str, *, kind: str, name: str = "", tier: int = Outl
         segments = segments[1:]
     page = f"channel/{channel_id}" if channel_id else "/".join(segments[: 2 if segments[:1] == ["channel"] else 1])
     key = host if kind == SourceKind.FORUM or not page else f"{host}/{page}".lower()[:255]
-    channel = KIND_CHANNEL.get(SourceKind(kind), Channel.PRESS)
-    outlet, _created = Outlet.objects.get_or_create(
-        domain=key, defaults={"name": (name or key)[:200], "tier": tier, "channel": channel}
-    )
-    return outlet
+    return page_outlet(key=key, name=name or key, channel=KIND_CHANNEL.get(SourceKind(kind), Channel.PRESS), tier=tier)
 
 
 def _validate_pattern(pattern: str) -> None:

@@ -20,7 +20,7 @@ from loa.devtools.platforms import Answer, PlatformReplay, reply
 from loa.devtools.platforms.facebook import graph_replay
 from loa.pipeline.connectors import CONNECTORS, Credentials, Poll
 from loa.pipeline.connectors import facebook as connector
-from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
+from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome, StageError
 from loa.sources.models import Channel, PipelineCount, Source, SourceKind
 from loa.sources.services import source_create
@@ -37,13 +37,6 @@ AUTHORS = ("Trần Văn Bình", "Lê Thị Hoa", "Nguyễn Thị Cúc", "Đỗ Q
 def graph() -> Iterator[PlatformReplay]:
     with graph_replay(FIXTURE) as server:
         yield server
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    policy = FetchPolicy(allowed_networks=parse_networks(["127.0.0.0/8"]), host_interval=0.0, attempts=2, backoff=0.01)
-    with Fetcher(policy) as instance:
-        yield instance
 
 
 def use_token(settings: Any, graph: PlatformReplay, token: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from loa.devtools.platforms import Answer, PlatformReplay, not_found
 from loa.devtools.platforms.forum import forum_replay, forum_route
 from loa.pipeline.connectors import CONNECTORS, Poll
 from loa.pipeline.connectors import forum as connector
-from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
+from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import Outcome
 from loa.sources.models import Channel, SourceKind
 from loa.sources.services import source_create
@@ -32,13 +31,6 @@ SECTIONS = {
     "phpbb": ("/viewforum.php?f=12", "/feed.php?f=12"),
     "vbulletin": ("/forumdisplay.php?f=12", "/external.php?type=RSS2&forumids=12"),
 }
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    policy = FetchPolicy(allowed_networks=parse_networks(["127.0.0.0/8"]), host_interval=0.0, attempts=2, backoff=0.01)
-    with Fetcher(policy) as instance:
-        yield instance
 
 
 def threads(url: str, fetcher: Fetcher, **poll: object) -> list:  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from django.test import override_settings
 from loa import cli
 from loa.articles import hooks, search
 from loa.articles.polling import source_poll
+from loa.articles.runtime import fetch_policy
 from loa.articles.social import posts_store
 from loa.articles.social_import import export_open, mapping_get, social_import
 from loa.devtools.platforms import PlatformServer
@@ -35,7 +36,7 @@ from loa.devtools.platforms.facebook import graph_replay
 from loa.devtools.platforms.forum import forum_replay
 from loa.devtools.platforms.telegram import telegram_replay
 from loa.devtools.platforms.youtube import youtube_replay
-from loa.pipeline.fetch import Fetcher, FetchPolicy, parse_networks
+from loa.pipeline.fetch import Fetcher
 from loa.pipeline.social import Engagement, Post, count
 from loa.sources.models import SourceKind
 from loa.sources.services import page_outlet, source_create
@@ -286,13 +287,8 @@ CONNECTOR_SECRETS = (
 # --- ingests: the connectors, polled from their replays --------------------------------------
 
 
-def _replay_fetcher() -> Fetcher:
-    policy = FetchPolicy(allowed_networks=parse_networks(["127.0.0.0/8"]), host_interval=0.0, attempts=1)
-    return Fetcher(policy)
-
-
 def _poll(url: str, kind: str) -> None:
-    with _replay_fetcher() as fetcher:
+    with Fetcher(fetch_policy()) as fetcher:
         source = source_create(url=url, name="Nguồn thử", kind=kind)
         for hours in (0, 1):  # seen again: a second snapshot, comments read again
             result = source_poll(source=source, fetcher=fetcher, now=NOW + dt.timedelta(hours=hours))

@@ -15,7 +15,6 @@ from django.forms.models import model_to_dict
 
 from loa.articles.models import Article, Engagement
 from loa.articles.polling import source_poll
-from loa.articles.runtime import fetch_policy
 from loa.devtools.platforms import Answer, PlatformServer
 from loa.devtools.platforms.telegram import TelegramReplay, telegram_replay
 from loa.pipeline.connectors import Poll
@@ -50,12 +49,6 @@ def telegram() -> Iterator[Platform]:
     replay = telegram_replay(FIXTURES)
     with PlatformServer(replay) as server:
         yield Platform(replay, server)
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(fetch_policy()) as instance:
-        yield instance
 
 
 def channel_source(url: str) -> Source:

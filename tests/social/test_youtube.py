@@ -16,7 +16,6 @@ from django.forms.models import model_to_dict
 
 from loa.articles.models import Article, Engagement
 from loa.articles.polling import source_poll
-from loa.articles.runtime import fetch_policy
 from loa.devtools.platforms import Answer, PlatformServer
 from loa.devtools.platforms.youtube import YouTubeReplay, youtube_replay
 from loa.pipeline.connectors import Credentials, Poll
@@ -52,12 +51,6 @@ def youtube(settings: Any) -> Iterator[Platform]:
         settings.LOA_YOUTUBE_API_URL = f"{server.base}/youtube/v3"
         settings.LOA_YOUTUBE_API_KEY = ""
         yield Platform(replay, server)
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(fetch_policy()) as instance:
-        yield instance
 
 
 def channel_source(url: str) -> Source:

@@ -62,12 +62,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise CommandError(f"Không mở được cổng {ports[0]}–{ports[-1]}: {exc}", 3) from exc
     for base in server.bases:
         print(f"{base}/rss/tin-moi.rss  {base}/sitemap.xml  {base}/chuyen-muc/thoi-su", flush=True)
+    _wait_for_a_signal()
+    server.stop()
+    return 0
+
+
+def _wait_for_a_signal() -> None:
+    """Serve until Ctrl-C or SIGTERM (from `loa up`, which stops its servers so)."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
-    server.stop()
-    return 0
 
 
 def cmd_social(args: argparse.Namespace) -> int:
@@ -82,10 +87,7 @@ def cmd_social(args: argparse.Namespace) -> int:
         raise CommandError(f"Không mở được cổng {args.port}–{args.port + 3}: {exc}", 3) from exc
     youtube, graph, telegram, forum = social.bases
     print(f"YouTube {youtube}  Graph API {graph}  Telegram {telegram}  diễn đàn {forum}", flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    _wait_for_a_signal()
     social.stop()
     return 0
 
@@ -107,10 +109,7 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         f"xem tại http://{args.host}:{inbox.http_port}/",
         flush=True,
     )
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    _wait_for_a_signal()
     inbox.stop()
     return 0
 

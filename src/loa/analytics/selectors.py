@@ -323,11 +323,15 @@ def volume(
             if tone in TONES:
                 setattr(period, str(tone), getattr(period, str(tone)) + count)
     if normalise:
-        everything = _all_counts(selection, days, interval)
-        for period in series.values():
-            whole = everything.get(period.date, 0)
-            period.share = round(period.count / whole, 4) if whole else 0.0
+        _set_shares(list(series.values()), _all_counts(selection, days, interval))
     return Volume(series=list(series.values()), total=total)
+
+
+def _set_shares(series: Sequence[Period], everything: dict[dt.date, int]) -> None:
+    """Each period's share of all coverage in it."""
+    for period in series:
+        whole = everything.get(period.date, 0)
+        period.share = round(period.count / whole, 4) if whole else 0.0
 
 
 def top_outlets(*, user: Actor, selection: Selection, limit: int = 10) -> list[OutletCount]:
@@ -487,18 +491,17 @@ def comparison(
         raise AnalyticsError(_("Choose at least one organisation, saved query, topic or query."))
     focus = min(max(focus, 0), len(selections) - 1)
     series = [
-        (
-            label,
-            volume(
-                user=user,
-                selection=chosen,
-                interval=interval,
-                normalise=measure == "share",
-                engagement=measure == "interactions",
-            ),
-        )
+        (label, volume(user=user, selection=chosen, interval=interval, engagement=measure == "interactions"))
         for label, chosen in selections
     ]
+    if measure == "share" and _may_read(user):
+        # The denominator is all coverage of the range: counted once per range, not once a series.
+        wholes: dict[tuple[dt.date, dt.date], dict[dt.date, int]] = {}
+        for (_label, chosen), (_same, counted) in zip(selections, series, strict=True):
+            key = (chosen.start, chosen.end)
+            if key not in wholes:
+                wholes[key] = _all_counts(chosen, periods(chosen.start, chosen.end, interval), interval)
+            _set_shares(counted.series, wholes[key])
     chosen = selections[focus][1]
     compared = [s.organisation for _label, s in selections if s.organisation is not None]
     relevance = next((s.relevance for _label, s in selections if s.organisation is not None), "all")

@@ -41,6 +41,7 @@ from tests.factories import (
     make_user,
     next_number,
 )
+from tests.factories.claims import make_claim
 from tests.factories.digests import make_digest
 from tests.factories.directives import make_assignment, make_directive
 from tests.factories.evaluation import make_round
@@ -267,6 +268,7 @@ LIST_VIEWS: dict[str, ListCase] = {
         foreign_markers=("Thư PVN",), own_markers=("Thư EVN",), capability_denied=("evn_leader", "evn_viewer")
     ),
     "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
+    "claims:list": ListCase(foreign_markers=("Luận điệu PVN",), own_markers=("Luận điệu EVN",)),
     "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
     "digests:list": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
     "digests:profiles": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
@@ -414,6 +416,7 @@ def seed_unit(unit: Unit, label: str, *, playbook: Playbook, directive: Directiv
     make_alert(make_rule(unit, label), label)
     make_incident(unit, label, playbook=playbook, spokesperson=make_spokesperson(unit, f"Người nói {label}"))
     make_message(unit, label)
+    make_claim(unit, label)
 
 
 def roster_and_study(unit: Unit, label: str) -> None:
@@ -668,6 +671,7 @@ GROWTH: dict[str, Callable[[More], object]] = {
     "alerts:list": lambda m: make_alert(make_rule(m.unit, m.label), m.label),
     "alerts:rules": lambda m: make_rule(m.unit, m.label),
     "incidents:list": _incident,
+    "claims:list": lambda m: make_claim(m.unit, m.label),
     "incidents:spokespersons": lambda m: make_spokesperson(m.unit, f"Người nói {m.label}"),
     "digests:list": lambda m: make_digest(m.unit, m.label),
     "digests:profiles": lambda m: make_digest(m.unit, m.label),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("alerts/", include("loa.alerts.urls")),
     path("outbox/", include("loa.outbox.urls")),
     path("incidents/", include("loa.incidents.urls")),
+    path("claims/", include("loa.claims.urls")),
     path("digests/", include("loa.digests.urls")),
     path("reports/", include("loa.reports.urls")),
     path("directives/", include("loa.directives.urls")),

@@ -51,6 +51,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Incidents"), "incidents:list"),
             NavItem(_("Playbooks"), "incidents:playbooks"),
             NavItem(_("Spokespersons"), "incidents:spokespersons"),
+            NavItem(_("False claims"), "claims:list"),
         ],
     ),
     NavSection(

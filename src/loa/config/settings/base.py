@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "loa.outbox",
     "loa.alerts",
     "loa.incidents",
+    "loa.claims",
     "loa.reports",
     "loa.digests",
     "loa.directives",

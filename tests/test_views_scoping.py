@@ -50,6 +50,7 @@ from tests.factories.opinion import make_opinion_report
 from tests.factories.outbox import make_message
 from tests.factories.people import make_course, make_person
 from tests.factories.plans import make_award_entry, make_plan
+from tests.factories.rebuttals import make_rebuttal
 from tests.factories.reports import make_report
 from tests.factories.study import make_study_plan
 
@@ -221,6 +222,11 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:deactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
     "accounts:reactivate": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
     "accounts:password_mail": lambda o: {"pk": _named("accounts.User", "evna.staff", "username")},
+    "claims:rebuttal_action": lambda o: {
+        "pk": _named("claims.Rebuttal", "Lập luận EVN", "title"),
+        "version_pk": _named("claims.RebuttalVersion", "Lập luận EVN", "rebuttal__title"),
+        "action": "review",
+    },
 }
 
 
@@ -269,6 +275,7 @@ LIST_VIEWS: dict[str, ListCase] = {
     ),
     "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
     "claims:list": ListCase(foreign_markers=("Luận điệu PVN",), own_markers=("Luận điệu EVN",)),
+    "claims:rebuttals": ListCase(foreign_markers=("Lập luận PVN",), own_markers=("Lập luận EVN",)),
     "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
     "digests:list": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
     "digests:profiles": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
@@ -316,6 +323,7 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "study:session": lambda t, u: _pair("study.StudySession", "Học tập", "plan__title"),
     "evaluation:round": lambda t, u: _pair("evaluation.Round", "Đợt", "title"),
     "evaluation:detail": lambda t, u: _pair("evaluation.Evaluation", "Đợt", "round__title"),
+    "claims:rebuttal": lambda t, u: _pair("claims.Rebuttal", "Lập luận", "title"),
 }
 # Edit pages of unit data: writers of the unit (200), readers of it (403), others (404).
 EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -335,6 +343,10 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "people:course_edit": lambda t, u: _pair("people.Course", "Lớp", "title"),
     "study:edit": lambda t, u: _pair("study.StudyPlan", "Học tập", "title"),
     "study:audience_edit": lambda t, u: ({"pk": t.evn.pk}, {"pk": t.pvn.pk}),
+    "claims:rebuttal_create": lambda t, u: _pair("claims.Claim", "Luận điệu", "title"),
+    "claims:rebuttal_edit": lambda t, u: _pair("claims.Rebuttal", "Lập luận", "title"),
+    # Using an argument writes on the incidents the user writes for; readers of the claim get 403.
+    "claims:rebuttal_use": lambda t, u: _pair("claims.Rebuttal", "Lập luận", "title"),
 }
 
 
@@ -416,7 +428,7 @@ def seed_unit(unit: Unit, label: str, *, playbook: Playbook, directive: Directiv
     make_alert(make_rule(unit, label), label)
     make_incident(unit, label, playbook=playbook, spokesperson=make_spokesperson(unit, f"Người nói {label}"))
     make_message(unit, label)
-    make_claim(unit, label)
+    make_rebuttal(make_claim(unit, label), label)
 
 
 def roster_and_study(unit: Unit, label: str) -> None:
@@ -672,6 +684,7 @@ GROWTH: dict[str, Callable[[More], object]] = {
     "alerts:rules": lambda m: make_rule(m.unit, m.label),
     "incidents:list": _incident,
     "claims:list": lambda m: make_claim(m.unit, m.label),
+    "claims:rebuttals": lambda m: make_rebuttal(make_claim(m.unit, m.label), m.label),
     "incidents:spokespersons": lambda m: make_spokesperson(m.unit, f"Người nói {m.label}"),
     "digests:list": lambda m: make_digest(m.unit, m.label),
     "digests:profiles": lambda m: make_digest(m.unit, m.label),

@@ -6,3 +6,12 @@ class ClaimsConfig(AppConfig):
     name = "loa.claims"
     label = "claims"
     verbose_name = _("False claims")
+
+    def ready(self) -> None:
+        # The periodic report's section on countering false claims, after alerts and incidents;
+        # reports takes sections only by registration. Lazy: reports.sections imports
+        # units.models, which cannot load while apps.py is imported.
+        from loa.claims.report_sections import claims_section
+        from loa.reports import sections
+
+        sections.register("claims", order=25, provider=claims_section)

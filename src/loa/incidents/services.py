@@ -432,6 +432,26 @@ def statement_save(
 
 
 @transaction.atomic
+def statement_append(*, user: Actor, statement: Statement, text: str) -> Statement:
+    """Add a passage (an approved argument, say) at the end of a draft statement. Only a draft
+    takes it: a reviewed or approved text would otherwise change under its reviewer's eyes."""
+    _writable(user, statement.incident)
+    if statement.status != StatementStatus.DRAFT:
+        raise ValidationError(_("Only a draft statement takes added text."))
+    if not text.strip():
+        raise ValidationError(_("There is no text to add."))
+    statement.body = f"{statement.body.rstrip()}\n\n{text.strip()}" if statement.body.strip() else text.strip()
+    statement.save(update_fields=["body"])
+    _log(
+        statement.incident,
+        TimelineKind.STATEMENT,
+        _("Text added to the draft statement: %(title)s") % {"title": statement.title},
+        user=user,
+    )
+    return statement
+
+
+@transaction.atomic
 def statement_review(*, user: Actor, statement: Statement) -> Statement:
     _writable(user, statement.incident)
     if statement.status != StatementStatus.DRAFT:

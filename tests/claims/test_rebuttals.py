@@ -226,6 +226,8 @@ def test_pages_draft_review_approve_and_use(
         assert login(user).post(url).status_code == 302
 
     act(second_staff, "review")
+    waiting = staff.get(reverse("claims:rebuttal", kwargs={"pk": rebuttal.pk})).content.decode()
+    assert users["evn_leader"].get_full_name() in waiting.split('data-testid="rebuttal-next">', 1)[1]
     act(users["evn_leader"], "approve")
     version.refresh_from_db()
     assert version.status == RebuttalStatus.APPROVED

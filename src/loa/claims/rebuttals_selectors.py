@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import Actor, scope_filter, user_can
@@ -13,7 +14,7 @@ from loa.claims.models import Claim, Evidence, Rebuttal, RebuttalStatus, Rebutta
 from loa.directives.models import Directive
 from loa.directives.selectors import directive_list
 from loa.incidents.models import Incident, IncidentStatus, Statement, StatementStatus
-from loa.incidents.selectors import incident_list
+from loa.incidents.selectors import approvers, incident_list
 from loa.text import fold
 from loa.units.selectors import author_may_review
 
@@ -121,6 +122,7 @@ class RebuttalPage:
     can_write: bool
     can_approve: bool
     can_review: bool
+    waiting: str = ""
 
 
 def rebuttal_page(*, user: Actor, rebuttal: Rebuttal) -> RebuttalPage:
@@ -137,6 +139,19 @@ def rebuttal_page(*, user: Actor, rebuttal: Rebuttal) -> RebuttalPage:
     if newest is not None and newest.status == RebuttalStatus.DRAFT and can_write:
         by_author = newest.drafted_by_id is not None and newest.drafted_by_id == getattr(user, "pk", None)
         can_review = not by_author or author_may_review(unit=unit)
+    waiting = ""
+    if newest is not None and newest.status == RebuttalStatus.DRAFT:
+        waiting = _("Waiting for someone other than the author to review it.")
+    elif newest is not None and newest.status == RebuttalStatus.REVIEWED:
+        # The leaders a press statement of the unit would wait for approve its arguments too.
+        leaders = approvers(unit=unit)
+        waiting = (
+            _("Waiting for a leader of %(unit)s to approve it (%(names)s).")
+            % {"unit": unit.name, "names": ", ".join(leader.get_full_name() for leader in leaders)}
+            if leaders
+            else _("Waiting for approval, but no leader's account covers %(unit)s: ask an administrator.")
+            % {"unit": unit.name}
+        )
     return RebuttalPage(
         rebuttal=rebuttal,
         versions=versions,
@@ -145,6 +160,7 @@ def rebuttal_page(*, user: Actor, rebuttal: Rebuttal) -> RebuttalPage:
         can_write=can_write,
         can_approve=user_can(user, roles.APPROVE, unit),
         can_review=can_review,
+        waiting=waiting,
     )
 
 

@@ -1,8 +1,23 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from loa.scheduling import registry
+
+# Checks of requests are due at hours after sending; a few minutes late is on time.
+REQUEST_CHECKS_EVERY = timedelta(minutes=5)
 
 
 class ClaimsConfig(AppConfig):
     name = "loa.claims"
     label = "claims"
     verbose_name = _("False claims")
+
+    def ready(self) -> None:
+        # What became of the items that correction and removal requests were about.
+        registry.register(
+            "claims_request_checks",
+            task_path="loa.claims.tasks_requests.requests_check_task",
+            interval=REQUEST_CHECKS_EVERY,
+        )

@@ -1,0 +1,235 @@
+"""Correction and removal requests: the archived original, the schedule of checks, what the
+checks find on a replay outlet that removes one item and edits another, the pages and the
+evidence PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from loa.accounts.models import User
+from loa.articles.models import Article
+from loa.articles.runtime import fetch_policy
+from loa.articles.services import article_store
+from loa.claims.models import Addressee, ContentRequest, Outcome, RequestKind
+from loa.claims.services_requests import (
+    LEGAL_BASES,
+    RequestData,
+    next_check_at,
+    request_close,
+    request_create,
+    requests_check_due,
+)
+from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus
+from loa.incidents.models import Incident, TimelineKind
+from loa.pipeline.extract import extract_article
+from loa.pipeline.fetch import Fetcher
+from loa.pipeline.warc import ArchivedRecord, WarcArchive
+from loa.sources.services import outlet_for_url
+from tests.factories import Tree, make_article
+from tests.factories.claims import make_claim
+
+pytestmark = pytest.mark.django_db
+
+SENT = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+
+REMOVED_TEXT = [
+    "Một trang tin đăng bài cho rằng Tổng công ty Điện lực miền Bắc đã tăng giá điện sinh hoạt lên gấp đôi "
+    "trong tháng Hai mà không thông báo cho khách hàng, khiến nhiều hộ gia đình phải trả tiền điện rất cao.",
+    "Bài viết dẫn các hóa đơn không rõ nguồn gốc và khẳng định việc tăng giá là chủ trương của tập đoàn, "
+    "trong khi biểu giá bán lẻ điện vẫn giữ nguyên theo quyết định của Bộ Công Thương từ năm trước.",
+    "Hóa đơn tiền điện tháng Hai tăng chủ yếu do thời tiết lạnh kéo dài và số ngày tính tiền nhiều hơn, "
+    "điều mà đơn vị đã giải thích công khai trên cổng thông tin chăm sóc khách hàng.",
+]
+EDITED_TEXT = [
+    "Bài viết nêu rằng dự án nhiệt điện Sông Hậu chậm tiến độ ba năm và gây thất thoát hàng nghìn tỷ đồng "
+    "vốn nhà nước, dẫn lời một số chuyên gia giấu tên trong ngành năng lượng.",
+    "Theo bài viết, chủ đầu tư đã không báo cáo đầy đủ với cơ quan quản lý về các khoản phát sinh, "
+    "đồng thời các nhà thầu phụ chưa được thanh toán trong nhiều tháng liền.",
+    "Dự án hiện đã hoàn thành các hạng mục chính và đang vận hành thử nghiệm tổ máy số một, "
+    "theo thông tin từ ban quản lý dự án công bố vào cuối tuần trước.",
+]
+
+
+@pytest.fixture
+def outlet() -> Iterator[ReplayServer]:
+    records = [
+        {"id": 9101, "title": "Giá điện sinh hoạt tăng gấp đôi trong tháng Hai?", "text": "\n".join(REMOVED_TEXT)},
+        {"id": 9102, "title": "Dự án nhiệt điện Sông Hậu chậm tiến độ", "text": "\n".join(EDITED_TEXT)},
+    ]
+    corpus = build_corpus(records, outlets=1, now=dt.datetime.now(VIETNAM), syndicate_share=0)
+    with ReplayServer(corpus) as server:
+        yield server
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path, settings: Any) -> Path:
+    settings.LOA_ARCHIVE_DIR = tmp_path / "archive"
+    return Path(settings.LOA_ARCHIVE_DIR)
+
+
+def ingest(url: str, archive_dir: Path) -> Article:
+    """The article at `url` fetched, archived and stored as the monitoring pipeline does."""
+    with Fetcher(fetch_policy()) as fetch:
+        response = fetch.get(url)
+    record = WarcArchive(archive_dir).write(response)
+    extracted = extract_article(response.text(), response.final_url, now=response.fetched_at)
+    with transaction.atomic():
+        return article_store(
+            outlet=outlet_for_url(url),
+            source=None,
+            url=url,
+            title=extracted.title,
+            lead=extracted.lead,
+            body=extracted.body,
+            published_at=extracted.published_at,
+            fetched_at=response.fetched_at,
+            warc=(record.path, record.offset, record.length),
+        )
+
+
+def data(tree: Tree, article: Article, **extra: Any) -> RequestData:
+    values: dict[str, Any] = {
+        "unit": tree.evn,
+        "article": article,
+        "kind": RequestKind.REMOVAL,
+        "addressee_kind": Addressee.OUTLET,
+        "addressee": "Tòa soạn Báo Tin Nhanh",
+        "legal_basis": LEGAL_BASES["press_law_42"],
+        "text_sent": "Đề nghị quý báo gỡ bỏ bài viết có nội dung sai sự thật.",
+        "sent_at": SENT,
+        "deadline": dt.date(2026, 3, 9),
+    }
+    values.update(extra)
+    return RequestData(**values)
+
+
+def path_of(article: Article) -> str:
+    return "/" + article.url.split("/", 3)[3]
+
+
+def test_checks_follow_the_schedule() -> None:
+    hours = [1, 6, 24, 72, 96, 120]
+    at, seen = SENT, []
+    for _ in hours:
+        at = next_check_at(sent_at=SENT, after=at)
+        seen.append(at)
+    assert seen == [SENT + dt.timedelta(hours=h) for h in hours]
+    assert next_check_at(sent_at=SENT, after=SENT + dt.timedelta(hours=100)) == SENT + dt.timedelta(hours=120)
+
+
+def test_a_request_keeps_the_archived_original(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[0].slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    assert request.original_text == f"{article.title}\n{article.body}"
+    _url, _headers, payload = WarcArchive(archive_dir).read(
+        ArchivedRecord(article.warc_path, article.warc_offset or 0, article.warc_length or 0)
+    )
+    assert request.original_sha256 == hashlib.sha256(payload).hexdigest()
+    assert request.original_captured_at is not None
+    assert abs(request.original_captured_at - article.fetched_at) < dt.timedelta(seconds=1)  # type: ignore[operator]
+    assert request.next_check_at == SENT + dt.timedelta(hours=1)
+    assert request.outcome == Outcome.PENDING
+
+
+def test_an_article_without_archive_is_fetched_and_archived_now(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    url = f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[1].slug}.html"
+    article = make_article("Dự án nhiệt điện Sông Hậu chậm tiến độ", url=url)
+    assert not article.warc_path
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    assert "Dự án hiện đã hoàn thành các hạng mục chính" in request.original_text
+    assert len(request.original_sha256) == 64
+    assert list(archive_dir.rglob("*.warc.gz"))
+
+
+def test_the_outlet_removes_one_item_and_edits_another(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    first, second = outlet.corpus.articles
+    removed = ingest(f"{outlet.base(0)}/bai-viet/{first.slug}.html", archive_dir)
+    edited = ingest(f"{outlet.base(0)}/bai-viet/{second.slug}.html", archive_dir)
+    incident = Incident.objects.create(title="Tin sai về giá điện", unit=tree.evn, opened_at=SENT)
+    claim = make_claim(tree.evn, "giá điện")
+    staff = users["evn_staff"]
+    gone = request_create(user=staff, data=data(tree, removed, claim=claim, incident=incident), now=SENT)
+    changed = request_create(user=staff, data=data(tree, edited, kind=RequestKind.CORRECTION), now=SENT)
+
+    assert requests_check_due(now=SENT + dt.timedelta(minutes=30)) == {}
+    first_check = SENT + dt.timedelta(hours=1, minutes=2)
+    assert requests_check_due(now=first_check) == {"unchanged": 2}
+
+    outlet.gone(path_of(removed))
+    outlet.edit(
+        path_of(edited),
+        [
+            EDITED_TEXT[0].replace("chậm tiến độ ba năm và gây thất thoát hàng nghìn tỷ đồng", "chậm tiến độ"),
+            EDITED_TEXT[1],
+            EDITED_TEXT[2],
+        ],
+    )
+    second_check = SENT + dt.timedelta(hours=6, minutes=1)
+    assert requests_check_due(now=second_check) == {"removed": 1, "edited": 1}
+    gone.refresh_from_db()
+    changed.refresh_from_db()
+    assert gone.outcome == Outcome.REMOVED
+    assert gone.checks.last().http_status == 410  # type: ignore[union-attr]
+    # A removal is confirmed by one more check a day later.
+    assert gone.next_check_at == second_check + dt.timedelta(days=1)
+    assert gone.closed_at is None
+    assert changed.outcome == Outcome.EDITED
+    diff = changed.checks.last().diff  # type: ignore[union-attr]
+    assert [run for run in diff if run[0] != "="] == [["-", "ba năm và gây thất thoát hàng nghìn tỷ đồng"]]
+    assert changed.next_check_at == SENT + dt.timedelta(hours=24)
+
+    confirm = second_check + dt.timedelta(days=1)
+    assert requests_check_due(now=confirm) == {"removed": 1, "edited": 1}
+    closed = ContentRequest.objects.get(pk=gone.pk)
+    assert closed.closed_at == confirm
+    assert closed.next_check_at is None
+
+    # The incident's timeline tells the story: sent, then each check.
+    entries = list(incident.timeline.filter(kind=TimelineKind.REQUEST).order_by("at", "id"))
+    assert len(entries) == 4
+    assert all(entry.article_id == removed.pk for entry in entries)
+    assert "410" not in entries[-1].text
+    assert claim.requests.get() == gone
+
+
+def test_a_page_back_after_removal_is_not_closed(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    first = outlet.corpus.articles[0]
+    article = ingest(f"{outlet.base(0)}/bai-viet/{first.slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    outlet.gone(path_of(article))
+    at = SENT + dt.timedelta(hours=1)
+    requests_check_due(now=at)
+    outlet.restore(path_of(article))
+    requests_check_due(now=at + dt.timedelta(days=1))
+    request.refresh_from_db()
+    assert request.outcome == Outcome.UNCHANGED
+    assert request.closed_at is None
+    assert request.next_check_at == SENT + dt.timedelta(hours=72)
+
+
+def test_staff_close_a_request_and_checks_stop(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[0].slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    with pytest.raises(PermissionDenied):
+        request_close(user=users["pvn_staff"], request=request)
+    request_close(user=users["evn_staff"], request=request, now=SENT + dt.timedelta(hours=2))
+    assert requests_check_due(now=SENT + dt.timedelta(days=3)) == {}
+    assert ContentRequest.objects.get().closed_at == SENT + dt.timedelta(hours=2)

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
 
 from loa.accounts.models import User
 from loa.articles.models import Article
@@ -28,11 +34,13 @@ from loa.claims.services_requests import (
     requests_check_due,
 )
 from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus
+from loa.docformat.convert import soffice_path
 from loa.incidents.models import Incident, TimelineKind
 from loa.pipeline.extract import extract_article
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.warc import ArchivedRecord, WarcArchive
 from loa.sources.services import outlet_for_url
+from tests.conftest import login
 from tests.factories import Tree, make_article
 from tests.factories.claims import make_claim
 
@@ -80,7 +88,8 @@ def ingest(url: str, archive_dir: Path) -> Article:
     with Fetcher(fetch_policy()) as fetch:
         response = fetch.get(url)
     record = WarcArchive(archive_dir).write(response)
-    extracted = extract_article(response.text(), response.final_url, now=response.fetched_at)
+    # Tests read the same pages many times in one process: no cross-page deduplication.
+    extracted = extract_article(response.text(), response.final_url, now=response.fetched_at, deduplicate=False)
     with transaction.atomic():
         return article_store(
             outlet=outlet_for_url(url),
@@ -233,3 +242,121 @@ def test_staff_close_a_request_and_checks_stop(
     request_close(user=users["evn_staff"], request=request, now=SENT + dt.timedelta(hours=2))
     assert requests_check_due(now=SENT + dt.timedelta(days=3)) == {}
     assert ContentRequest.objects.get().closed_at == SENT + dt.timedelta(hours=2)
+
+
+def test_staff_record_a_request_from_the_form_and_see_its_checks(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    first = outlet.corpus.articles[1]
+    article = ingest(f"{outlet.base(0)}/bai-viet/{first.slug}.html", archive_dir)
+    claim = make_claim(tree.evn, "nhiệt điện")
+    client = login(users["evn_staff"])
+    page = client.get(reverse("claims:request_new"), {"claim": claim.pk, "article": article.pk})
+    assert page.status_code == 200
+    assert LEGAL_BASES["press_law_42"][:20] not in page.content.decode()  # the preset fills an empty box
+    response = client.post(
+        reverse("claims:request_new"),
+        {
+            "article": article.url,
+            "unit": tree.evn.pk,
+            "claim": claim.pk,
+            "incident": "",
+            "kind": RequestKind.CORRECTION,
+            "addressee_kind": Addressee.OUTLET,
+            "addressee": "Tòa soạn Báo Tin Nhanh",
+            "legal_basis_preset": "press_law_42",
+            "legal_basis": "",
+            "text_sent": "Đề nghị quý báo cải chính thông tin sai về tiến độ dự án.",
+            "sent_on": "02/03/2026",
+            "sent_time": "15:00",
+            "deadline": "09/03/2026",
+        },
+    )
+    request = ContentRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("claims:request_detail", args=[request.pk])
+    assert request.legal_basis == LEGAL_BASES["press_law_42"]
+    assert request.sent_at == dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)  # 15:00 in Hà Nội
+    outlet.edit(
+        path_of(article), [EDITED_TEXT[0], EDITED_TEXT[1].replace("nhiều tháng liền", "hai tháng"), EDITED_TEXT[2]]
+    )
+    assert requests_check_due(now=request.sent_at + dt.timedelta(hours=1)) == {"edited": 1}, list(
+        request.checks.values()
+    )
+    detail = client.get(reverse("claims:request_detail", args=[request.pk])).content.decode()
+    assert "nhiều tháng liền.</del>" in detail
+    assert "hai tháng.</ins>" in detail
+    assert request.original_sha256 in detail
+    # The claim's page panel lists it, with a link to record another.
+    panel = Template('{% include "claims/_requests.html" %}').render(
+        Context({"claim": claim, "request": page.wsgi_request})
+    )
+    assert reverse("claims:request_detail", args=[request.pk]) in panel
+    assert f"{reverse('claims:request_new')}?claim={claim.pk}" in panel
+    # A reader sees the list and the request but may not record one.
+    viewer = login(users["evn_viewer"])
+    assert viewer.get(reverse("claims:requests")).status_code == 200
+    assert viewer.get(reverse("claims:request_new")).status_code == 403
+    assert login(users["pvn_staff"]).get(reverse("claims:request_detail", args=[request.pk])).status_code == 404
+
+
+def test_an_unknown_item_is_refused_with_a_clear_error(tree: Tree, users: dict[str, User]) -> None:
+    response = login(users["evn_staff"]).post(
+        reverse("claims:request_new"),
+        {
+            "article": "https://khongco.vn/bai-viet/1.html",
+            "unit": tree.evn.pk,
+            "kind": RequestKind.REMOVAL,
+            "addressee_kind": Addressee.PLATFORM,
+            "addressee": "Nền tảng mạng xã hội",
+            "legal_basis_preset": "decree_147",
+            "text_sent": "Đề nghị gỡ bỏ.",
+            "sent_on": "02/03/2026",
+            "sent_time": "08:00",
+            "deadline": "03/03/2026",
+        },
+    )
+    assert response.status_code == 200
+    assert not ContentRequest.objects.exists()
+    assert "Đề nghị gỡ bỏ." in response.content.decode()  # nothing typed is lost
+
+
+def test_the_incident_page_shows_the_requests_timeline(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[0].slug}.html", archive_dir)
+    incident = Incident.objects.create(title="Tin sai về giá điện", unit=tree.evn, opened_at=SENT)
+    request_create(user=users["evn_staff"], data=data(tree, article, incident=incident), now=SENT)
+    outlet.gone(path_of(article))
+    requests_check_due(now=SENT + dt.timedelta(hours=1))
+    with translation.override("vi"):
+        page = login(users["evn_staff"]).get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    assert "Tòa soạn Báo Tin Nhanh" in page
+    assert page.count('class="request"') == 2
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed")
+def test_the_evidence_pdf_holds_the_original_its_address_time_and_hash(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path, tmp_path: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[1].slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    outlet.gone(path_of(article))
+    requests_check_due(now=SENT + dt.timedelta(hours=1))
+    response = login(users["evn_viewer"]).get(reverse("claims:request_evidence", args=[request.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "ban-luu.pdf"
+    pdf.write_bytes(response.content)
+    if os.environ.get("LOA_KEEP_PDF"):
+        Path(os.environ["LOA_KEEP_PDF"]).write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "".join(request.url.split()) in flat
+    assert request.original_sha256 in flat
+    assert request.original_captured_at is not None
+    captured = request.original_captured_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    assert captured in text
+    for line in request.original_text.splitlines():
+        assert "".join(line.split()) in flat
+    assert "Đã gỡ bỏ" in text or "410" in text

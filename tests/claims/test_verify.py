@@ -103,3 +103,10 @@ def test_correction_phrases_are_matched_whatever_the_spelling() -> None:
 def test_spacing_and_punctuation_are_not_edits() -> None:
     assert word_diff("Lợi nhuận tăng, nhẹ.", "Lợi  nhuận tăng nhẹ") == []
     assert word_diff("hoà bình", "hòa bình") == []
+
+
+def test_a_page_read_again_and_again_stays_unchanged() -> None:
+    """The extractor's process-wide deduplication would drop paragraphs seen thrice: a page
+    checked daily by one worker must not look removed on the third day."""
+    html = page(TITLE, PARAGRAPHS)
+    assert [check(200, html).outcome for _ in range(5)] == [UNCHANGED] * 5

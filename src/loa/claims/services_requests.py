@@ -36,7 +36,7 @@ from loa.incidents.services import incident_log_request
 from loa.pipeline.extract import extract_article
 from loa.pipeline.fetch import Fetcher
 from loa.pipeline.outcomes import StageError
-from loa.pipeline.verify import verify
+from loa.pipeline.verify import Verdict, verify
 from loa.pipeline.warc import ArchivedRecord, WarcArchive
 from loa.units.models import Unit
 
@@ -137,7 +137,9 @@ def _from_fetch(article: Article, fetch: Fetcher, store: WarcArchive, now: dt.da
     text = _stored_text(article)
     if response.status == 200:
         try:
-            extracted = extract_article(response.text(), response.final_url, now=now, hint_title=article.title)
+            extracted = extract_article(
+                response.text(), response.final_url, now=now, hint_title=article.title, deduplicate=False
+            )
             text = f"{extracted.title}\n{extracted.body}"
         except StageError:
             pass
@@ -206,8 +208,12 @@ def request_create(
                 incident=data.incident,
                 at=data.sent_at,
                 article=data.article,
-                text=_("%(kind)s request sent to %(addressee)s about “%(title)s”.")
-                % {"kind": request.get_kind_display(), "addressee": request.addressee, "title": data.article.title},
+                text=_("Request sent to %(addressee)s (%(kind)s) about “%(title)s”.")
+                % {
+                    "kind": str(request.get_kind_display()).lower(),
+                    "addressee": request.addressee,
+                    "title": data.article.title,
+                },
             )
     return request
 
@@ -260,6 +266,17 @@ def _timeline_text(request: ContentRequest, check: RequestCheck) -> str:
     return text
 
 
+def _detail(verdict: Verdict) -> str:
+    """What the check found, in the user's words (the core's own detail is technical)."""
+    if verdict.outcome == Outcome.REMOVED and verdict.http_status == 200 and verdict.kept is not None:
+        return _("Only %(share)s%% of the original text is still on the page.") % {"share": round(verdict.kept * 100)}
+    if verdict.outcome == Outcome.CORRECTED:
+        return _("Correction notice: %(phrases)s") % {"phrases": verdict.detail}
+    if verdict.outcome == Outcome.UNREACHABLE:
+        return verdict.detail
+    return ""
+
+
 def request_check(*, request: ContentRequest, now: dt.datetime, fetch: Fetcher) -> RequestCheck:
     """Fetch the item again, compare it with the archived original, record the check."""
     status: int | None = None
@@ -280,7 +297,7 @@ def request_check(*, request: ContentRequest, now: dt.datetime, fetch: Fetcher) 
             outcome=verdict.outcome,
             diff=verdict.diff,
             text_sha256=verdict.text_sha256,
-            detail=verdict.detail[:2000],
+            detail=_detail(verdict)[:2000],
         )
         fields = _apply(request, check, now)
         request.save(update_fields=fields)

@@ -194,7 +194,7 @@ def page_text(html: str, url: str, *, now: dt.datetime) -> str:
     """The item's title and body as the project's extractor reads them; the page's visible
     text when the extractor finds no article (a shell, an error page served with 200)."""
     try:
-        extracted = extract_article(html, url, now=now)
+        extracted = extract_article(html, url, now=now, deduplicate=False)
     except StageError:
         if not html.strip():
             return ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -348,8 +347,6 @@ def test_the_evidence_pdf_holds_the_original_its_address_time_and_hash(
     assert response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "ban-luu.pdf"
     pdf.write_bytes(response.content)
-    if os.environ.get("LOA_KEEP_PDF"):
-        Path(os.environ["LOA_KEEP_PDF"]).write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     flat = "".join(text.split())
     assert "".join(request.url.split()) in flat
@@ -360,3 +357,11 @@ def test_the_evidence_pdf_holds_the_original_its_address_time_and_hash(
     for line in request.original_text.splitlines():
         assert "".join(line.split()) in flat
     assert "Đã gỡ bỏ" in text or "410" in text
+
+
+def test_the_checks_run_as_a_periodic_job() -> None:
+    from loa.scheduling.registry import specs
+
+    spec = next(s for s in specs() if s.name == "claims_request_checks")
+    assert spec.task_path == "loa.claims.tasks_requests.requests_check_task"
+    assert spec.interval <= dt.timedelta(minutes=10)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loa.claims.models import Addressee, RequestKind
 from loa.claims.services_requests import LEGAL_BASES
@@ -30,7 +31,7 @@ class RequestForm(forms.Form):
     claim = forms.TypedChoiceField(label=_("Claim"), coerce=int, required=False, empty_value=None)
     incident = forms.TypedChoiceField(label=_("Incident"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices)
-    addressee_kind = forms.ChoiceField(label=_("Addressed to"), choices=Addressee.choices)
+    addressee_kind = forms.ChoiceField(label=pgettext_lazy("request", "Sent to"), choices=Addressee.choices)
     addressee = forms.CharField(
         label=_("Recipient"), max_length=300, help_text=_("The newsroom, platform or authority, not a person.")
     )
@@ -43,7 +44,11 @@ class RequestForm(forms.Form):
     )
     text_sent = forms.CharField(label=_("Text sent"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     sent_on = DayField(label=_("Sent on"))
-    sent_time = forms.TimeField(label=_("at (hh:mm)"), input_formats=["%H:%M"], widget=forms.TimeInput(format="%H:%M"))
+    sent_time = forms.TimeField(
+        label=_("at (hh:mm)"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "size": "5", "maxlength": "5"}),
+    )
     deadline = DayField(label=_("Deadline for an answer"))
 
     def clean(self) -> dict[str, Any]:

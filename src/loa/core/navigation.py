@@ -52,6 +52,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Playbooks"), "incidents:playbooks"),
             NavItem(_("Spokespersons"), "incidents:spokespersons"),
             NavItem(_("False claims"), "claims:list"),
+            NavItem(_("Correction and removal requests"), "claims:requests"),
         ],
     ),
     NavSection(

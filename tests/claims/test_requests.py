@@ -365,3 +365,33 @@ def test_the_checks_run_as_a_periodic_job() -> None:
     spec = next(s for s in specs() if s.name == "claims_request_checks")
     assert spec.task_path == "loa.claims.tasks_requests.requests_check_task"
     assert spec.interval <= dt.timedelta(minutes=10)
+
+
+def test_a_correction_notice_closes_the_request_once_confirmed(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[1].slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article, kind=RequestKind.CORRECTION), now=SENT)
+    notice = "Đính chính: tòa soạn xin lỗi bạn đọc và đơn vị liên quan vì thông tin chưa chính xác về tiến độ dự án."
+    outlet.edit(path_of(article), [*EDITED_TEXT, notice])
+    seen = SENT + dt.timedelta(hours=1)
+    assert requests_check_due(now=seen) == {"corrected": 1}
+    assert requests_check_due(now=seen + dt.timedelta(days=1)) == {"corrected": 1}
+    request.refresh_from_db()
+    assert request.outcome == Outcome.CORRECTED
+    assert request.closed_at == seen + dt.timedelta(days=1)
+    assert "đính chính" in request.checks.first().detail  # type: ignore[union-attr]
+
+
+def test_an_unreachable_outlet_is_checked_again_and_changes_nothing(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[0].slug}.html", archive_dir)
+    request = request_create(user=users["evn_staff"], data=data(tree, article), now=SENT)
+    assert requests_check_due(now=SENT + dt.timedelta(hours=1)) == {"unchanged": 1}
+    outlet.stop()
+    assert requests_check_due(now=SENT + dt.timedelta(hours=6)) == {"unreachable": 1}
+    request.refresh_from_db()
+    assert request.outcome == Outcome.UNCHANGED  # the last thing known
+    assert request.next_check_at == SENT + dt.timedelta(hours=24)
+    assert request.checks.last().http_status is None  # type: ignore[union-attr]

@@ -41,7 +41,7 @@ from tests.factories import (
     make_user,
     next_number,
 )
-from tests.factories.claims import make_claim
+from tests.factories.claims import make_claim, make_content_request
 from tests.factories.digests import make_digest
 from tests.factories.directives import make_assignment, make_directive
 from tests.factories.evaluation import make_round
@@ -124,6 +124,7 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "analysis:topic_edit": (_writes_bloc_wide, lambda o: {"pk": _named("analysis.Topic", "prices", "key")}),
     "alerts:rule_create": (_writes, lambda o: {}),
     "incidents:create": (_writes, lambda o: {}),
+    "claims:request_new": (_writes, lambda o: {}),
     "incidents:spokesperson_create": (_writes, lambda o: {}),
     # The playbook library serves the whole bloc: the propaganda board keeps it.
     "incidents:playbook_create": (_writes_bloc_wide, lambda o: {}),
@@ -166,6 +167,7 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "outbox:retry": lambda o: {"pk": _named("outbox.Message", "Thư EVN", "subject")},
     "incidents:from_alert": lambda o: {"alert_pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
     "incidents:note": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
+    "claims:request_close": lambda o: {"pk": _named("claims.ContentRequest", "Tòa soạn nhận EVN", "addressee")},
     "incidents:status": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "incidents:story": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "incidents:step": lambda o: {
@@ -276,6 +278,7 @@ LIST_VIEWS: dict[str, ListCase] = {
     "incidents:list": ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",)),
     "claims:list": ListCase(foreign_markers=("Luận điệu PVN",), own_markers=("Luận điệu EVN",)),
     "claims:rebuttals": ListCase(foreign_markers=("Lập luận PVN",), own_markers=("Lập luận EVN",)),
+    "claims:requests": ListCase(foreign_markers=("Tòa soạn nhận PVN",), own_markers=("Tòa soạn nhận EVN",)),
     "incidents:spokespersons": ListCase(foreign_markers=("Người nói PVN",), own_markers=("Người nói EVN",)),
     "digests:list": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
     "digests:profiles": ListCase(foreign_markers=("Hồ sơ PVN",), own_markers=("Hồ sơ EVN",)),
@@ -305,6 +308,10 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "analysis:query": lambda t, u: _queries(t),
     "alerts:detail": lambda t, u: _pair("alerts.Alert", "Cảnh báo", "title"),
     "incidents:detail": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
+    "claims:request_detail": lambda t, u: _pair("claims.ContentRequest", "Tòa soạn nhận", "addressee"),
+    "claims:request_evidence": lambda t, u: _with(
+        _pair("claims.ContentRequest", "Tòa soạn nhận", "addressee"), fmt="docx"
+    ),
     "digests:detail": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
     "digests:preview": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
     "digests:export": lambda t, u: _with(_pair("digests.Digest", "Hồ sơ", "profile__name"), fmt="docx"),
@@ -428,7 +435,9 @@ def seed_unit(unit: Unit, label: str, *, playbook: Playbook, directive: Directiv
     make_alert(make_rule(unit, label), label)
     make_incident(unit, label, playbook=playbook, spokesperson=make_spokesperson(unit, f"Người nói {label}"))
     make_message(unit, label)
-    make_rebuttal(make_claim(unit, label), label)
+    claim = make_claim(unit, label)
+    make_rebuttal(claim, label)
+    make_content_request(unit, label, claim=claim)
 
 
 def roster_and_study(unit: Unit, label: str) -> None:
@@ -685,6 +694,7 @@ GROWTH: dict[str, Callable[[More], object]] = {
     "incidents:list": _incident,
     "claims:list": lambda m: make_claim(m.unit, m.label),
     "claims:rebuttals": lambda m: make_rebuttal(make_claim(m.unit, m.label), m.label),
+    "claims:requests": lambda m: make_content_request(m.unit, m.label, claim=make_claim(m.unit, m.label)),
     "incidents:spokespersons": lambda m: make_spokesperson(m.unit, f"Người nói {m.label}"),
     "digests:list": lambda m: make_digest(m.unit, m.label),
     "digests:profiles": lambda m: make_digest(m.unit, m.label),

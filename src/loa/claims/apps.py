@@ -1,5 +1,12 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from loa.scheduling import registry
+
+# Checks of requests are due at hours after sending; a few minutes late is on time.
+REQUEST_CHECKS_EVERY = timedelta(minutes=5)
 
 
 class ClaimsConfig(AppConfig):
@@ -15,3 +22,10 @@ class ClaimsConfig(AppConfig):
         from loa.reports import sections
 
         sections.register("claims", order=25, provider=claims_section)
+
+        # What became of the items that correction and removal requests were about.
+        registry.register(
+            "claims_request_checks",
+            task_path="loa.claims.tasks_requests.requests_check_task",
+            interval=REQUEST_CHECKS_EVERY,
+        )

@@ -53,6 +53,7 @@ SECTIONS: list[NavSection] = [
             NavItem(_("Spokespersons"), "incidents:spokespersons"),
             NavItem(_("False claims"), "claims:list"),
             NavItem(_("Rebuttal library"), "claims:rebuttals"),
+            NavItem(_("Correction and removal requests"), "claims:requests"),
         ],
     ),
     NavSection(

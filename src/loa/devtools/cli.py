@@ -60,6 +60,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
         server = ReplayServer(corpus, host=args.host, ports=ports).start()
     except OSError as exc:
         raise CommandError(f"Không mở được cổng {ports[0]}–{ports[-1]}: {exc}", 3) from exc
+    # What outlets did after a correction or removal request, to try the request checks by hand.
+    for path in args.gone or []:
+        server.gone(path)
+    for spec in args.edit or []:
+        path, _, text_file = spec.partition("=")
+        try:
+            server.edit(path, Path(text_file).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CommandError(f"Không đọc được tệp nội dung sửa {text_file!r}: {exc}") from exc
     for base in server.bases:
         print(f"{base}/rss/tin-moi.rss  {base}/sitemap.xml  {base}/chuyen-muc/thoi-su", flush=True)
     _wait_for_a_signal()
@@ -132,6 +141,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--crossover",
         action="store_true",
         help="also publish the press article of the demo's crossover story (loa up --demo)",
+    )
+    replay.add_argument(
+        "--gone",
+        action="append",
+        metavar="PATH",
+        help="answer 410 Gone for this article path (/bai-viet/<slug>.html), as after a removal request",
+    )
+    replay.add_argument(
+        "--edit",
+        action="append",
+        metavar="PATH=FILE",
+        help="serve this article path with the body read from FILE (paragraphs split by blank lines)",
     )
     replay.set_defaults(handler=cmd_replay)
 

@@ -15,6 +15,7 @@ runtime.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -335,6 +336,25 @@ class ReplayServer:
         self._hits_lock = threading.Lock()
         # Seconds each article page takes, to keep a worker busy mid-batch in crash tests.
         self.article_delay = 0.0
+        # What outlets did after a correction or removal request: pages taken down (410) and
+        # pages whose body was rewritten, by path ("/bai-viet/<slug>.html").
+        self.removed: set[str] = set()
+        self.edited: dict[str, list[str]] = {}
+
+    def gone(self, path: str) -> None:
+        """The outlet takes the article at `path` down: it answers 410 Gone from now on."""
+        self.removed.add(urlsplit(path).path)
+
+    def edit(self, path: str, new_body: str | list[str]) -> None:
+        """The outlet rewrites the article at `path`: its body becomes `new_body` (paragraphs
+        separated by blank lines, or a list of paragraphs); title and page stay."""
+        paragraphs = new_body if isinstance(new_body, list) else [p.strip() for p in new_body.split("\n\n")]
+        self.edited[urlsplit(path).path] = [p for p in paragraphs if p]
+
+    def restore(self, path: str) -> None:
+        key = urlsplit(path).path
+        self.removed.discard(key)
+        self.edited.pop(key, None)
 
     def base(self, outlet: int) -> str:
         return f"http://{self.host}:{self.servers[outlet].server_address[1]}"
@@ -412,6 +432,11 @@ def _handler_for(replay: ReplayServer, outlet: int) -> type[BaseHTTPRequestHandl
                     article = corpus.by_key.get((outlet, path[len(prefix) : -5]))
                     if article is None or article.published > now:
                         return self._send(404, "<h1>Không tìm thấy trang</h1>", "text/html; charset=utf-8")
+                    if f"/bai-viet/{article.slug}.html" in replay.removed:
+                        return self._send(410, "<h1>Bài viết không còn tồn tại</h1>", "text/html; charset=utf-8")
+                    rewritten = replay.edited.get(f"/bai-viet/{article.slug}.html")
+                    if rewritten is not None:
+                        article = dataclasses.replace(article, paragraphs=rewritten)
                     if replay.article_delay:
                         time.sleep(replay.article_delay)
                     return self._send(

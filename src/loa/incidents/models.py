@@ -204,6 +204,7 @@ class TimelineKind(models.TextChoices):
     STEP = "step", _("Step done")
     STATEMENT = "statement", _("Statement")
     STATUS = "status", _("Status")
+    REQUEST = "request", _("Correction or removal request")
     CLOSED = "closed", _("Closed")
 
 

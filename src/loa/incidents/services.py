@@ -360,6 +360,17 @@ def incident_note(*, user: Actor, incident: Incident, text: str) -> TimelineEntr
     return _log(incident, TimelineKind.NOTE, text.strip(), user=user)
 
 
+def incident_log_request(
+    *, incident: Incident, text: str, at: dt.datetime, article: Article | None = None
+) -> TimelineEntry:
+    """A correction or removal request about the incident's coverage, or a check of what became
+    of it, on the incident's timeline. Written by Loa itself (the claims app's checks), so no
+    user and no capability: the request's own page decided who may act."""
+    return TimelineEntry.objects.create(
+        incident=incident, at=at, kind=TimelineKind.REQUEST, text=text.strip()[:2000], article=article
+    )
+
+
 @transaction.atomic
 def step_assign(
     *, user: Actor, step: IncidentStep, owner: User | None, due_at: dt.datetime | None = None

@@ -137,7 +137,12 @@ def extract_article(
     now: dt.datetime,
     hint_title: str = "",
     hint_published: dt.datetime | None = None,
+    deduplicate: bool = True,
 ) -> Extracted:
+    """The article of a page. `deduplicate` drops paragraphs this process has already seen
+    several times (trafilatura's process-wide cache: boilerplate repeated across a site's
+    pages); a page read again on purpose (a request's checks) must pass False, or its own
+    paragraphs disappear on the third reading."""
     html = _XML_DECLARATION.sub("", html, count=1)
     if not html.strip():
         raise discard("empty_page", url)
@@ -153,7 +158,7 @@ def extract_article(
             favor_precision=True,
             include_comments=False,
             include_tables=True,
-            deduplicate=True,
+            deduplicate=deduplicate,
             # Loa reads dates itself (meta tags, feeds, Vietnamese text); htmldate's extensive
             # search is only the last resort and cost 20 ms a page of the 25 (measured).
             date_extraction_params={"extensive_search": False},

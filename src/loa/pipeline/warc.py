@@ -75,6 +75,18 @@ class WarcArchive:
                 length = handle.tell() - offset
         return ArchivedRecord(path=str(path.relative_to(self.directory)), offset=offset, length=length)
 
+    def captured_at(self, record: ArchivedRecord) -> datetime | None:
+        """When the archived response was fetched (its WARC-Date), in UTC."""
+        with (self.directory / record.path).open("rb") as handle:
+            handle.seek(record.offset)
+            for item in ArchiveIterator(handle):
+                stamp = item.rec_headers.get_header("WARC-Date") or ""
+                try:
+                    return datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+                except ValueError:
+                    return None
+        raise LookupError(f"no WARC record at {record}")
+
     def read(self, record: ArchivedRecord) -> tuple[str, dict[str, str], bytes]:
         """The URL, HTTP headers and body of an archived response."""
         with (self.directory / record.path).open("rb") as handle:

@@ -30,8 +30,9 @@ its own news (`loa model vectors`, `loa-vectors.npz`), so the comparison is buil
   article costs a bounded time), against every positive example.
 - A denial ("sai sự thật", "bác bỏ"…) in the passage is reporting on the claim, not repeating
   it: its score is multiplied by 0.6.
-- Negative examples: the same score against each rejected text; a passage at least as close to
-  a negative as to the best positive is not proposed.
+- Negative examples: the same score against each rejected text; an article that comes at least
+  as close to a negative (any passage) as to the positives (its best passage) is not proposed,
+  and not by its rule either when that closeness passes the bar.
 
 Syllable vectors are weak on antonyms (tăng/giảm 0.78, mua/bán 0.77): they sit close because
 they share contexts. The bigram term and the threshold keep those from deciding alone.
@@ -266,17 +267,26 @@ class Matcher:
     def best(self, title: str, lead: str = "", body: str = "") -> Passage:
         """The passage of the article closest to the positive examples, with its score
         (0 when a negative is at least as close)."""
+        return self._compare(title, lead, body)[0]
+
+    def _compare(self, title: str, lead: str, body: str) -> tuple[Passage, float]:
+        """The passage closest to the positive examples, and the closest any passage comes to
+        a negative one. When a negative is at least as close, the article says what staff
+        rejected rather than the claim: the best passage then scores 0."""
         best = Passage("", 0.0)
+        negative = 0.0
         if not self.positives:
-            return best
+            return best, negative
         for text in article_passages(title, lead, body):
             passage = self.weights.prepare(text)
             score = self._passage_score(passage, self.positives)
-            if self.negatives and score > 0 and max(self._score(n, passage) for n in self.negatives) >= score:
-                score = 0.0
             if score > best.score:
                 best = Passage(text, score)
-        return best
+            if self.negatives:
+                negative = max(negative, max(self._score(n, passage) for n in self.negatives))
+        if self.negatives and negative >= best.score:
+            return Passage(best.text, 0.0), negative
+        return best, 0.0
 
     def rule_matches(self, title: str, lead: str = "", body: str = "") -> bool:
         if self.node is None:
@@ -284,9 +294,12 @@ class Matcher:
         return matches(self.node, Document(f"{title}\n{lead}\n{body}"))
 
     def match(self, title: str, lead: str = "", body: str = "") -> Match:
-        best = self.best(title, lead, body)
+        best, rejected = self._compare(title, lead, body)
+        # An article that says what staff rejected, more than the claim, is not proposed by the
+        # rule either: the rejection is about this wording, whatever query found it.
+        like_rejected = rejected >= self.threshold
         return Match(
-            rule=self.rule_matches(title, lead, body),
+            rule=self.rule_matches(title, lead, body) and not like_rejected,
             similar=best.score >= self.threshold,
             score=round(best.score, 4),
             passage=best.text,

@@ -164,10 +164,12 @@ def claims_match_stored(*, article_ids: Sequence[int], now: dt.datetime | None =
     )
     made = 0
     for article in articles:
+        # Cut and prepared once, compared with every claim.
+        prepared = weights.article(article.title, article.lead, article.body)
         for claim, matcher in matchers:
             if (claim.pk, article.pk) in known:
                 continue
-            found = matcher.match(article.title, article.lead, article.body)
+            found = matcher.match(article.title, article.lead, article.body, prepared=prepared)
             if not found.matched:
                 continue
             via = (

@@ -45,8 +45,8 @@ Evaluation (tests/claims/fixtures; weights and threshold chosen on DEV only, TES
 - on DEV, a grid over soft weight 0.5–1.0, floor 0.4–0.6, ceiling 0.6–1.0 and beta 1–3: the
   margin (worst paraphrase − best decoy) was 0.026 for the first guess (0.7, 0.5, 0.8, 2) and
   0.036 to 0.042 for the fifteen best settings, all with floor 0.4: a flat top. The ceiling 0.8
-  was kept over 1.0 (0.037 against 0.041) for the reason given. Without the denial discount DEV's denial decoy scores 0.432,
-  above every paraphrase; with it 0.259.
+  was kept over 1.0 (0.037 against 0.041) for the reason given. Without the denial discount,
+  DEV's denial decoy scores 0.432, above every paraphrase; with it 0.259.
 - first method, one fixed bar (0.35, midway between DEV's best decoy 0.331 and worst
   paraphrase 0.368): DEV 5/5 paraphrases, 0/15 decoys; TEST 2/5, 0/15 (failed). TEST ranked
   every paraphrase above every decoy (0.291 against 0.273) but its scores sat lower: a fixed

@@ -216,3 +216,24 @@ def test_the_pages(tree: Tree, users: dict[str, User]) -> None:
     assert reverse("claims:create") in listing
     assert reverse("claims:create") not in login(users["evn_viewer"]).get(reverse("claims:list")).content.decode()
     assert login(users["pvn_staff"]).get(reverse("claims:detail", kwargs={"pk": claim.pk})).status_code == 404
+
+
+def test_the_claim_page_counts_confirmed_coverage_by_day_outlet_and_kind(tree: Tree, users: dict[str, User]) -> None:
+    from loa.claims.selectors import claim_view
+
+    claim = register(tree, users["evn_staff"])
+    start = timezone.now() - dt.timedelta(days=10)
+    for offset, domain in ((0, "baomot.vn"), (3, "baohai.vn"), (3, "baomot.vn")):
+        article = make_article(
+            f"Tin {offset} {domain}", published_at=start + dt.timedelta(days=offset), outlet_domain=domain
+        )
+        match = ClaimMatch.objects.create(claim=claim, article=article, via=MatchVia.STAFF)
+        claim_match_decide(user=users["evn_staff"], match=match, confirm=True)
+    view = claim_view(claim=claim)
+    assert view.confirmed == 3
+    assert [n for _day, n in view.by_day] == [1, 2]
+    chart = view.chart["datasets"]
+    assert isinstance(chart, list)
+    assert chart[0]["data"] == [1, 0, 0, 2]
+    assert sorted(n for _name, n in view.by_outlet) == [1, 2]
+    assert [n for _kind, n in view.by_channel] == [3]

@@ -50,6 +50,7 @@ class ClaimView:
 TO_CHECK_SHOWN = 50
 OUTLETS_SHOWN = 15
 STORIES_SHOWN = 20
+CHART_DAYS = 366  # the chart's last days at most
 
 
 def claim_view(*, claim: Claim) -> ClaimView:
@@ -68,7 +69,9 @@ def claim_view(*, claim: Claim) -> ClaimView:
     by_day = sorted(days.items())
     by_outlet = [
         (row["article__outlet__name"], row["n"])
-        for row in confirmed.values("article__outlet__name").annotate(n=Count("id")).order_by("-n")[:OUTLETS_SHOWN]
+        for row in confirmed.values("article__outlet_id", "article__outlet__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article__outlet__name")[:OUTLETS_SHOWN]
     ]
     labels = dict(Channel.choices)
     by_channel = [
@@ -80,10 +83,16 @@ def claim_view(*, claim: Claim) -> ClaimView:
         .annotate(n=Count("analyses", distinct=True))
         .order_by("-n", "-id")[:STORIES_SHOWN]
     )
+    # The chart counts every day from the first to the last (days without coverage are part of
+    # the picture); the table beneath lists the days with coverage.
+    series: list[dt.date] = []
+    if by_day:
+        first = max(by_day[0][0], by_day[-1][0] - dt.timedelta(days=CHART_DAYS - 1))
+        series = [first + dt.timedelta(days=i) for i in range((by_day[-1][0] - first).days + 1)]
     chart = {
         "type": "bar",
-        "labels": [formats.date_format(d, "SHORT_DATE_FORMAT") for d, _n in by_day],
-        "datasets": [{"label": str(_("Confirmed coverage")), "colour": "#0072b2", "data": [n for _d, n in by_day]}],
+        "labels": [formats.date_format(d, "SHORT_DATE_FORMAT") for d in series],
+        "datasets": [{"label": str(_("Confirmed coverage")), "colour": "#0072b2", "data": [days[d] for d in series]}],
     }
     return ClaimView(
         to_check=to_check,

@@ -174,6 +174,9 @@ def test_a_quiet_claim_becomes_dormant_and_its_return_raises_one_alert(tree: Tre
     assert alerts.count() == 1
     # The alerts module's own evaluation leaves the claim's rule alone.
     assert alerts_evaluate_articles(article_ids=[first.pk, second.pk]) == []
+    page = login(users["evn_staff"]).get(reverse("alerts:detail", kwargs={"pk": alerts.get().pk}))
+    assert page.status_code == 200
+    assert claim.title in page.content.decode()
 
 
 def test_the_pages(tree: Tree, users: dict[str, User]) -> None:

@@ -408,11 +408,6 @@ def _bounded(examples: list[_Prepared]) -> list[_Prepared]:
     return examples[:KEPT_FIRST] + examples[-(MAX_EXAMPLES - KEPT_FIRST) :]
 
 
-def score_many(matcher: Matcher, texts: Sequence[tuple[str, str]]) -> list[float]:
-    """Scores of (title, text) pairs; what the evaluation reads."""
-    return [matcher.best(title, "", text).score for title, text in texts]
-
-
 _SPACE = re.compile(r"\s+")
 
 

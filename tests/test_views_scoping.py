@@ -125,6 +125,7 @@ CAPABILITY_VIEWS: dict[str, tuple[Callable[[User], bool], Callable[[dict[str, An
     "alerts:rule_create": (_writes, lambda o: {}),
     "incidents:create": (_writes, lambda o: {}),
     "claims:request_new": (_writes, lambda o: {}),
+    "claims:create": (_writes, lambda o: {}),
     "incidents:spokesperson_create": (_writes, lambda o: {}),
     # The playbook library serves the whole bloc: the propaganda board keeps it.
     "incidents:playbook_create": (_writes_bloc_wide, lambda o: {}),
@@ -168,6 +169,9 @@ POST_VIEWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "incidents:from_alert": lambda o: {"alert_pk": _named("alerts.Alert", "Cảnh báo EVN", "title")},
     "incidents:note": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "claims:request_close": lambda o: {"pk": _named("claims.ContentRequest", "Tòa soạn nhận EVN", "addressee")},
+    "claims:example_add": lambda o: {"pk": _named("claims.Claim", "Luận điệu EVN", "title")},
+    # Readers are refused before the match is looked up.
+    "claims:match_decide": lambda o: {"pk": _named("claims.Claim", "Luận điệu EVN", "title"), "match_pk": 1},
     "incidents:status": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "incidents:story": lambda o: {"pk": _named("incidents.Incident", "Sự cố EVN", "title")},
     "incidents:step": lambda o: {
@@ -312,6 +316,7 @@ DETAIL_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], 
     "claims:request_evidence": lambda t, u: _with(
         _pair("claims.ContentRequest", "Tòa soạn nhận", "addressee"), fmt="docx"
     ),
+    "claims:detail": lambda t, u: _pair("claims.Claim", "Luận điệu", "title"),
     "digests:detail": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
     "digests:preview": lambda t, u: _pair("digests.Digest", "Hồ sơ", "profile__name"),
     "digests:export": lambda t, u: _with(_pair("digests.Digest", "Hồ sơ", "profile__name"), fmt="docx"),
@@ -339,6 +344,7 @@ EDIT_VIEWS: dict[str, Callable[[Tree, dict[str, User]], tuple[dict[str, Any], di
     "incidents:spokesperson_edit": lambda t, u: _pair("incidents.Spokesperson", "Người nói", "name"),
     "incidents:statement": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
     "incidents:close": lambda t, u: _pair("incidents.Incident", "Sự cố", "title"),
+    "claims:edit": lambda t, u: _pair("claims.Claim", "Luận điệu", "title"),
     "digests:profile_edit": lambda t, u: _pair("digests.DigestProfile", "Hồ sơ", "name"),
     "reports:letterhead_edit": lambda t, u: _pair("reports.Letterhead", "TIÊU ĐỀ", "issuer"),
     "events:edit": lambda t, u: _pair("events.Event", "Sự kiện", "title"),

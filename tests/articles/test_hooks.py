@@ -19,8 +19,8 @@ def empty_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hooks, "_STEPS", {})
 
 
-def test_the_modules_register_analysis_then_alerts_then_incident_timelines() -> None:
-    assert hooks.registered() == ["analyse", "evaluate alerts", "attach coverage to open incidents"]
+def test_the_modules_register_analysis_then_alerts_then_incident_timelines_then_claims() -> None:
+    assert hooks.registered() == ["analyse", "evaluate alerts", "attach coverage to open incidents", "match claims"]
 
 
 @pytest.mark.usefixtures("empty_registry")

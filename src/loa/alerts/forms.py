@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.scoping import Actor
-from loa.alerts.models import AlertRule
+from loa.alerts.models import AlertRule, RuleKind
 from loa.analysis.selectors import organisation_list, saved_query_list
 from loa.units.selectors import unit_list
 
@@ -73,6 +73,11 @@ class RuleForm(forms.ModelForm[AlertRule]):
         unit.queryset = unit_list(user=user)
         organisation.queryset = organisation_list(user=user).filter(enabled=True)
         saved_query.queryset = saved_query_list(user=user).filter(enabled=True)
+        # A claim's return rule is made by the claims register with its claim, not here.
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        if self.instance.kind != RuleKind.CLAIM_RETURN:
+            kind.choices = [c for c in list(kind.widget.choices) if c[0] != RuleKind.CLAIM_RETURN]
         # Only the engagement rule reads it: other rules' forms (and older clients) may leave it out.
         self.fields["min_interactions_per_hour"].required = False
 

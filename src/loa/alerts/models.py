@@ -13,6 +13,8 @@ class RuleKind(models.TextChoices):
     NEGATIVE_STORY = "negative_story", _("Fast-growing negative story")
     CROSSOVER = "crossover", _("From social networks to the press")
     ENGAGEMENT_VELOCITY = "engagement", _("Social post engagement growing fast")
+    # Raised by the claims register when a dormant claim is published again; never evaluated here.
+    CLAIM_RETURN = "claim_return", _("A dormant false claim returns")
 
 
 class Severity(models.TextChoices):

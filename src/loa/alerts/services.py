@@ -104,7 +104,13 @@ def rule_save(
 
 
 def _rules(kind: str | None = None) -> QuerySet[AlertRule]:
-    rules = AlertRule.objects.filter(enabled=True).select_related("organisation", "saved_query", "unit")
+    # A claim's return is raised by the claims register, which decides when a claim has come
+    # back; the rule only carries its unit, recipients and severity.
+    rules = (
+        AlertRule.objects.filter(enabled=True)
+        .exclude(kind=RuleKind.CLAIM_RETURN)
+        .select_related("organisation", "saved_query", "unit")
+    )
     return rules.filter(kind=kind) if kind else rules
 
 

@@ -21,4 +21,9 @@ urlpatterns = [
     path("requests/<int:pk>/", views_requests.request_detail_view, name="request_detail"),
     path("requests/<int:pk>/close/", views_requests.request_close_view, name="request_close"),
     path("requests/<int:pk>/evidence.<str:fmt>", views_requests.request_evidence_view, name="request_evidence"),
+    path("new/", views.claim_create_view, name="create"),
+    path("<int:pk>/", views.claim_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.claim_edit_view, name="edit"),
+    path("<int:pk>/examples/", views.claim_example_view, name="example_add"),
+    path("<int:pk>/matches/<int:match_pk>/", views.claim_match_decide_view, name="match_decide"),
 ]

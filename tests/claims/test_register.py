@@ -92,6 +92,8 @@ def test_an_existing_saved_query_may_be_the_rule_and_the_return_rule_is_made_onc
 
 def test_example_blocks_are_split_on_blank_lines() -> None:
     assert split_examples("Một.\nvẫn một.\n\n\nHai.\n") == ["Một. vẫn một.", "Hai."]
+    # As a browser sends a textarea: CRLF, and a "blank" line holding spaces.
+    assert split_examples("Một.\r\nvẫn một.\r\n  \r\nHai.") == ["Một. vẫn một.", "Hai."]
 
 
 def test_the_hook_proposes_paraphrases_by_similarity_and_rule_matches(tree: Tree, users: dict[str, User]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,13 @@ def _weights() -> matching.Weights:
     return matching.Weights(cached[1])
 
 
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
 def split_examples(text: str) -> list[str]:
-    """Example texts typed one block per example, blocks separated by blank lines."""
-    blocks = [" ".join(line.strip() for line in block.splitlines()).strip() for block in text.split("\n\n")]
+    """Example texts typed one block per example, blocks separated by blank lines (browsers send
+    a textarea's lines ended by CRLF, and a "blank" line may hold spaces)."""
+    blocks = [" ".join(line.strip() for line in block.splitlines()).strip() for block in _BLANK_LINE.split(text)]
     return [b for b in blocks if b]
 
 

@@ -30,6 +30,7 @@ SCENARIOS = [
     "bench.documents",
     "bench.study",
     "bench.stories",
+    "bench.claims",
 ]
 
 

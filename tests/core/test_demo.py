@@ -12,6 +12,7 @@ from loa.accounts.models import User
 from loa.alerts.models import AlertRule
 from loa.analysis.models import MemberCompany, Organisation, SavedQuery
 from loa.devtools.demo import demo_load
+from loa.claims.models import Claim, RebuttalVersion
 from loa.incidents.models import Playbook, Spokesperson
 from loa.units.models import Unit
 
@@ -27,12 +28,17 @@ def test_demo_loads_once_with_alerts_playbooks_and_spokespersons() -> None:
     seed = yaml.safe_load((Path(loa.analysis.__file__).parent / "seed" / "organisations.yaml").read_text("utf-8"))
     assert Organisation.objects.count() == len(seed) == 10
     assert MemberCompany.objects.filter(organisation__short_name="EVN").count() == len(seed[0]["members"])
-    assert SavedQuery.objects.count() == 3
+    # Three saved queries, and the match rule of each of the two claims of the register.
+    assert SavedQuery.objects.count() == 3 + 2
+    assert Claim.objects.count() == 2
+    assert RebuttalVersion.objects.filter(status="approved").count() == 1
     playbooks = Playbook.objects.all()
     assert len(playbooks) == 3
     assert all(p.steps.count() >= 4 for p in playbooks)
     assert Spokesperson.objects.count() == 3
-    rules = list(AlertRule.objects.all())
+    # Each claim has its own "dormant claim returns" rule, shown in the app until staff add recipients.
+    assert AlertRule.objects.filter(kind="claim_return").count() == 2
+    rules = list(AlertRule.objects.exclude(kind="claim_return"))
     assert {r.kind for r in rules} == {"negative_prominent", "volume_spike", "negative_story", "crossover"}
     assert all(r.webhook_url == "http://127.0.0.1:8807/hooks/loa" and r.email_list() for r in rules)
     again = demo_load(password="mật-khẩu-demo-đủ-dài-42")

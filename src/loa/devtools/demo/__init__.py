@@ -15,6 +15,7 @@ from django.db import transaction
 from loa.devtools.demo import (
     alerts,
     analysis,
+    claims,
     directives,
     documents,
     evaluation,
@@ -47,6 +48,7 @@ def demo_load(*, password: str | None = None, webhook_url: str = "") -> DemoResu
     created, secret = units.accounts_load(by_code, password=password)
     analysis.load(by_code)
     alerts.load(by_code, webhook_url=webhook_url)
+    claims.load(by_code)
     documents.load(by_code)
     events.load()
     directives.load(by_code)

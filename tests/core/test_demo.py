@@ -11,8 +11,8 @@ import loa.analysis
 from loa.accounts.models import User
 from loa.alerts.models import AlertRule
 from loa.analysis.models import MemberCompany, Organisation, SavedQuery
-from loa.devtools.demo import demo_load
 from loa.claims.models import Claim, RebuttalVersion
+from loa.devtools.demo import demo_load
 from loa.incidents.models import Playbook, Spokesperson
 from loa.units.models import Unit
 

@@ -55,6 +55,36 @@ Evaluation (tests/claims/fixtures; weights and threshold chosen on DEV only, TES
   (leave one out, × 1.21, fixed on DEV so that DEV's bar stays 0.35, capped at 0.35). DEV 5/5,
   0/15 (bar 0.35); TEST 5/5, 0/15 (bar 0.285; weakest paraphrase 0.291, best decoy 0.273).
   TEST was therefore seen twice and is no longer a blind set; the margins are thin.
+
+Two later sets, written by other people (fixtures pvn-dungquat.json, vna-bankrupt.json), fail
+the bar with this matcher: PVN 4/5 found but 1/15 decoy ("PVN nộp ngân sách vượt kế hoạch"
+0.428, which shares the enterprise's full name, "nhà nước", "tỷ đồng"); VNA 2/5, 0/15. Margins
+(worst paraphrase − best decoy), the figure that calibration cannot repair: DEV +0.037,
+TEST +0.018, PVN −0.079, VNA −0.053. A second round used all four sets for development (no
+change kept; the lead had already tried the claim's statement as an example, down-weighting
+capitalised syllables, soft bigrams, and weighting by consensus across examples):
+- grid over cosine floor 0.3–0.5, ceiling 0.8/1.0, beta 2/3/5, soft weight 0.5–1.0 (72
+  settings): none has all four margins positive; the best worst case is −0.034. Dropping the
+  bigram term (soft weight 1.0) helps PVN (bigrams reward the enterprise's multi-syllable
+  name) and hurts DEV.
+- flattening the IDF (idf^p): p 1.5–3 widens DEV/TEST (up to +0.067/+0.075) and sinks VNA
+  (−0.08 to −0.17), whose paraphrases share common words with the examples ("bay", "nợ")
+  rather than rare ones. p 0.25, floor 0.3, no bigrams, beta 5 is the only setting found with
+  all four margins positive: DEV +0.006, TEST +0.017, PVN +0.011, VNA +0.005, i.e. it lowers
+  DEV and TEST to gain PVN and VNA, with margins too thin to calibrate: the leave-one-out
+  factor that separates decoys from the fourth paraphrase is 1.110–1.325 on DEV, 1.110–1.207
+  on TEST, 1.066–1.118 on PVN, 1.050–1.086 on VNA — no single factor suits all four (the
+  neighbouring settings are just as disjoint). Not kept: a knife edge tuned on the four sets.
+- a background margin: score minus λ × the article's score against a text made of the
+  claims' capitalised names (what any article on the enterprise shares). λ 0.1–0.2 lifts PVN
+  (to +0.034) and VNA (to +0.014) and costs DEV and TEST as much (DEV −0.017 at λ 0.2); no λ
+  improves all four. Not kept.
+The pattern across these: every change that separates PVN's and VNA's decoys does so by
+trusting names and rare words less, which is what separates DEV's and TEST's. Syllable vectors
+and their frequency do not carry the accusation itself ("bán rẻ", "phá sản" against "vỡ nợ",
+"giá bèo"); a better unit of meaning, or staff feedback (negative examples), is what is left.
+Not tried for lack of time: compound words (pyvi segmentation, vectors of syllable pairs) and a
+character n-gram TF-IDF score fused with this one.
 """
 
 from __future__ import annotations

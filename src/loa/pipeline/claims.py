@@ -25,9 +25,11 @@ its own news (`loa model vectors`, `loa-vectors.npz`), so the comparison is buil
   than the claim.
 - Exact overlap: the share of the example's syllable bigrams ("giá điện", "bán rẻ") found in
   the passage, IDF-weighted; it rewards word order that single syllables lose.
-- Score = 0.7 × soft F + 0.3 × bigram overlap, best over passages: the title, and every window
-  of one or two consecutive sentences of lead and body (the first 60 sentences only, so a long
-  article costs a bounded time), against every positive example.
+- Score = 0.7 × soft F + 0.3 × bigram overlap, averaged over the positive examples (pooled:
+  a passage must resemble what the examples say together, not one of them by the names it
+  shares with it), best over passages: the title, and every window of one or two consecutive
+  sentences of lead and body (the first 60 sentences only, so a long article costs a bounded
+  time). Until the second round below, the best over the examples was taken instead.
 - Cost: an article is cut and its syllables' vectors read once per batch (`Weights.article`);
   each example is aligned with the whole article in one matrix product, and every window's
   score is read from that product. At most 20 examples of each kind per claim (the first 5 and
@@ -35,7 +37,8 @@ its own news (`loa model vectors`, `loa-vectors.npz`), so the comparison is buil
 - A denial ("sai sự thật", "bác bỏ"…) in the passage is reporting on the claim, not repeating
   it: its score is multiplied by 0.6.
 - Negative examples: the same score against each rejected text; an article that comes at least
-  as close to a negative (any passage) as to the positives (its best passage) is not proposed,
+  as close to a negative (any passage) as to any one positive (its best passage: like against
+  like, not against the pooled score) is not proposed,
   and not by its rule either when that closeness passes the bar.
 
 Syllable vectors are weak on antonyms (tăng/giảm 0.78, mua/bán 0.77): they sit close because
@@ -55,6 +58,52 @@ Evaluation (tests/claims/fixtures; weights and threshold chosen on DEV only, TES
   (leave one out, × 1.21, fixed on DEV so that DEV's bar stays 0.35, capped at 0.35). DEV 5/5,
   0/15 (bar 0.35); TEST 5/5, 0/15 (bar 0.285; weakest paraphrase 0.291, best decoy 0.273).
   TEST was therefore seen twice and is no longer a blind set; the margins are thin.
+
+Two later sets, written by other people (fixtures pvn-dungquat.json, vna-bankrupt.json), fail
+the bar with this matcher: PVN 4/5 found but 1/15 decoy ("PVN nộp ngân sách vượt kế hoạch"
+0.428, which shares the enterprise's full name, "nhà nước", "tỷ đồng"); VNA 2/5, 0/15. Margins
+(worst paraphrase − best decoy), the figure that calibration cannot repair: DEV +0.037,
+TEST +0.018, PVN −0.079, VNA −0.053. A second round used all four sets for development (no
+change kept; the lead had already tried the claim's statement as an example, down-weighting
+capitalised syllables, soft bigrams, and weighting by consensus across examples):
+- grid over cosine floor 0.3–0.5, ceiling 0.8/1.0, beta 2/3/5, soft weight 0.5–1.0 (72
+  settings): none has all four margins positive; the best worst case is −0.034. Dropping the
+  bigram term (soft weight 1.0) helps PVN (bigrams reward the enterprise's multi-syllable
+  name) and hurts DEV.
+- flattening the IDF (idf^p): p 1.5–3 widens DEV/TEST (up to +0.067/+0.075) and sinks VNA
+  (−0.08 to −0.17), whose paraphrases share common words with the examples ("bay", "nợ")
+  rather than rare ones. p 0.25, floor 0.3, no bigrams, beta 5 is the only setting found with
+  all four margins positive: DEV +0.006, TEST +0.017, PVN +0.011, VNA +0.005, i.e. it lowers
+  DEV and TEST to gain PVN and VNA, with margins too thin to calibrate: the leave-one-out
+  factor that separates decoys from the fourth paraphrase is 1.110–1.325 on DEV, 1.110–1.207
+  on TEST, 1.066–1.118 on PVN, 1.050–1.086 on VNA — no single factor suits all four (the
+  neighbouring settings are just as disjoint). Not kept: a knife edge tuned on the four sets.
+- a background margin: score minus λ × the article's score against a text made of the
+  claims' capitalised names (what any article on the enterprise shares). λ 0.1–0.2 lifts PVN
+  (to +0.034) and VNA (to +0.014) and costs DEV and TEST as much (DEV −0.017 at λ 0.2); no λ
+  improves all four. Not kept.
+- char n-gram TF-IDF (sklearn, char_wb 1–3/2–4/3–5, IDF fitted on the examples and the
+  article's sentences), cosine fused with weight 0.2–1.0: every weight lowers DEV, TEST and
+  VNA (at 0.2: +0.012, +0.006, −0.058); PVN gains a little (−0.070). Not kept.
+- phrase vectors (the sum of two syllables' vectors, "phá sản"·"vỡ nợ" 0.54) aligned softly
+  in place of exact bigrams: best worst case −0.013 (with idf^0.5), no better than above.
+- the decision's shape. Per passage, the score is the BEST over the examples; pooling them
+  instead (the MEAN over the examples, so a passage must resemble what they say together and
+  not one of them by its names): DEV +0.020, TEST +0.039, PVN +0.015, VNA −0.043 — better on
+  three sets, worse on DEV. Concatenating the examples gives about the same (+0.002, +0.044,
+  +0.021, −0.038); requiring every example (the minimum) is worse everywhere. Pooled, the
+  bigram term no longer helps: without it +0.028, +0.054, +0.065, −0.038, and with idf^0.75
+  +0.029, +0.055, +0.083, −0.025; but the leave-one-out bar then fits the four sets only
+  within factors 0.957–0.970. Pooled with bigrams, a factor 1.04 (common window 1.019–1.056)
+  gives DEV 5/5 0/15, TEST 5/5 0/15, PVN 4/5 0/15, VNA 1/5 1/15 (Pacific Airlines' suspension
+  0.246 against a bar of 0.241): three sets pass instead of two, but not on all four and
+  DEV's margin halves. Kept (pooled, factor 1.04): it is the only change found that improves
+  the pass/fail outcome without a rule for one set, and the worst margin (−0.079 → −0.043).
+The pattern across these: every change that separates PVN's and VNA's decoys does so by
+trusting names and rare words less, which is what separates DEV's and TEST's. Syllable vectors
+and their frequency do not carry the accusation itself ("bán rẻ", "phá sản" against "vỡ nợ",
+"giá bèo"); a better unit of meaning, or staff feedback (negative examples), is what is left.
+Not tried: word segmentation into compounds (pyvi is not installed in the project's venv).
 """
 
 from __future__ import annotations
@@ -75,10 +124,11 @@ from loa.text.tokens import sentences
 MAX_SENTENCES = 60  # of lead and body together, per article
 MAX_EXAMPLE_CHARS = 2000  # an example is a passage, not an article
 THRESHOLD = 0.35  # midway between the best DEV decoy (0.331) and the worst DEV paraphrase (0.368)
-# A claim's own bar: its examples scored against each other (leave one out), times this factor,
-# which makes DEV's bar 0.35 (its examples' mean 0.289). Never above THRESHOLD; never below
-# FLOOR, a safety for examples that have nothing in common (not tuned).
-CALIBRATION = 1.21
+# A claim's own bar: its examples scored against each other (leave one out, pooled), times this
+# factor: mid of the window (1.019–1.056) where DEV finds 5/5, TEST and PVN at least 4/5, with
+# no decoy. Never above THRESHOLD; never below FLOOR, a safety for examples that have nothing
+# in common (not tuned).
+CALIBRATION = 1.04
 FLOOR = 0.2
 MAX_CALIBRATION_EXAMPLES = 8
 MAX_EXAMPLES = 20  # of each kind, per claim
@@ -347,16 +397,26 @@ class Matcher:
         mean = sum(scores) / len(scores)
         return max(FLOOR, min(THRESHOLD, CALIBRATION * mean))
 
-    def _scores(self, article: Prepared, examples: Sequence[_Prepared], *, denials: bool = True) -> np.ndarray:
-        """The best score of each window against the examples (denials discounted)."""
-        best = np.zeros(len(article.windows), dtype=np.float64)
-        for example in examples:
-            if example.words and article.words:
-                best = np.maximum(best, _window_scores(example, article, self.weights.alignment(example, article)))
+    def _per_example(self, article: Prepared, examples: Sequence[_Prepared], *, denials: bool = True) -> np.ndarray:
+        """The score of each window (columns) against each example (rows), denials discounted."""
+        found = [
+            _window_scores(example, article, self.weights.alignment(example, article))
+            for example in examples
+            if example.words and article.words
+        ]
+        if not found:
+            return np.zeros((1, len(article.windows)), dtype=np.float64)
+        stacked: np.ndarray = np.vstack(found)
         if denials:
             denied = np.asarray([any(article.denies[u] for u in w) for w in article.windows], dtype=bool)
-            best[denied] *= DENIAL_FACTOR
-        return best
+            stacked[:, denied] *= DENIAL_FACTOR
+        return stacked
+
+    def _scores(self, article: Prepared, examples: Sequence[_Prepared]) -> np.ndarray:
+        """The score of each window: its mean over the examples (pooled, see the docstring: a
+        passage must resemble what the examples say together, not one of them by its names)."""
+        pooled: np.ndarray = self._per_example(article, examples).mean(axis=0)
+        return pooled
 
     def best(self, title: str, lead: str = "", body: str = "") -> Passage:
         """The passage of the article closest to the positive examples, with its score
@@ -369,13 +429,16 @@ class Matcher:
         rejected rather than the claim: the best passage then scores 0."""
         if not self.positives or not article.windows:
             return Passage("", 0.0), 0.0
-        scores = self._scores(article, self.positives)
+        each = self._per_example(article, self.positives)
+        scores = each.mean(axis=0)
         top = int(scores.argmax())
         best = Passage(article.passage(article.windows[top]), float(scores[top]))
         if not self.negatives:
             return best, 0.0
-        negative = float(self._scores(article, self.negatives, denials=False).max())
-        if negative >= best.score:
+        # Like is compared with like: the closest single negative against the closest single
+        # positive (a pooled score would sit below any one example's).
+        negative = float(self._per_example(article, self.negatives, denials=False).max())
+        if negative >= float(each.max()):
             return Passage(best.text, 0.0), negative
         return best, 0.0
 

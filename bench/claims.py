@@ -3,13 +3,15 @@ its 5 planted paraphrases it finds and how many of its 15 decoys on related subj
 with no staff feedback (the issue's bar: at least 4 and none), and the margin between the
 weakest paraphrase and the strongest decoy. Also the time to compare one article with one claim.
 
-The sets and what each was used for:
+The sets and what each was used for (see the docstring of `loa.pipeline.claims`):
 - tests/claims/fixtures/dev.json: tuned on;
 - tests/claims/fixtures/test.json: written before tuning, then seen twice (the method was
   changed after its first result), so no longer blind;
-- bench/labels/claims/*.json: written after the matcher, by people who had not read it; the
-  `blind-` ones were run once, at the end, and never tuned on (the others were used for a later
-  round of development: see the module's docstring)."""
+- tests/claims/fixtures/pvn-dungquat.json and vna-bankrupt.json: written after the first
+  matcher by people who had not read it, then used to develop the second;
+- bench/labels/claims/blind-*.json: written with them, never used for development; each was run
+  once on the two candidate matchers, and the better (the pooled one) was kept, so they decided
+  one choice between two and are blind to nothing else."""
 
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ from typing import Any
 from bench.table import Row
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = [ROOT / "tests" / "claims" / "fixtures" / "dev.json", ROOT / "tests" / "claims" / "fixtures" / "test.json"]
-SETS += sorted((Path(__file__).resolve().parent / "labels" / "claims").glob("*.json"))
+FIXTURES = ROOT / "tests" / "claims" / "fixtures"
+SETS = [FIXTURES / "dev.json", FIXTURES / "test.json", FIXTURES / "pvn-dungquat.json", FIXTURES / "vna-bankrupt.json"]
+SETS += sorted((Path(__file__).resolve().parent / "labels" / "claims").glob("blind-*.json"))
 VECTORS = ROOT / "src" / "loa" / "analysis" / "models_store" / "loa-vectors.npz"
 
 

@@ -16,6 +16,7 @@ from loa.accounts.models import User
 from loa.alerts.models import Alert, AlertRule, RuleKind
 from loa.alerts.services import alerts_evaluate_articles
 from loa.articles import hooks
+from loa.articles.models import Article
 from loa.claims.models import Claim, ClaimExample, ClaimMatch, ClaimStatus, MatchStatus, MatchVia
 from loa.claims.services import (
     ClaimInput,
@@ -242,3 +243,20 @@ def test_the_claim_page_counts_confirmed_coverage_by_day_outlet_and_kind(tree: T
     assert chart[0]["data"] == [1, 0, 0, 2]
     assert sorted(n for _name, n in view.by_outlet) == [1, 2]
     assert [n for _kind, n in view.by_channel] == [3]
+
+
+def test_the_claim_page_lists_the_newest_confirmed_items_with_a_request_link(
+    tree: Tree, users: dict[str, User]
+) -> None:
+    claim = register(tree, users["evn_staff"])
+    start = timezone.now() - dt.timedelta(days=10)
+    for offset in (0, 4, 2):
+        article = make_article(f"Tin ngày {offset}", published_at=start + dt.timedelta(days=offset))
+        match = ClaimMatch.objects.create(claim=claim, article=article, via=MatchVia.STAFF)
+        claim_match_decide(user=users["evn_staff"], match=match, confirm=True)
+    html = login(users["evn_staff"]).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    recent = html[html.index('data-testid="claim-recent"') :]
+    # Newest first, each with a link that opens the request form on that item and this claim.
+    assert recent.index("Tin ngày 4") < recent.index("Tin ngày 2") < recent.index("Tin ngày 0")
+    newest = Article.objects.get(title="Tin ngày 4")
+    assert f"{reverse('claims:request_new')}?claim={claim.pk}&amp;article={newest.pk}" in recent

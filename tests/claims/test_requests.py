@@ -395,3 +395,9 @@ def test_an_unreachable_outlet_is_checked_again_and_changes_nothing(
     assert request.outcome == Outcome.UNCHANGED  # the last thing known
     assert request.next_check_at == SENT + dt.timedelta(hours=24)
     assert request.checks.last().http_status is None  # type: ignore[union-attr]
+
+
+def test_the_request_form_names_the_item_it_was_opened_on(tree: Tree, users: dict[str, User]) -> None:
+    article = make_article("Bài về khoản lỗ được nêu sai")
+    html = login(users["evn_staff"]).get(reverse("claims:request_new") + f"?article={article.pk}").content.decode()
+    assert f"Tin, bài này là: {article.title} · {article.outlet.name}" in html

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone, translation
 
-from loa.claims.models import ContentRequest, RequestCheck
+from loa.claims.models import ContentRequest, Outcome, RequestCheck
 from loa.docformat.convert import docx_to_pdf
 from loa.docformat.docx import render_docx
 from loa.docformat.layout import Block, Heading, Paragraph, PartyDocument, Table
@@ -26,7 +26,12 @@ def vn_time(moment: dt.datetime | None) -> str:
 
 def _changes(check: RequestCheck) -> str:
     runs = [f"{'bỏ' if sign == '-' else 'thêm'}: “{words}”" for sign, words in check.diff if sign in ("-", "+")]
-    return "; ".join(runs)[:1500] or check.detail[:300]
+    if runs:
+        return "; ".join(runs)[:1500]
+    # An unreachable page's detail is the fetcher's own (often English) wording.
+    if check.outcome == Outcome.UNREACHABLE and check.detail:
+        return f"Lỗi kỹ thuật: {check.detail[:300]}"
+    return check.detail[:300]
 
 
 def evidence_document(request: ContentRequest, *, today: dt.date | None = None) -> PartyDocument:
@@ -45,6 +50,7 @@ def evidence_document(request: ContentRequest, *, today: dt.date | None = None) 
         Paragraph(f"Thời điểm gửi: {vn_time(request.sent_at)}; thời hạn trả lời: {request.deadline:%d/%m/%Y}."),
         Paragraph(f"Căn cứ pháp lý: {request.legal_basis}"),
         Heading("II. BẢN LƯU TIN, BÀI GỐC"),
+        Paragraph(f"Tin, bài: {request.article.title} ({request.article.outlet.name})."),
         Paragraph("Địa chỉ:", bold=True),
         Paragraph(request.url),
         Paragraph(f"Thời điểm lưu (giờ Việt Nam): {vn_time(request.original_captured_at)}"),
@@ -55,7 +61,7 @@ def evidence_document(request: ContentRequest, *, today: dt.date | None = None) 
         Heading("III. KẾT QUẢ KIỂM TRA"),
     ]
     if checks:
-        blocks.append(Table(["Thời điểm", "HTTP", "Kết quả", "Thay đổi"], checks, widths_mm=[32, 18, 30, 85]))
+        blocks.append(Table(["Thời điểm", "Mã HTTP", "Kết quả", "Thay đổi"], checks, widths_mm=[32, 18, 30, 85]))
     else:
         blocks.append(Paragraph("Chưa kiểm tra lần nào."))
     blocks.append(Paragraph(f"Kết quả đến nay: {outcome}."))

@@ -45,7 +45,7 @@ class RequestForm(forms.Form):
     text_sent = forms.CharField(label=_("Text sent"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     sent_on = DayField(label=_("Sent on"))
     sent_time = forms.TimeField(
-        label=_("at (hh:mm)"),
+        label=_("Time sent (hh:mm)"),
         input_formats=["%H:%M"],
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "size": "5", "maxlength": "5"}),
     )

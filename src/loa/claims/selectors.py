@@ -45,11 +45,14 @@ class ClaimView:
     stories: Sequence[Story]
     examples: list[ClaimExample]
     chart: Mapping[str, object] = field(default_factory=dict)
+    # The newest confirmed items themselves, so staff can open one or send a request about it.
+    recent: list[ClaimMatch] = field(default_factory=list)
 
 
 TO_CHECK_SHOWN = 50
 OUTLETS_SHOWN = 15
 STORIES_SHOWN = 20
+RECENT_SHOWN = 20
 CHART_DAYS = 366  # the chart's last days at most
 
 
@@ -103,4 +106,7 @@ def claim_view(*, claim: Claim) -> ClaimView:
         stories=stories,
         examples=list(claim.examples.all()),
         chart=chart,
+        recent=list(
+            confirmed.select_related("article__outlet").annotate(when=when).order_by("-when", "-id")[:RECENT_SHOWN]
+        ),
     )

@@ -75,6 +75,14 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("article", "").isdigit():
         initial["article"] = request.GET["article"]
     form = RequestForm(request.POST or None, initial=initial)
+    # Opened from a claim's or an item's page: name the item, not only its number.
+    reference = form.data.get("article") if form.is_bound else initial.get("article")
+    named = selectors.article_find(user=request.user, reference=str(reference or ""))
+    if named is not None:
+        form.fields["article"].help_text = _("This is: %(title)s · %(outlet)s") % {
+            "title": named.title or named.url,
+            "outlet": named.outlet.name,
+        }
     set_choices(form.fields["unit"], [(u.pk, u.name) for u in units])
     set_choices(form.fields["claim"], [("", "—"), *((c.pk, c.title) for c in claims)])
     set_choices(form.fields["incident"], [("", "—"), *((i.pk, i.title) for i in incidents)])

@@ -155,6 +155,17 @@ def test_a_confirmed_paraphrase_raises_recall_on_a_near_variant(tree: Tree, user
     assert ClaimMatch.objects.get(claim=claim, article=variant).status == MatchStatus.PROPOSED
 
 
+def test_a_changed_decision_withdraws_what_the_article_taught(tree: Tree, users: dict[str, User]) -> None:
+    claim = register(tree, users["evn_staff"])
+    article = make_article("Nghịch lý ngành than", body=PARAPHRASE)
+    match = ClaimMatch.objects.create(claim=claim, article=article, via=MatchVia.STAFF)
+    claim_match_decide(user=users["evn_staff"], match=match, confirm=True)
+    assert claim.examples.filter(article=article, positive=True).exists()
+    claim_match_decide(user=users["evn_staff"], match=match, confirm=False)
+    assert not claim.examples.filter(article=article, positive=True).exists()
+    assert claim.examples.filter(article=article, positive=False).count() == 1
+
+
 def test_a_quiet_claim_becomes_dormant_and_its_return_raises_one_alert(tree: Tree, users: dict[str, User]) -> None:
     assert "claims_dormant" in {spec.name for spec in registry.specs()}
     claim = register(tree, users["evn_staff"])

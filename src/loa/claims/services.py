@@ -220,6 +220,9 @@ def claim_match_decide(*, user: Actor, match: ClaimMatch, confirm: bool, now: dt
     match.decided_by, match.decided_at = acting_user(user), now
     match.save(update_fields=["status", "decided_by", "decided_at"])
     article = match.article
+    # A decision changed (confirmed, then rejected, or the reverse): what the article taught the
+    # matcher before is withdrawn, so it does not argue both ways.
+    claim.examples.filter(article=article, positive=not confirm).delete()
     passage = _matcher(claim, _weights()).best(article.title, article.lead, article.body).text
     passage = passage or article.title
     if passage and not claim.examples.filter(text=matching.passage_of(passage), positive=confirm).exists():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from loa.accounts.models import User
 from loa.alerts.models import Alert, AlertRule, RuleKind
 from loa.alerts.services import alerts_evaluate_articles
+from loa.analysis.models import SavedQuery
 from loa.articles import hooks
 from loa.articles.models import Article
 from loa.claims.models import Claim, ClaimExample, ClaimMatch, ClaimStatus, MatchStatus, MatchVia
@@ -78,6 +79,29 @@ def test_a_typed_query_becomes_a_saved_query_named_after_the_claim(tree: Tree, u
             user=users["evn_staff"],
             data=ClaimInput(unit=tree.evn, title="Không luật", statement="Nói gì đó.", why_false="Vì sao."),
         )
+
+
+def test_a_query_typed_again_on_edit_rewrites_the_claims_own_query(tree: Tree, users: dict[str, User]) -> None:
+    claim = register(tree, users["evn_staff"], query='than AND "giá rẻ"')
+    own = claim.saved_query
+    assert own is not None
+    edited = claim_save(
+        user=users["evn_staff"],
+        claim=claim,
+        data=ClaimInput(
+            unit=tree.evn,
+            title="TKV bán rẻ than",
+            statement=claim.statement,
+            why_false=claim.why_false,
+            query='than AND ("giá rẻ" OR "giá bèo")',
+        ),
+    )
+    assert edited.saved_query == own
+    own.refresh_from_db()
+    assert own.query == 'than AND ("giá rẻ" OR "giá bèo")'
+    assert own.name == "TKV bán rẻ than"
+    assert SavedQuery.objects.count() == 1
+    assert AlertRule.objects.filter(kind=RuleKind.CLAIM_RETURN).count() == 1
 
 
 def test_an_existing_saved_query_may_be_the_rule_and_the_return_rule_is_made_once(

@@ -90,7 +90,13 @@ def claim_save(*, user: Actor, data: ClaimInput, claim: Claim | None = None) -> 
         raise ValidationError(_("Unknown status."))
     saved = data.saved_query
     if data.query.strip():
-        saved = saved_query_save(name=data.title, query=data.query, unit=data.unit, user=acting_user(user))
+        saved = saved_query_save(
+            saved=_own_query(claim, data.unit),
+            name=data.title,
+            query=data.query,
+            unit=data.unit,
+            user=acting_user(user),
+        )
     if saved is None:
         raise ValidationError(_("Choose a saved query as the match rule, or type a query."))
     target = claim or Claim(created_by=acting_user(user))
@@ -109,6 +115,18 @@ def claim_save(*, user: Actor, data: ClaimInput, claim: Claim | None = None) -> 
         claim_example_add(user=user, claim=target, text=text)
     _return_rule(target, saved)
     return target
+
+
+def _own_query(claim: Claim | None, unit: Unit) -> SavedQuery | None:
+    """The saved query typed for this claim before (named after it, of its unit, the rule of no
+    other claim): a query typed again on edit rewrites it rather than leaving it behind with
+    its return rule."""
+    if claim is None or claim.saved_query is None:
+        return None
+    query = claim.saved_query
+    if query.name != claim.title or query.unit_id != unit.pk or query.claims.exclude(pk=claim.pk).exists():
+        return None
+    return query
 
 
 def _return_rule(claim: Claim, saved: SavedQuery) -> AlertRule:

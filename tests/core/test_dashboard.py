@@ -17,6 +17,8 @@ from django.urls import reverse
 from loa.accounts.models import User
 from loa.accounts.scoping import SYSTEM
 from loa.analysis.models import ArticleEntity, Organisation, Salience, Sentiment
+from loa.claims.models import ClaimMatch, RebuttalStatus
+from loa.claims.rebuttals import rebuttal_review, rebuttal_save
 from loa.core.dashboard import Level, coverage_level, coverage_today, drafts_waiting, negative_items, tasks_due, watch
 from loa.directives.models import Assignment, AssignmentStatus, Directive, TaskItem
 from loa.incidents.services import statement_review
@@ -32,6 +34,7 @@ from tests.factories import (
     make_rule,
     make_spokesperson,
 )
+from tests.factories.claims import make_claim
 from tests.factories.digests import make_digest
 from tests.factories.directives import make_directive
 from tests.factories.reports import make_report
@@ -143,6 +146,33 @@ def test_drafts_waiting_follow_the_role(tree: Tree, users: dict[str, User]) -> N
     department = drafts_waiting(user=users["bloc_staff"])
     assert department is not None
     assert sorted(d.profile.name for d in department.to_send or []) == ["Hồ sơ EVN", "Hồ sơ PVN"]
+
+
+def test_claim_work_waiting_follows_the_role_and_the_scope(tree: Tree, users: dict[str, User]) -> None:
+    for label, unit in (("EVN", tree.evn), ("PVN", tree.pvn)):
+        claim = make_claim(unit, label)
+        ClaimMatch.objects.create(claim=claim, article=make_article(f"Bài {label}"), via="rule")
+        rebuttal_save(user=SYSTEM, claim=claim, title=f"Lập luận {label}", text="Số liệu đã kiểm toán.")
+    staff = drafts_waiting(user=users["evn_staff"])
+    assert staff is not None
+    assert [c.title for c in staff.claims_to_check or []] == ["Luận điệu EVN"]
+    assert [v.rebuttal.title for v in staff.arguments_to_review or []] == ["Lập luận EVN"]
+    assert staff.arguments_to_approve is None
+    leader = drafts_waiting(user=users["evn_leader"])
+    assert leader is not None
+    assert leader.arguments_to_approve == []
+    version = staff.arguments_to_review[0]  # type: ignore[index]
+    rebuttal_review(user=users["evn_staff"], version=version)
+    leader = drafts_waiting(user=users["evn_leader"])
+    assert leader is not None
+    assert [(v.rebuttal.title, v.status) for v in leader.arguments_to_approve or []] == [
+        ("Lập luận EVN", RebuttalStatus.REVIEWED)
+    ]
+    # Its author is not offered their own draft to review.
+    mine = rebuttal_save(user=users["evn_staff"], claim=version.rebuttal.claim, title="Lập luận khác", text="Khác.")
+    staff = drafts_waiting(user=users["evn_staff"])
+    assert staff is not None
+    assert mine not in (staff.arguments_to_review or [])
 
 
 def test_a_statement_is_not_offered_to_its_author_for_review(tree: Tree, users: dict[str, User]) -> None:

@@ -31,6 +31,14 @@ def rebuttal_list(*, user: Actor) -> QuerySet[Rebuttal]:
     return scope_filter(Rebuttal.objects.select_related("claim__unit"), user, unit_field="claim__unit")
 
 
+def versions_waiting(*, user: Actor, status: str, limit: int) -> list[RebuttalVersion]:
+    """Versions of arguments in scope at `status` (a draft waits for review, a reviewed version
+    for approval), the oldest first; for the dashboard's "waiting for you"."""
+    versions = RebuttalVersion.objects.filter(status=status).select_related("rebuttal__claim__unit")
+    scoped = scope_filter(versions, user, unit_field="rebuttal__claim__unit")
+    return list(scoped.order_by("created_at", "id")[:limit])
+
+
 def rebuttal_get(*, user: Actor, pk: int) -> Rebuttal | None:
     return rebuttal_list(user=user).filter(pk=pk).first()
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,18 @@ def claim_list(*, user: Actor, status: str | None = None) -> QuerySet[Claim]:
     if status:
         claims = claims.filter(status=status)
     return scope_filter(claims, user, unit_field="unit").order_by("-updated_at", "-id")
+
+
+def claims_to_check(*, user: Actor, limit: int) -> list[Claim]:
+    """Claims in scope with matches waiting for a decision, the most waiting first."""
+    proposed = ClaimMatch.objects.filter(claim=OuterRef("pk"), status=MatchStatus.PROPOSED)
+    claims = (
+        Claim.objects.select_related("unit")
+        .filter(Exists(proposed))
+        .annotate(to_check=Count("matches", filter=Q(matches__status=MatchStatus.PROPOSED)))
+    )
+    scoped = scope_filter(claims, user, unit_field="unit")
+    return list(scoped.order_by(F("to_check").desc(), "id")[:limit])
 
 
 def claim_get(*, user: Actor, pk: int) -> Claim | None:

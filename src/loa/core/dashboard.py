@@ -20,6 +20,9 @@ from loa.alerts.models import Alert
 from loa.alerts.selectors import alert_list
 from loa.analysis.models import RELEVANT_SALIENCES, ArticleEntity, Sentiment
 from loa.analysis.selectors import organisation_list
+from loa.claims.models import Claim, RebuttalStatus, RebuttalVersion
+from loa.claims.rebuttals_selectors import versions_waiting
+from loa.claims.selectors import claims_to_check
 from loa.digests.models import Digest, DigestStatus
 from loa.digests.selectors import digest_list
 from loa.directives.models import Assignment, AssignmentStatus
@@ -226,16 +229,29 @@ def tasks_due(*, user: Actor, today: dt.date | None = None, limit: int = ROWS) -
 @dataclass
 class Drafts:
     """What waits for this person: statements to review or approve, press reviews to send,
-    reports to issue. A list is None when the role never does that step."""
+    reports to issue, claims whose matches wait for a decision, arguments against claims to
+    review or approve. A list is None when the role never does that step."""
 
     to_review: list[Statement] | None = None
     to_approve: list[Statement] | None = None
     to_send: list[Digest] | None = None
     to_issue: list[Report] | None = None
+    claims_to_check: list[Claim] | None = None
+    arguments_to_review: list[RebuttalVersion] | None = None
+    arguments_to_approve: list[RebuttalVersion] | None = None
 
     @property
     def total(self) -> int:
-        return sum(len(rows or []) for rows in (self.to_review, self.to_approve, self.to_send, self.to_issue))
+        lists = (
+            self.to_review,
+            self.to_approve,
+            self.to_send,
+            self.to_issue,
+            self.claims_to_check,
+            self.arguments_to_review,
+            self.arguments_to_approve,
+        )
+        return sum(len(rows or []) for rows in lists)
 
 
 def _statements(user: Actor, status: str) -> list[Statement]:
@@ -261,11 +277,18 @@ def drafts_waiting(*, user: Actor) -> Drafts | None:
         ]
         digests = digest_list(user=user, status=DigestStatus.DRAFT).order_by("day", "pk")
         drafts.to_send = list(digests[:ROWS])
+        drafts.claims_to_check = claims_to_check(user=user, limit=ROWS)
+        drafts.arguments_to_review = [
+            v
+            for v in versions_waiting(user=user, status=RebuttalStatus.DRAFT, limit=ROWS)
+            if v.drafted_by_id != me or v.rebuttal.claim.unit.author_may_review
+        ]
     if approves:
         drafts.to_approve = _statements(user, StatementStatus.REVIEWED)
         drafts.to_issue = list(
             report_list(user=user).filter(status=ReportStatus.DRAFT).order_by("created_at", "pk")[:ROWS]
         )
+        drafts.arguments_to_approve = versions_waiting(user=user, status=RebuttalStatus.REVIEWED, limit=ROWS)
     return drafts
 
 

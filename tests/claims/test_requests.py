@@ -34,6 +34,7 @@ from loa.claims.services_requests import (
 )
 from loa.devtools.replay import VIETNAM, ReplayServer, build_corpus
 from loa.docformat.convert import soffice_path
+from loa.incidents import panels
 from loa.incidents.models import Incident, TimelineKind
 from loa.pipeline.extract import extract_article
 from loa.pipeline.fetch import Fetcher
@@ -332,6 +333,29 @@ def test_the_incident_page_shows_the_requests_timeline(
         page = login(users["evn_staff"]).get(reverse("incidents:detail", args=[incident.pk])).content.decode()
     assert "Tòa soạn Báo Tin Nhanh" in page
     assert page.count('class="request"') == 2
+    # The requests panel: the request with its outcome, and a link to record another for it.
+    panel = page.split('data-testid="incident-requests"')[1].split("</section>")[0]
+    assert "Đã gỡ" in panel
+    new_url = f"{reverse('claims:request_new')}?incident={incident.pk}"
+    assert new_url in panel
+    form = login(users["evn_staff"]).get(new_url).content.decode()
+    assert f'<option value="{incident.pk}" selected>' in form
+    # Another unit's staff see neither the incident nor, through it, its requests.
+    assert login(users["pvn_staff"]).get(reverse("incidents:detail", args=[incident.pk])).status_code == 404
+
+
+def test_a_failing_incident_panel_leaves_the_page_whole(tree: Tree, users: dict[str, User]) -> None:
+    def broken(user: object, incident: Incident) -> panels.Panel:
+        raise RuntimeError("panel broke")
+
+    incident = Incident.objects.create(title="Sự cố thử", unit=tree.evn, opened_at=SENT)
+    panels.register("broken", order=1, provider=broken)
+    try:
+        page = login(users["evn_staff"]).get(reverse("incidents:detail", args=[incident.pk]))
+    finally:
+        panels.unregister("broken")
+    assert page.status_code == 200
+    assert 'data-testid="incident-requests"' in page.content.decode()
 
 
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed")

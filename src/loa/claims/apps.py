@@ -26,6 +26,13 @@ class ClaimsConfig(AppConfig):
 
         sections.register("claims", order=25, provider=claims_section)
 
+        # The requests sent about an incident, on its page (incidents takes panels only by
+        # registration). Lazy for the same reason as above.
+        from loa.claims.incident_panels import requests_panel
+        from loa.incidents import panels
+
+        panels.register("claims requests", order=10, provider=requests_panel)
+
         # What became of the items that correction and removal requests were about.
         registry.register(
             "claims_request_checks",

@@ -72,6 +72,9 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     chosen_claim = next((c for c in claims if str(c.pk) == request.GET.get("claim")), None)
     if chosen_claim is not None:
         initial.update(claim=chosen_claim.pk, unit=chosen_claim.unit_id)
+    chosen_incident = next((i for i in incidents if str(i.pk) == request.GET.get("incident")), None)
+    if chosen_incident is not None:
+        initial.update(incident=chosen_incident.pk, unit=chosen_incident.unit_id)
     if request.GET.get("article", "").isdigit():
         initial["article"] = request.GET["article"]
     form = RequestForm(request.POST or None, initial=initial)

@@ -21,7 +21,7 @@ from loa.alerts.selectors import alert_list
 from loa.analysis.selectors import organisation_list, story_get
 from loa.core.editing import create_and_edit_views, form_page
 from loa.core.web import fail, set_choices
-from loa.incidents import selectors, services
+from loa.incidents import panels, selectors, services
 from loa.incidents.forms import (
     CloseForm,
     IncidentForm,
@@ -134,6 +134,7 @@ def incident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(initial={"status": incident.status}),
             "story_form": StoryForm(),
             "publish_form": PublishForm(),
+            "panels": panels.panels_for(user=request.user, incident=incident),
         },
     )
 

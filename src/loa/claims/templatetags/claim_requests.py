@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from loa.accounts import roles
 from loa.accounts.scoping import user_can
@@ -22,4 +24,6 @@ def claim_requests(context: dict[str, Any], claim: Claim) -> dict[str, Any]:
         "claim": claim,
         "rows": [(item, request_overdue(item)) for item in requests],
         "can_add": user_can(user, roles.WRITE, claim.unit),
+        "new_url": f"{reverse('claims:request_new')}?claim={claim.pk}",
+        "empty": _("No request sent about this claim."),
     }

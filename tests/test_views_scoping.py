@@ -459,6 +459,12 @@ API_DOCS = {"api:api-root", "api:openapi-json", "api:openapi-view"}
 API_LISTS: dict[str, tuple[str, Callable[[], dict[str, str]], ListCase]] = {
     "api:alerts": ("alerts", dict, ListCase(foreign_markers=("Cảnh báo PVN",), own_markers=("Cảnh báo EVN",))),
     "api:incidents": ("incidents", dict, ListCase(foreign_markers=("Sự cố PVN",), own_markers=("Sự cố EVN",))),
+    "api:claims": ("claims", dict, ListCase(foreign_markers=("Luận điệu PVN",), own_markers=("Luận điệu EVN",))),
+    "api:content_requests": (
+        "claims/requests",
+        dict,
+        ListCase(foreign_markers=("Tòa soạn nhận PVN",), own_markers=("Tòa soạn nhận EVN",)),
+    ),
     "api:directives": (
         "directives",
         dict,

@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Schema
 
 from loa.alerts.models import Alert
+from loa.claims.models import Claim, ContentRequest
 from loa.incidents.models import Incident
 
 
@@ -115,6 +116,56 @@ class IncidentOut(Schema):
     @staticmethod
     def resolve_unit(incident: Incident) -> str:
         return incident.unit.name
+
+
+class ClaimOut(Schema):
+    """A claim of the register, with its confirmed coverage and the matches waiting."""
+
+    id: int
+    title: str
+    statement: str
+    unit: str
+    status: str
+    organisations: list[str]
+    first_seen_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    confirmed: int
+    to_check: int
+
+    @staticmethod
+    def resolve_unit(claim: Claim) -> str:
+        return claim.unit.name
+
+    @staticmethod
+    def resolve_organisations(claim: Claim) -> list[str]:
+        return [o.short_name for o in claim.organisations.all()]
+
+
+class ContentRequestOut(Schema):
+    """A correction, reply or removal request and what Loa's checks found."""
+
+    id: int
+    unit: str
+    claim_id: int | None
+    incident_id: int | None
+    article_id: int
+    url: str
+    kind: str
+    addressee_kind: str
+    addressee: str
+    sent_at: dt.datetime
+    deadline: dt.date
+    outcome: str
+    checks: int
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_unit(request: ContentRequest) -> str:
+        return request.unit.name
+
+    @staticmethod
+    def resolve_checks(request: ContentRequest) -> int:
+        return int(getattr(request, "check_count", 0))
 
 
 class AssignmentOut(Schema):

@@ -26,6 +26,9 @@ from loa.analytics.selectors import AnalyticsError, Selection
 from loa.api import schemas
 from loa.articles import search
 from loa.articles.selectors import article_search
+from loa.claims.models import Claim, ClaimStatus, ContentRequest
+from loa.claims.requests_selectors import request_list
+from loa.claims.selectors import claim_list
 from loa.directives.models import Directive
 from loa.directives.selectors import assignment_list, directive_list
 from loa.events.selectors import occurrences
@@ -301,6 +304,24 @@ def incidents(request: HttpRequest, status: str | None = None) -> QuerySet[Incid
     if status is not None and status not in IncidentStatus.values:
         raise AnalyticsError("status: " + " | ".join(IncidentStatus.values))
     return incident_list(user=_user(request), status=status).order_by("-opened_at", "-pk")
+
+
+@api.get("/claims", response=list[schemas.ClaimOut], tags=["claims"])
+@paginate(LimitOffsetPagination)
+def claims(request: HttpRequest, status: str | None = None) -> QuerySet[Claim]:
+    """The false claims of the register, newest change first."""
+    if status is not None and status not in ClaimStatus.values:
+        raise AnalyticsError("status: " + " | ".join(ClaimStatus.values))
+    return claim_list(user=_user(request), status=status).prefetch_related("organisations")
+
+
+@api.get("/claims/requests", response=list[schemas.ContentRequestOut], tags=["claims"])
+@paginate(LimitOffsetPagination)
+def content_requests(request: HttpRequest, state: str = "") -> QuerySet[ContentRequest]:
+    """Correction, reply and removal requests, newest first; `state` open or closed."""
+    if state not in ("", "open", "closed"):
+        raise AnalyticsError("state: open | closed")
+    return request_list(user=_user(request), state=state)
 
 
 @api.get("/directives", response=schemas.DirectivePage, tags=["directives"])

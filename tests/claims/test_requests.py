@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template import Context, Template
 from django.urls import reverse
@@ -298,6 +298,17 @@ def test_staff_record_a_request_from_the_form_and_see_its_checks(
     assert viewer.get(reverse("claims:requests")).status_code == 200
     assert viewer.get(reverse("claims:request_new")).status_code == 403
     assert login(users["pvn_staff"]).get(reverse("claims:request_detail", args=[request.pk])).status_code == 404
+
+
+def test_a_request_dated_in_the_future_is_refused(
+    tree: Tree, users: dict[str, User], outlet: ReplayServer, archive_dir: Path
+) -> None:
+    article = ingest(f"{outlet.base(0)}/bai-viet/{outlet.corpus.articles[0].slug}.html", archive_dir)
+    with pytest.raises(ValidationError, match=r"tương lai|future"):
+        request_create(user=users["evn_staff"], data=data(tree, article), now=SENT - dt.timedelta(hours=1))
+    assert not ContentRequest.objects.exists()
+    # A clock a few minutes behind the sender's is not a typo.
+    request_create(user=users["evn_staff"], data=data(tree, article), now=SENT - dt.timedelta(minutes=3))
 
 
 def test_an_unknown_item_is_refused_with_a_clear_error(tree: Tree, users: dict[str, User]) -> None:

@@ -42,6 +42,7 @@ from loa.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
+SENT_AHEAD = dt.timedelta(minutes=5)
 SCHEDULE = (dt.timedelta(hours=1), dt.timedelta(hours=6), dt.timedelta(hours=24), dt.timedelta(hours=72))
 DAILY = dt.timedelta(days=1)
 # A removal or correction is confirmed by a second check this much later.
@@ -159,7 +160,7 @@ def original_capture(
         return _from_fetch(article, own, store, now)
 
 
-def _check_links(user: Actor, data: RequestData) -> None:
+def _check_links(user: Actor, data: RequestData, now: dt.datetime) -> None:
     require(user, roles.WRITE, data.unit)
     for linked in (data.claim, data.incident):
         if linked is not None:
@@ -168,6 +169,10 @@ def _check_links(user: Actor, data: RequestData) -> None:
         raise ValidationError(_("Say to whom the request went, on what legal basis, and what it said."))
     if data.deadline < timezone.localtime(data.sent_at).date():
         raise ValidationError(_("The deadline cannot be before the request was sent."))
+    # Loa records requests already sent; a time ahead of now (beyond a clock's drift) is a typo
+    # that would put every check off.
+    if data.sent_at > now + SENT_AHEAD:
+        raise ValidationError(_("A request is recorded once sent: its time cannot be in the future."))
 
 
 def request_create(
@@ -180,7 +185,7 @@ def request_create(
 ) -> ContentRequest:
     """Record a request that was sent, with the archived original of the item it is about."""
     now = now or timezone.now()
-    _check_links(user, data)
+    _check_links(user, data, now)
     # Fetching (for an item without an archived copy) happens before the transaction opens.
     original = original_capture(article=data.article, fetch=fetch, store=store, now=now)
     with transaction.atomic():

@@ -198,7 +198,12 @@ def claims_match_stored(*, article_ids: Sequence[int], now: dt.datetime | None =
             via = (
                 MatchVia.BOTH if found.rule and found.similar else MatchVia.RULE if found.rule else MatchVia.SIMILARITY
             )
-            ClaimMatch.objects.create(claim=claim, article=article, via=via, score=found.score)
+            # Two workers may store the same article's batch: the pair is proposed once.
+            _match, created = ClaimMatch.objects.get_or_create(
+                claim=claim, article=article, defaults={"via": via, "score": found.score}
+            )
+            if not created:
+                continue
             made += 1
             if claim.status == ClaimStatus.DORMANT:
                 _returned(claim, article, now=now)

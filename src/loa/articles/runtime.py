@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 
@@ -36,9 +37,15 @@ def fetcher() -> Fetcher:
     return instance
 
 
-@lru_cache(maxsize=1)
 def archive() -> WarcArchive:
-    return WarcArchive(settings.LOA_ARCHIVE_DIR)
+    """The per-process archive writer of the configured directory: a new one when settings move
+    the directory (tests do), so no caller keeps writing where the archive no longer is."""
+    return _archive_at(str(settings.LOA_ARCHIVE_DIR))
+
+
+@lru_cache(maxsize=4)
+def _archive_at(directory: str) -> WarcArchive:
+    return WarcArchive(Path(directory))
 
 
 def worker_id() -> str:

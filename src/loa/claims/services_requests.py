@@ -20,7 +20,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -101,12 +100,6 @@ class Original:
     sha256: str
 
 
-def _archive() -> WarcArchive:
-    # The per-process writer, unless settings moved the archive (tests do).
-    store = archive()
-    return store if str(store.directory) == str(settings.LOA_ARCHIVE_DIR) else WarcArchive(settings.LOA_ARCHIVE_DIR)
-
-
 def _stored_text(article: Article) -> str:
     return f"{article.title}\n{article.body}"
 
@@ -150,7 +143,7 @@ def _from_fetch(article: Article, fetch: Fetcher, store: WarcArchive, now: dt.da
 def original_capture(
     *, article: Article, fetch: Fetcher | None = None, store: WarcArchive | None = None, now: dt.datetime
 ) -> Original:
-    store = store or _archive()
+    store = store or archive()
     found = _from_archive(article, store)
     if found is not None:
         return found
